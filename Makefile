@@ -1,0 +1,116 @@
+# redeliver — top-level build.  `make` builds everything with warnings as errors.
+#   make run    the conformance matrix and its verdict table (installs what is missing)
+#   make test   unit tests, fuzzing (bounded) and the scenarios end to end on Bochs
+# Sub-makefiles (core/core.mk, runner/runner.mk) add their own targets; sources are found
+# by wildcard so that adding a file needs no edit here.
+
+BUILD    ?= build
+CC       ?= gcc
+CLANG    ?= clang
+Q        ?= @
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I. -MMD -MP
+FREE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I. -MMD -MP -ffreestanding -nostdlib \
+	-fno-builtin -mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -mcmodel=small -fcf-protection=none
+FREE_ASFLAGS := -I. -MMD -MP -fno-pic -fno-pie
+FREE_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T lib/kernel.ld
+
+CORE_SRCS   := $(wildcard core/*.c)
+LIB_SRCS    := $(wildcard lib/*.c lib/*.S)
+HV_SRCS     := $(wildcard hv/*.c hv/*.S)
+GUEST_SRCS  := $(wildcard guest/*.c guest/*.S tests/*.c)
+RUNNER_LIB  := $(filter-out runner/main.c,$(wildcard runner/*.c))
+
+free_obj = $(patsubst %,$(BUILD)/free/%.o,$(basename $(1)))
+host_obj = $(patsubst %,$(BUILD)/host/%.o,$(basename $(1)))
+
+CORE_HOST_OBJS   := $(call host_obj,$(CORE_SRCS))
+RUNNER_LIB_OBJS  := $(call host_obj,$(RUNNER_LIB))
+HV_OBJS          := $(call free_obj,$(LIB_SRCS) $(CORE_SRCS) $(HV_SRCS))
+GUEST_OBJS       := $(call free_obj,$(LIB_SRCS) $(GUEST_SRCS))
+
+UNIT_CORE_TESTS   := $(patsubst unit/core/%.c,$(BUILD)/unit/%,$(wildcard unit/core/test_*.c))
+UNIT_RUNNER_TESTS := $(patsubst unit/runner/%.c,$(BUILD)/unit/%,$(wildcard unit/runner/test_*.c))
+UNIT_TESTS        := $(UNIT_CORE_TESTS) $(UNIT_RUNNER_TESTS)
+
+IMAGES := $(BUILD)/hv.bin $(BUILD)/guest.bin $(BUILD)/boot.img
+REDELIVER := $(BUILD)/redeliver
+
+.PHONY: all images deps test unit e2e run format check-format clean
+all: $(IMAGES) $(REDELIVER) $(UNIT_TESTS)
+images: $(IMAGES)
+
+deps:
+	$(Q)scripts/deps.sh
+
+# ---- freestanding objects (hv/, guest/, lib/, core/ for the hypervisor) ----
+$(BUILD)/free/%.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(FREE_CFLAGS) -c $< -o $@
+$(BUILD)/free/%.o: %.S
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(FREE_ASFLAGS) -c $< -o $@
+
+# ---- host objects (core/ for tools and tests, runner/) ----
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+# ---- kernel images: flat Multiboot 1 binaries linked at 1 MiB (docs: BOCHS.md) ----
+$(BUILD)/%.elf: lib/kernel.ld
+	$(Q)$(CC) $(FREE_LDFLAGS) -o $@ $(filter %.o,$^) -lgcc
+$(BUILD)/hv.elf: $(HV_OBJS)
+$(BUILD)/guest.elf: $(GUEST_OBJS)
+$(BUILD)/%.bin: $(BUILD)/%.elf scripts/check-image.sh
+	$(Q)objcopy -O binary $< $@
+	$(Q)scripts/check-image.sh $@
+
+$(BUILD)/boot.img: boot/boot.S boot/boot.ld
+	@mkdir -p $(BUILD)/boot
+	$(Q)$(CC) -c -m32 -o $(BUILD)/boot/boot.o boot/boot.S
+	$(Q)ld -m elf_i386 -T boot/boot.ld -o $(BUILD)/boot/boot.elf $(BUILD)/boot/boot.o
+	$(Q)objcopy -O binary $(BUILD)/boot/boot.elf $(BUILD)/boot/boot.sec
+	$(Q)rm -f $@ && truncate -s 1474560 $@
+	$(Q)dd if=$(BUILD)/boot/boot.sec of=$@ conv=notrunc status=none
+
+# ---- host CLI ----
+$(REDELIVER): $(BUILD)/host/runner/main.o $(RUNNER_LIB_OBJS) $(CORE_HOST_OBJS)
+	$(Q)$(CC) -o $@ $^
+
+# ---- unit tests (cmocka) ----
+$(UNIT_CORE_TESTS): $(BUILD)/unit/%: $(BUILD)/host/unit/core/%.o $(CORE_HOST_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ -lcmocka
+$(UNIT_RUNNER_TESTS): $(BUILD)/unit/%: $(BUILD)/host/unit/runner/%.o $(RUNNER_LIB_OBJS) $(CORE_HOST_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ -lcmocka
+
+unit: $(UNIT_TESTS)
+	$(Q)set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+TEST_STEPS := unit e2e
+e2e: $(IMAGES) $(REDELIVER)
+	$(Q)scripts/e2e.sh $(BUILD)
+
+# The two commands of README.md.
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory $(TEST_STEPS)
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(REDELIVER) run $(RUN_ARGS)
+
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h')
+format:
+	$(Q)clang-format -i $(FORMAT_SRCS)
+check-format:
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include core/core.mk runner/runner.mk
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,52 @@
+/* guest/apic.c — the local APIC in xAPIC mode (SDM 11.4.1 MMIO page, 11.6.1 ICR, 11.8.4 ISR/IRR). */
+#include "guest/guest.h"
+#include "lib/x86.h"
+
+#define APIC_SVR_ENABLE     (1u << 8)
+#define APIC_SPURIOUS_VEC   0xff
+#define APIC_ICR_SELF       (1u << 18) /* destination shorthand 01: self */
+#define APIC_ICR_PENDING    (1u << 12) /* delivery status: send pending */
+
+static uint32_t apic_read(uint32_t reg)
+{
+    return mmio_read32(APIC_BASE + reg);
+}
+
+static void apic_write(uint32_t reg, uint32_t v)
+{
+    mmio_write32(APIC_BASE + reg, v);
+}
+
+void apic_init(void)
+{
+    apic_write(APIC_SVR, APIC_SVR_ENABLE | APIC_SPURIOUS_VEC);
+}
+
+void apic_self_ipi(uint8_t vector)
+{
+    apic_write(APIC_ICR_HI, 0);
+    apic_write(APIC_ICR_LO, APIC_ICR_SELF | vector); /* fixed delivery, edge */
+    while (apic_read(APIC_ICR_LO) & APIC_ICR_PENDING)
+        cpu_relax();
+}
+
+/* IRR/ISR are eight 32-bit registers, 16 bytes apart (SDM 11.8.4). */
+static bool apic_vector_bit(uint32_t base, uint8_t vector)
+{
+    return apic_read(base + 0x10 * (vector / 32)) & (1u << (vector % 32));
+}
+
+bool apic_irr_set(uint8_t vector)
+{
+    return apic_vector_bit(APIC_IRR, vector);
+}
+
+bool apic_isr_set(uint8_t vector)
+{
+    return apic_vector_bit(APIC_ISR, vector);
+}
+
+void apic_eoi(void)
+{
+    apic_write(APIC_EOI, 0);
+}

@@ -1,0 +1,52 @@
+/* guest/guest.h — the test-kernel runtime that scenarios (tests/) build on. */
+#ifndef GUEST_GUEST_H
+#define GUEST_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/hypercall_abi.h"
+
+/* IST slots (TSS.IST1..7). The victim stack is the one a scenario makes not-present. */
+enum {
+    IST_NONE = 0,
+    IST_VICTIM = 1, /* one 4 KiB page, guest_victim_stack_page() */
+    IST_DF = 2,
+    IST_NMI = 3,
+    IST_MC = 4,
+};
+
+/* --- environment and hypercalls (no-ops on a bare CPU) --- */
+bool hv_present(void);
+long hypercall(enum hypercall nr, uint64_t a0, uint64_t a1);
+/* Makes guest-physical page `gpa` not present in EPT until its next EPT violation.
+ * Returns HC_OK, or HC_ENOSYS on a bare CPU where there is nothing to perturb. */
+long hv_ept_unmap_until_fault(uint64_t gpa);
+
+uint64_t guest_victim_stack_page(void);
+
+/* --- checks, kvm-unit-tests style --- */
+void report(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Ends the run: prints the trace, SUMMARY and the one `Test result:` line. */
+__attribute__((noreturn)) void guest_finish(const char *result, const char *reason);
+
+/* --- exception fixups: "run this instruction; if it faults, continue at fixup" --- */
+#define EXTABLE(insn, fixup)                                                                       \
+    ".pushsection .extable, \"a\"\n\t.quad " #insn ", " #fixup "\n\t.popsection\n\t"
+
+/* --- local APIC (xAPIC MMIO, SDM 11.4 and 11.6) --- */
+#define APIC_BASE    0xfee00000ul
+#define APIC_EOI     0x0b0
+#define APIC_SVR     0x0f0
+#define APIC_ISR     0x100
+#define APIC_IRR     0x200
+#define APIC_ICR_LO  0x300
+#define APIC_ICR_HI  0x310
+
+void apic_init(void);
+void apic_self_ipi(uint8_t vector);
+bool apic_irr_set(uint8_t vector);
+bool apic_isr_set(uint8_t vector);
+void apic_eoi(void);
+
+#endif

@@ -1,0 +1,100 @@
+/* guest/main.c — the test kernel: set up the CPU, run the one configured scenario row,
+ * print its trace and exactly one `Test result:` line (docs/protocol.md). */
+#include "guest/guest.h"
+#include "guest/scenario.h"
+#include "guest/trace.h"
+#include "lib/config.h"
+#include "lib/console.h"
+#include "lib/desc.h"
+#include "lib/platform.h"
+#include "lib/string.h"
+#include "lib/x86.h"
+
+#define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002u
+
+void kernel_main(uint32_t magic, uint32_t info);
+void stacks_init(void);
+
+static unsigned n_tests, n_failures;
+static bool trace_printed;
+
+void report(bool ok, const char *fmt, ...)
+{
+    char msg[160];
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    n_tests++;
+    if (!ok)
+        n_failures++;
+    kprintf("%s: %s\n", ok ? "PASS" : "FAIL", msg);
+}
+
+void guest_finish(const char *result, const char *reason)
+{
+    irq_disable();
+    if (!trace_printed) {
+        trace_printed = true;
+        trace_print();
+    }
+    kprintf("SUMMARY: %u tests, %u unexpected failures\n", n_tests, n_failures);
+    kprintf("Test result: %s%s%s\n", result, *reason ? " " : "", reason);
+    platform_exit();
+}
+
+static void pic_mask_all(void)
+{
+    outb(0x21, 0xff); /* 8259A master and slave: no legacy IRQs (the PIT would arrive as #DF) */
+    outb(0xa1, 0xff);
+}
+
+static void run_row(const struct scenario *s)
+{
+    kprintf("ROW %s\n", s->name);
+    unsigned old_ist = idt_get_ist(s->vector);
+    if (s->perturb == PERTURB_STACK_NOT_PRESENT) {
+        idt_set_ist(s->vector, IST_VICTIM);
+        long r = hv_ept_unmap_until_fault(guest_victim_stack_page());
+        if (r != HC_OK && hv_present())
+            guest_finish("ERROR", "the EPT perturbation hypercall failed");
+    }
+    trace_start((const void *)s->trigger);
+    s->trigger();
+    idt_set_ist(s->vector, (unsigned)old_ist);
+    trace_printed = true;
+    trace_print();
+    if (s->check)
+        s->check();
+    guest_finish(n_failures ? "FAILURE" : "SUCCESS", "");
+}
+
+void kernel_main(uint32_t magic, uint32_t info)
+{
+    (void)info;
+    con_init();
+    gdt_init();
+    stacks_init();
+    idt_init();
+    pic_mask_all();
+    apic_init();
+    trace_printed = true; /* nothing to print until a row starts */
+    if (hv_present()) {
+        char policy[32] = "?";
+        hypercall(HC_GET_POLICY, (uint64_t)policy, sizeof(policy));
+        policy[sizeof(policy) - 1] = 0;
+        kprintf("ENV virt policy=%s\n", policy);
+    } else {
+        kprintf("ENV bare\n");
+    }
+    if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+        guest_finish("ERROR", "not entered by a Multiboot loader (EAX != 0x2BADB002)");
+    const char *name = config_get()->scenario;
+    const struct scenario *s = scenario_find(name);
+    if (!s) {
+        kprintf("guest: unknown scenario '%s'\n", name);
+        guest_finish("ERROR", "unknown scenario");
+    }
+    trace_printed = false;
+    run_row(s);
+}

@@ -1,0 +1,104 @@
+/* guest/trace.c — recording and printing observed events (docs/protocol.md, "EV" lines). */
+#include "guest/trace.h"
+#include "guest/guest.h"
+#include "lib/console.h"
+#include "lib/x86.h"
+
+static struct event events[TRACE_MAX];
+static unsigned n_events, n_dropped;
+static uint64_t anchor_start;
+
+extern char ist_stacks_start[], ist_stacks_end[];
+uint64_t ist_top(unsigned ist);
+
+void trace_start(const void *anchor)
+{
+    n_events = n_dropped = 0;
+    anchor_start = (uint64_t)anchor;
+}
+
+/* Which IST stack the frame was pushed on: SDM 6.14.5, the CPU switches to TSS.ISTn. */
+static uint8_t frame_ist(const struct trap_frame *f)
+{
+    uint64_t top = (uint64_t)(&f->ss + 1);
+    for (unsigned i = 1; i <= 7; i++)
+        if (ist_top(i) == top)
+            return (uint8_t)i;
+    return 0;
+}
+
+/* SDM 6.13, Table 6-1: the vectors that push an error code. */
+static bool pushes_error(uint8_t v)
+{
+    return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
+}
+
+void trace_record(const struct trap_frame *f)
+{
+    if (n_events == TRACE_MAX) {
+        n_dropped++;
+        return;
+    }
+    struct event *e = &events[n_events++];
+    e->vector = (uint8_t)f->vector;
+    e->ist = frame_ist(f);
+    e->has_error = pushes_error(e->vector);
+    e->error = (uint32_t)f->error;
+    e->rf = !!(f->rflags & X86_RFLAGS_RF);
+    e->cs = (uint16_t)f->cs;
+    e->rip = f->rip;
+    e->cr2 = e->vector == 14 ? read_cr2() : 0;
+    e->dr6 = e->vector == 1 ? read_dr6() : 0;
+}
+
+unsigned trace_count(void)
+{
+    return n_events;
+}
+
+const struct event *trace_at(unsigned i)
+{
+    return &events[i];
+}
+
+static const char *const mnemonic[32] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO", "#TS",
+    "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+    "#22", "#23", "#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
+};
+
+static void print_event(const struct event *e)
+{
+    char vec[16], err[16], rip[32], cr2[24], dr6[24];
+    if (e->vector < 32)
+        ksnprintf(vec, sizeof(vec), "%s", mnemonic[e->vector]);
+    else
+        ksnprintf(vec, sizeof(vec), "INT 0x%02x", e->vector);
+    if (e->has_error)
+        ksnprintf(err, sizeof(err), "0x%04x", e->error);
+    else
+        ksnprintf(err, sizeof(err), "-");
+    if (e->rip >= anchor_start && e->rip - anchor_start < 4096)
+        ksnprintf(rip, sizeof(rip), "trigger+0x%lx", e->rip - anchor_start);
+    else
+        ksnprintf(rip, sizeof(rip), "0x%lx", e->rip);
+    if (e->vector == 14)
+        ksnprintf(cr2, sizeof(cr2), "0x%lx", e->cr2);
+    else
+        ksnprintf(cr2, sizeof(cr2), "-");
+    if (e->vector == 1)
+        ksnprintf(dr6, sizeof(dr6), "0x%lx", e->dr6);
+    else
+        ksnprintf(dr6, sizeof(dr6), "-");
+    kprintf("EV %s err=%s rip=%s cs=0x%02x rf=%d ist=%u cr2=%s dr6=%s\n", vec, err, rip, e->cs,
+            e->rf, e->ist, cr2, dr6);
+}
+
+void trace_print(void)
+{
+    for (unsigned i = 0; i < n_events; i++)
+        print_event(&events[i]);
+    if (n_dropped)
+        report(false, "trace holds at most %d events; %u more were not recorded", TRACE_MAX,
+               n_dropped);
+}

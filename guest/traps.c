@@ -1,0 +1,58 @@
+/* guest/traps.c — what the guest does with every delivered event: record it, then resume.
+ * Faults resume at the fixup of their instruction (EXTABLE); a fault without one ends the
+ * run as FAILURE; traps, NMIs and interrupts return (SDM 6.5: a trap's saved RIP is the
+ * next instruction already). */
+#include "guest/guest.h"
+#include "guest/scenario.h"
+#include "guest/trace.h"
+#include "lib/console.h"
+#include "lib/desc.h"
+#include "lib/string.h"
+
+struct extable_entry {
+    uint64_t insn, fixup;
+};
+extern const struct extable_entry __extable_start[], __extable_end[];
+extern const struct scenario __scenarios_start[], __scenarios_end[];
+
+const struct scenario *scenario_find(const char *name)
+{
+    for (const struct scenario *s = __scenarios_start; s < __scenarios_end; s++)
+        if (!strcmp(s->name, name))
+            return s;
+    return 0;
+}
+
+static uint64_t extable_fixup(uint64_t rip)
+{
+    for (const struct extable_entry *e = __extable_start; e < __extable_end; e++)
+        if (e->insn == rip)
+            return e->fixup;
+    return 0;
+}
+
+/* SDM 6.15: #DB (1) may be a trap; NMI (2), #BP (3) and #OF (4) resume after the event. */
+static bool resumes_by_itself(uint8_t v)
+{
+    return v == 1 || v == 2 || v == 3 || v == 4 || v >= 32;
+}
+
+void trap_handler(struct trap_frame *f)
+{
+    uint8_t v = (uint8_t)f->vector;
+    trace_record(f);
+    if (trace_count() >= TRACE_MAX)
+        guest_finish("FAILURE", "event storm: the trace overflowed (livelock?)");
+    if (v >= 32 && v != 0xff)
+        apic_eoi();
+    if (resumes_by_itself(v))
+        return;
+    uint64_t fixup = extable_fixup(f->rip);
+    if (fixup) {
+        f->rip = fixup;
+        return;
+    }
+    char why[80];
+    ksnprintf(why, sizeof(why), "unexpected exception %u at rip 0x%lx", v, f->rip);
+    guest_finish("FAILURE", why);
+}

@@ -1,0 +1,20 @@
+/* lib/config.h — the 128-byte configuration block the runner patches into an image copy.
+ * Layout and meaning: docs/protocol.md, "Configuration block". */
+#ifndef LIB_CONFIG_H
+#define LIB_CONFIG_H
+
+#define RDLV_CONFIG_MAGIC "REDELIVER-CFG-1"
+
+struct rdlv_config {
+    char magic[16];
+    char scenario[48]; /* guest: which scenario row to run */
+    char policy[32];   /* hv: re-delivery policy name */
+    char fault[32];    /* harness self-test knob, normally empty */
+};
+
+_Static_assert(sizeof(struct rdlv_config) == 128, "docs/protocol.md fixes the layout");
+
+/* The image's block, with every string field forced NUL-terminated. */
+const struct rdlv_config *config_get(void);
+
+#endif

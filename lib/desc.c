@@ -1,0 +1,92 @@
+/* lib/desc.c — GDT with a 64-bit TSS, and an IDT of interrupt gates (SDM 6.14.1, 7.2.3). */
+#include "lib/desc.h"
+
+struct tss64 tss __attribute__((aligned(16)));
+
+static uint64_t gdt[5] __attribute__((aligned(16)));
+
+struct idt_gate {
+    uint16_t offset0;
+    uint16_t selector;
+    uint8_t ist;  /* bits 2:0 (SDM Figure 6-8) */
+    uint8_t type; /* P | DPL | 0 | type */
+    uint16_t offset1;
+    uint32_t offset2;
+    uint32_t reserved;
+} __attribute__((packed));
+
+static struct idt_gate idt[256] __attribute__((aligned(4096)));
+
+extern const char trap_stubs[]; /* 256 stubs, 16 bytes apart (lib/traps.S) */
+
+#define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+
+void gdt_init(void)
+{
+    uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+    gdt[0] = 0;
+    gdt[1] = 0x00af9a000000ffffull; /* 64-bit code, DPL 0 */
+    gdt[2] = 0x00cf92000000ffffull; /* data */
+    /* 64-bit available TSS (type 9), SDM 7.2.3 */
+    gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+             (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[4] = base >> 32;
+    tss.iomap_base = sizeof(tss);
+
+    struct desc_ptr p = {sizeof(gdt) - 1, (uint64_t)gdt};
+    __asm__ volatile("lgdt %0\n\t"
+                     "pushq %1\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     "movw %w2, %%ax\n\t"
+                     "movw %%ax, %%ds\n\t"
+                     "movw %%ax, %%es\n\t"
+                     "movw %%ax, %%ss\n\t"
+                     "ltr %w3\n\t"
+                     :
+                     : "m"(p), "i"(SEL_CODE64), "r"(SEL_DATA), "r"(SEL_TSS)
+                     : "rax", "memory");
+}
+
+void idt_init(void)
+{
+    for (unsigned v = 0; v < 256; v++) {
+        uint64_t a = (uint64_t)(trap_stubs + 16 * v);
+        idt[v] = (struct idt_gate){
+            .offset0 = (uint16_t)a,
+            .selector = SEL_CODE64,
+            .type = GATE_INTERRUPT,
+            .offset1 = (uint16_t)(a >> 16),
+            .offset2 = (uint32_t)(a >> 32),
+        };
+    }
+    struct desc_ptr p = {sizeof(idt) - 1, (uint64_t)idt};
+    __asm__ volatile("lidt %0" ::"m"(p) : "memory");
+}
+
+void idt_set_ist(uint8_t vector, unsigned ist)
+{
+    idt[vector].ist = ist & 7;
+}
+
+unsigned idt_get_ist(uint8_t vector)
+{
+    return idt[vector].ist & 7;
+}
+
+void idt_set_present(uint8_t vector, bool present)
+{
+    idt[vector].type = present ? GATE_INTERRUPT : (GATE_INTERRUPT & 0x7f);
+}
+
+uint64_t gdt_base(void)
+{
+    return (uint64_t)gdt;
+}
+
+uint64_t idt_base(void)
+{
+    return (uint64_t)idt;
+}

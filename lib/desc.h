@@ -1,0 +1,51 @@
+/* lib/desc.h — GDT, 64-bit TSS with IST stacks and IDT (SDM 7.7, 6.14). */
+#ifndef LIB_DESC_H
+#define LIB_DESC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SEL_CODE64 0x08
+#define SEL_DATA   0x10
+#define SEL_TSS    0x18
+
+struct tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t ist[8]; /* ist[1..7]; ist[0] is the reserved quadword before IST1 (SDM Figure 7-11) */
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct tss64) == 104, "SDM 7.7: 64-bit TSS is 104 bytes");
+
+struct desc_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+/* Registers saved by lib/traps.S, lowest address first. */
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error; /* error is 0 for vectors that push none */
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+extern struct tss64 tss;
+
+/* Loads a fresh GDT (code, data, TSS), reloads the segment registers and TR. */
+void gdt_init(void);
+/* Fills all 256 IDT gates with the stubs of lib/traps.S and loads IDTR. */
+void idt_init(void);
+void idt_set_ist(uint8_t vector, unsigned ist);
+unsigned idt_get_ist(uint8_t vector);
+void idt_set_present(uint8_t vector, bool present);
+uint64_t gdt_base(void);
+uint64_t idt_base(void);
+
+/* Each image defines what a trap does. */
+void trap_handler(struct trap_frame *f);
+
+#endif
