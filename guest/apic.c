@@ -1,11 +1,12 @@
-/* guest/apic.c — the local APIC in xAPIC mode (SDM 11.4.1 MMIO page, 11.6.1 ICR, 11.8.4 ISR/IRR). */
+/* guest/apic.c — the local APIC in xAPIC mode (SDM 11.4.1 MMIO page, 11.6.1 ICR, 11.8.4 ISR/IRR).
+ */
 #include "guest/guest.h"
 #include "lib/x86.h"
 
-#define APIC_SVR_ENABLE     (1u << 8)
-#define APIC_SPURIOUS_VEC   0xff
-#define APIC_ICR_SELF       (1u << 18) /* destination shorthand 01: self */
-#define APIC_ICR_PENDING    (1u << 12) /* delivery status: send pending */
+#define APIC_SVR_ENABLE   (1u << 8)
+#define APIC_SPURIOUS_VEC 0xff
+#define APIC_ICR_SELF     (1u << 18) /* destination shorthand 01: self */
+#define APIC_ICR_PENDING  (1u << 12) /* delivery status: send pending */
 
 static uint32_t apic_read(uint32_t reg)
 {

@@ -35,13 +35,13 @@ __attribute__((noreturn)) void guest_finish(const char *result, const char *reas
     ".pushsection .extable, \"a\"\n\t.quad " #insn ", " #fixup "\n\t.popsection\n\t"
 
 /* --- local APIC (xAPIC MMIO, SDM 11.4 and 11.6) --- */
-#define APIC_BASE    0xfee00000ul
-#define APIC_EOI     0x0b0
-#define APIC_SVR     0x0f0
-#define APIC_ISR     0x100
-#define APIC_IRR     0x200
-#define APIC_ICR_LO  0x300
-#define APIC_ICR_HI  0x310
+#define APIC_BASE   0xfee00000ul
+#define APIC_EOI    0x0b0
+#define APIC_SVR    0x0f0
+#define APIC_ISR    0x100
+#define APIC_IRR    0x200
+#define APIC_ICR_LO 0x300
+#define APIC_ICR_HI 0x310
 
 void apic_init(void);
 void apic_self_ipi(uint8_t vector);

@@ -10,20 +10,19 @@
 #include <stdint.h>
 
 enum perturbation {
-    PERTURB_NONE,            /* harness rows only */
+    PERTURB_NONE,              /* harness rows only */
     PERTURB_STACK_NOT_PRESENT, /* the vector's IST stack page is not present in EPT */
 };
 
 struct scenario {
     const char *name;
-    uint8_t vector;          /* the event whose delivery is perturbed */
+    uint8_t vector; /* the event whose delivery is perturbed */
     enum perturbation perturb;
-    void (*trigger)(void);   /* raises the event; RIPs in the trace are relative to it */
-    void (*check)(void);     /* optional in-guest checks, after the trigger */
+    void (*trigger)(void); /* raises the event; RIPs in the trace are relative to it */
+    void (*check)(void);   /* optional in-guest checks, after the trigger */
 } __attribute__((aligned(64)));
 
-#define SCENARIO(id) \
-    __attribute__((section(".scenarios"), used)) static const struct scenario id
+#define SCENARIO(id) __attribute__((section(".scenarios"), used)) static const struct scenario id
 
 const struct scenario *scenario_find(const char *name);
 

@@ -7,20 +7,20 @@
 #ifndef LIB_HYPERCALL_ABI_H
 #define LIB_HYPERCALL_ABI_H
 
-#define HV_CPUID_LEAF   0x40000000u
-#define HV_SIGNATURE    "redeliver-hv" /* 12 bytes: EBX, ECX, EDX */
+#define HV_CPUID_LEAF 0x40000000u
+#define HV_SIGNATURE  "redeliver-hv" /* 12 bytes: EBX, ECX, EDX */
 
 enum hypercall {
-    HC_PING = 0,                   /* returns 0 */
-    HC_GET_POLICY = 1,             /* RDI = guest-physical buffer, RSI = size: policy name */
-    HC_EPT_UNMAP_UNTIL_FAULT = 2,  /* RDI = guest-physical page: not present in EPT until the
-                                      next EPT violation on it, then mapped again */
+    HC_PING = 0,                  /* returns 0 */
+    HC_GET_POLICY = 1,            /* RDI = guest-physical buffer, RSI = size: policy name */
+    HC_EPT_UNMAP_UNTIL_FAULT = 2, /* RDI = guest-physical page: not present in EPT until the
+                                     next EPT violation on it, then mapped again */
     HC_COUNT
 };
 
-#define HC_OK       0
-#define HC_EINVAL   (-1l)   /* bad argument (address outside guest memory, ...) */
-#define HC_ENOSYS   (-2l)   /* unknown hypercall number */
-#define HC_EBUSY    (-3l)   /* too many perturbations armed at once */
+#define HC_OK     0
+#define HC_EINVAL (-1l) /* bad argument (address outside guest memory, ...) */
+#define HC_ENOSYS (-2l) /* unknown hypercall number */
+#define HC_EBUSY  (-3l) /* too many perturbations armed at once */
 
 #endif

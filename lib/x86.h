@@ -4,24 +4,24 @@
 
 #include <stdint.h>
 
-#define X86_CR0_PE  (1ul << 0)
-#define X86_CR0_NE  (1ul << 5)
-#define X86_CR0_PG  (1ul << 31)
-#define X86_CR4_PAE (1ul << 5)
-#define X86_CR4_VMXE (1ul << 13)
+#define X86_CR0_PE    (1ul << 0)
+#define X86_CR0_NE    (1ul << 5)
+#define X86_CR0_PG    (1ul << 31)
+#define X86_CR4_PAE   (1ul << 5)
+#define X86_CR4_VMXE  (1ul << 13)
 #define X86_RFLAGS_TF (1ul << 8)
 #define X86_RFLAGS_IF (1ul << 9)
 #define X86_RFLAGS_RF (1ul << 16)
 
-#define MSR_IA32_APIC_BASE      0x1b
+#define MSR_IA32_APIC_BASE       0x1b
 #define MSR_IA32_FEATURE_CONTROL 0x3a
-#define MSR_IA32_SYSENTER_CS    0x174
-#define MSR_IA32_SYSENTER_ESP   0x175
-#define MSR_IA32_SYSENTER_EIP   0x176
-#define MSR_IA32_PAT            0x277
-#define MSR_IA32_EFER           0xc0000080
-#define MSR_FS_BASE             0xc0000100
-#define MSR_GS_BASE             0xc0000101
+#define MSR_IA32_SYSENTER_CS     0x174
+#define MSR_IA32_SYSENTER_ESP    0x175
+#define MSR_IA32_SYSENTER_EIP    0x176
+#define MSR_IA32_PAT             0x277
+#define MSR_IA32_EFER            0xc0000080
+#define MSR_FS_BASE              0xc0000100
+#define MSR_GS_BASE              0xc0000101
 
 struct cpuid_regs {
     uint32_t eax, ebx, ecx, edx;

@@ -1,0 +1,33 @@
+/* hv/cpuid.c — CPUID exits: pass-through, plus the hypervisor leaf that tells the guest it
+ * runs under redeliver's hv (lib/hypercall_abi.h). */
+#include "hv/hv.h"
+#include "lib/hypercall_abi.h"
+#include "lib/string.h"
+#include "lib/x86.h"
+
+#define CPUID1_ECX_VMX        (1u << 5)
+#define CPUID1_ECX_HYPERVISOR (1u << 31)
+
+enum exit_action handle_cpuid(struct vcpu *v)
+{
+    uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
+    struct cpuid_regs r;
+    if (leaf == HV_CPUID_LEAF) {
+        r.eax = HV_CPUID_LEAF; /* highest hypervisor leaf */
+        memcpy(&r.ebx, HV_SIGNATURE + 0, 4);
+        memcpy(&r.ecx, HV_SIGNATURE + 4, 4);
+        memcpy(&r.edx, HV_SIGNATURE + 8, 4);
+    } else {
+        r = cpuid(leaf, sub);
+        if (leaf == 1) {
+            r.ecx |= CPUID1_ECX_HYPERVISOR;
+            r.ecx &= ~CPUID1_ECX_VMX; /* no nested VMX */
+        }
+    }
+    v->regs.rax = r.eax;
+    v->regs.rbx = r.ebx;
+    v->regs.rcx = r.ecx;
+    v->regs.rdx = r.edx;
+    skip_instruction(v);
+    return EXIT_RESUME;
+}

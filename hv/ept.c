@@ -1,0 +1,95 @@
+/* hv/ept.c — the EPT map of guest memory (SDM 29.3) and the "not present until the next
+ * EPT violation" perturbation.
+ *
+ * Guest RAM is mapped with 4 KiB pages so that one page (a handler's stack, the IDT, ...)
+ * can be taken away alone. The local-APIC page is passed through uncached so that the
+ * guest's self-IPIs reach the CPU's real local APIC. */
+#include "hv/hv.h"
+#include "hv/vmx_ops.h"
+#include "lib/hypercall_abi.h"
+#include "lib/string.h"
+
+#define PAGE        4096ul
+#define EPT_R       (1ul << 0)
+#define EPT_W       (1ul << 1)
+#define EPT_X       (1ul << 2)
+#define EPT_RWX     (EPT_R | EPT_W | EPT_X)
+#define EPT_MT_UC   (0ul << 3) /* SDM 29.3.7: memory type in bits 5:3 of a leaf entry */
+#define EPT_MT_WB   (6ul << 3)
+#define EPTP_WB     6ul        /* SDM 25.6.11: paging-structure memory type */
+#define EPTP_WALK_4 (3ul << 3) /* page-walk length minus one */
+#define APIC_GPA    0xfee00000ul
+#define MAX_ARMED   8
+
+typedef uint64_t ept_table[512] __attribute__((aligned(PAGE)));
+
+static ept_table pml4, pdpt, pd_low, pd_apic, pt_apic;
+static ept_table pt_ram[GUEST_RAM_SIZE / (512 * PAGE)];
+static uint64_t eptp;
+static uint64_t armed[MAX_ARMED];
+static unsigned n_armed;
+
+static unsigned idx(uint64_t gpa, unsigned level)
+{
+    return (gpa >> (12 + 9 * level)) & 511;
+}
+
+uint64_t ept_build(void)
+{
+    pml4[0] = (uint64_t)pdpt | EPT_RWX;
+    pdpt[0] = (uint64_t)pd_low | EPT_RWX;
+    for (unsigned t = 0; t < sizeof(pt_ram) / sizeof(pt_ram[0]); t++) {
+        pd_low[t] = (uint64_t)pt_ram[t] | EPT_RWX;
+        for (unsigned i = 0; i < 512; i++)
+            pt_ram[t][i] = (GUEST_RAM_HPA + (t * 512ul + i) * PAGE) | EPT_RWX | EPT_MT_WB;
+    }
+    pdpt[idx(APIC_GPA, 2)] = (uint64_t)pd_apic | EPT_RWX;
+    pd_apic[idx(APIC_GPA, 1)] = (uint64_t)pt_apic | EPT_RWX;
+    pt_apic[idx(APIC_GPA, 0)] = APIC_GPA | EPT_R | EPT_W | EPT_MT_UC;
+    eptp = (uint64_t)pml4 | EPTP_WALK_4 | EPTP_WB;
+    return eptp;
+}
+
+bool ept_gpa_is_ram(uint64_t gpa, uint64_t len)
+{
+    return gpa < GUEST_RAM_SIZE && len <= GUEST_RAM_SIZE - gpa;
+}
+
+void *gpa_to_hva(uint64_t gpa)
+{
+    return (void *)(GUEST_RAM_HPA + gpa);
+}
+
+static uint64_t *ram_pte(uint64_t gpa)
+{
+    return &pt_ram[gpa / (512 * PAGE)][idx(gpa, 0)];
+}
+
+long ept_unmap_until_fault(uint64_t gpa)
+{
+    if ((gpa & (PAGE - 1)) || !ept_gpa_is_ram(gpa, PAGE))
+        return HC_EINVAL;
+    if (n_armed == MAX_ARMED)
+        return HC_EBUSY;
+    for (unsigned i = 0; i < n_armed; i++)
+        if (armed[i] == gpa)
+            return HC_OK;
+    armed[n_armed++] = gpa;
+    *ram_pte(gpa) &= ~EPT_RWX; /* SDM 29.3.2: not present when bits 2:0 are 0 */
+    invept_single_context(eptp);
+    return HC_OK;
+}
+
+bool ept_fault_restore(uint64_t gpa)
+{
+    gpa &= ~(PAGE - 1);
+    for (unsigned i = 0; i < n_armed; i++) {
+        if (armed[i] != gpa)
+            continue;
+        armed[i] = armed[--n_armed];
+        *ram_pte(gpa) |= EPT_RWX;
+        invept_single_context(eptp);
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,135 @@
+/* hv/exit.c — one VM exit: read the exit's event fields, let core/ decide what happens to an
+ * IDT-vectored event (after-exit), dispatch the exit through one table indexed by basic exit
+ * reason, then write what core/ wants injected (before-entry). hv/ itself holds no event
+ * logic: every decision about events is core/'s (core/vcpu_events.h). */
+#include "core/vmx_event.h"
+#include "core/vmx_exit_reason.h"
+#include "hv/hv.h"
+#include "hv/vmcs.h"
+#include "hv/vmx_ops.h"
+#include "lib/console.h"
+#include "lib/x86.h"
+
+/* Basic exit reasons handled here (SDM Appendix C). */
+#define EXIT_REASON_TRIPLE_FAULT  2
+#define EXIT_REASON_CPUID         10
+#define EXIT_REASON_HLT           12
+#define EXIT_REASON_VMCALL        18
+#define EXIT_REASON_IO            30
+#define EXIT_REASON_EPT_VIOLATION 48
+#define EXIT_REASON_ENTRY_FAILURE (1u << 31) /* SDM 25.9.1 */
+
+typedef enum exit_action (*exit_handler)(struct vcpu *v);
+
+void skip_instruction(struct vcpu *v)
+{
+    vmwrite(GUEST_RIP, vmread(GUEST_RIP) + v->exit.exit_instr_len);
+}
+
+static enum exit_action handle_triple_fault(struct vcpu *v)
+{
+    console_relay_flush();
+    kprintf("hv: TRIPLE-FAULT rip=0x%lx\n", vmread(GUEST_RIP));
+    hv_end_run(v);
+}
+
+static enum exit_action handle_hlt(struct vcpu *v)
+{
+    if (!(vmread(GUEST_RFLAGS) & X86_RFLAGS_IF))
+        hv_fatal("the guest executed HLT with interrupts disabled at rip 0x%lx: it would never "
+                 "wake",
+                 vmread(GUEST_RIP));
+    skip_instruction(v); /* with IF=1, HLT is a pause: the guest polls for its events */
+    return EXIT_RESUME;
+}
+
+/* SDM 28.2.1, Table 28-7: the EPT-violation exit qualification. */
+static enum exit_action handle_ept_violation(struct vcpu *v)
+{
+    uint64_t gpa = vmread(GUEST_PHYSICAL_ADDRESS);
+    if (ept_fault_restore(gpa))
+        return EXIT_RESUME; /* the perturbation did its work; the access is retried */
+    hv_fatal("EPT violation at guest-physical 0x%lx, qualification 0x%lx, rip 0x%lx: outside "
+             "guest memory",
+             gpa, v->exit.exit_qualification, vmread(GUEST_RIP));
+}
+
+static const exit_handler exit_handlers[] = {
+    [EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+    [EXIT_REASON_CPUID] = handle_cpuid,
+    [EXIT_REASON_HLT] = handle_hlt,
+    [EXIT_REASON_VMCALL] = handle_vmcall,
+    [EXIT_REASON_IO] = handle_io,
+    [EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
+};
+
+static void read_exit_fields(struct vmx_exit_events *x)
+{
+    x->exit_reason = (uint32_t)vmread(VM_EXIT_REASON);
+    x->exit_qualification = vmread(EXIT_QUALIFICATION);
+    x->exit_intr_info = (uint32_t)vmread(VM_EXIT_INTR_INFO);
+    x->exit_intr_error = (uint32_t)vmread(VM_EXIT_INTR_ERROR_CODE);
+    x->idt_vectoring_info = (uint32_t)vmread(IDT_VECTORING_INFO);
+    x->idt_vectoring_error = (uint32_t)vmread(IDT_VECTORING_ERROR_CODE);
+    x->exit_instr_len = (uint32_t)vmread(VM_EXIT_INSTRUCTION_LEN);
+    x->guest_interruptibility = (uint32_t)vmread(GUEST_INTERRUPTIBILITY_INFO);
+}
+
+static void report_entry_failure(const struct vmx_exit_events *x)
+{
+    uint32_t basic = x->exit_reason & 0xffff;
+    console_relay_flush();
+    kprintf("hv: VMENTRY-FAIL reason=0x%x qual=0x%lx %s (SDM 26.7/26.8)\n", x->exit_reason,
+            x->exit_qualification, vmx_exit_reason_name(basic));
+}
+
+static void log_vectoring(const struct vcpu *v, const struct redelivery_note *note)
+{
+    char words[96];
+    vmx_intr_info_format(words, sizeof(words), v->exit.idt_vectoring_info);
+    console_relay_flush();
+    kprintf("hv: IDTV exit=%s idtv=0x%08x err=0x%x len=%u %s -> %s (%s)\n",
+            vmx_exit_reason_name(v->exit.exit_reason & 0xffff), v->exit.idt_vectoring_info,
+            v->exit.idt_vectoring_error, v->exit.exit_instr_len, words, note->action, note->why);
+}
+
+static void write_entry_fields(struct vcpu *v)
+{
+    struct vmx_entry_events e;
+    vcpu_events_before_entry(&v->events, &e);
+    vmwrite(VM_ENTRY_INTR_INFO, e.entry_intr_info);
+    vmwrite(VM_ENTRY_EXCEPTION_ERROR, e.entry_exception_error);
+    vmwrite(VM_ENTRY_INSTRUCTION_LEN, e.entry_instr_len);
+    if (e.write_interruptibility)
+        vmwrite(GUEST_INTERRUPTIBILITY_INFO, e.guest_interruptibility);
+    if (e.set_cr2)
+        write_cr2(e.cr2); /* CR2 is not in the VMCS: VM entry keeps the host's value */
+    if (e.set_dr6)
+        write_dr6(e.dr6);
+}
+
+enum exit_action handle_exit(struct vcpu *v)
+{
+    read_exit_fields(&v->exit);
+    v->exits++;
+    if (v->exit.exit_reason & EXIT_REASON_ENTRY_FAILURE) {
+        report_entry_failure(&v->exit);
+        return EXIT_END_RUN;
+    }
+    struct redelivery_note note = {0};
+    vcpu_events_after_exit(&v->events, &v->exit, &note);
+    if (note.vectoring) {
+        v->vectoring_exits++;
+        log_vectoring(v, &note);
+    }
+    uint32_t basic = v->exit.exit_reason & 0xffff;
+    exit_handler h =
+        basic < sizeof(exit_handlers) / sizeof(exit_handlers[0]) ? exit_handlers[basic] : 0;
+    if (!h)
+        hv_fatal("unhandled VM exit %u (%s), qualification 0x%lx, rip 0x%lx", basic,
+                 vmx_exit_reason_name(basic), v->exit.exit_qualification, vmread(GUEST_RIP));
+    enum exit_action a = h(v);
+    if (a == EXIT_RESUME)
+        write_entry_fields(v);
+    return a;
+}

@@ -1,0 +1,63 @@
+/* hv/hv.h — the lab hypervisor's vCPU and the pieces that work on it. */
+#ifndef HV_HV_H
+#define HV_HV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/vcpu_events.h"
+
+/* Guest memory: guest-physical [0, GUEST_RAM_SIZE) is host-physical GUEST_RAM_HPA + gpa
+ * (docs/protocol.md, "Memory and boot"). */
+#define GUEST_RAM_HPA   0x1000000ul
+#define GUEST_RAM_SIZE  0x1000000ul
+#define GUEST_IMAGE_GPA 0x100000ul
+#define GUEST_MBI_GPA   0x9000ul
+
+/* Guest general-purpose registers not held in the VMCS; order fixed by hv/vmx_run.S. */
+struct guest_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct vcpu {
+    struct guest_regs regs;
+    bool launched;
+    const struct policy *policy;
+    struct vcpu_events events;
+    struct vmx_exit_events exit; /* fields of the current exit */
+    uint64_t exits, vectoring_exits;
+};
+
+enum exit_action { EXIT_RESUME, EXIT_END_RUN };
+
+__attribute__((noreturn, format(printf, 1, 2))) void hv_fatal(const char *fmt, ...);
+/* Prints the summary line and ends the emulator (the guest asked to end, or a final event). */
+__attribute__((noreturn)) void hv_end_run(struct vcpu *v);
+
+/* hv/vmx_setup.c */
+void vmx_enable(void);
+void vmcs_setup(struct vcpu *v, uint64_t eptp, uint64_t guest_entry);
+
+/* hv/ept.c */
+uint64_t ept_build(void);
+bool ept_gpa_is_ram(uint64_t gpa, uint64_t len);
+void *gpa_to_hva(uint64_t gpa);
+long ept_unmap_until_fault(uint64_t gpa);
+bool ept_fault_restore(uint64_t gpa); /* true when gpa was an armed perturbation */
+
+/* hv/exit.c */
+enum exit_action handle_exit(struct vcpu *v);
+/* hv/io.c, hv/hypercall.c, hv/cpuid.c */
+enum exit_action handle_io(struct vcpu *v);
+enum exit_action handle_vmcall(struct vcpu *v);
+enum exit_action handle_cpuid(struct vcpu *v);
+void console_relay_flush(void);
+
+/* hv/vmx_run.S: enters the guest; returns 0 after a VM exit, 1 on VMfailInvalid,
+ * 2 on VMfailValid of VMLAUNCH/VMRESUME. */
+int vmx_run(struct guest_regs *regs, int launched);
+
+void skip_instruction(struct vcpu *v);
+
+#endif

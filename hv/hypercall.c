@@ -1,0 +1,34 @@
+/* hv/hypercall.c — the guest's test hypercalls (lib/hypercall_abi.h): VMCALL exits. */
+#include "hv/hv.h"
+#include "lib/hypercall_abi.h"
+#include "lib/string.h"
+
+static long hc_get_policy(struct vcpu *v, uint64_t gpa, uint64_t size)
+{
+    if (!size || !ept_gpa_is_ram(gpa, size))
+        return HC_EINVAL;
+    strlcpy(gpa_to_hva(gpa), policy_name(v->policy), size);
+    return HC_OK;
+}
+
+enum exit_action handle_vmcall(struct vcpu *v)
+{
+    uint64_t a0 = v->regs.rdi, a1 = v->regs.rsi;
+    long ret;
+    switch (v->regs.rax) {
+    case HC_PING:
+        ret = HC_OK;
+        break;
+    case HC_GET_POLICY:
+        ret = hc_get_policy(v, a0, a1);
+        break;
+    case HC_EPT_UNMAP_UNTIL_FAULT:
+        ret = ept_unmap_until_fault(a0);
+        break;
+    default:
+        ret = HC_ENOSYS;
+    }
+    v->regs.rax = (uint64_t)ret;
+    skip_instruction(v);
+    return EXIT_RESUME;
+}

@@ -1,0 +1,77 @@
+/* hv/io.c — I/O-instruction exits (SDM 28.2.1, Table 28-5): the guest's console and its
+ * request to end the run. Guest COM1 bytes are collected per line and re-emitted whole so
+ * that guest lines and `hv:` lines never interleave (docs/protocol.md). */
+#include "hv/hv.h"
+#include "hv/vmcs.h"
+#include "hv/vmx_ops.h"
+#include "lib/console.h"
+#include "lib/platform.h"
+
+#define IO_QUAL_SIZE(q) (((q)&7) + 1)
+#define IO_QUAL_IN      (1u << 3)
+#define IO_QUAL_STRING  (1u << 4)
+#define IO_QUAL_PORT(q) ((uint16_t)((q) >> 16))
+
+static char line[256];
+static unsigned line_len;
+
+void console_relay_flush(void)
+{
+    if (!line_len)
+        return;
+    con_write(line, line_len);
+    if (line[line_len - 1] != '\n')
+        con_putc('\n');
+    line_len = 0;
+}
+
+static void relay_byte(char c)
+{
+    if (line_len == sizeof(line))
+        console_relay_flush();
+    line[line_len++] = c;
+    if (c == '\n')
+        console_relay_flush();
+}
+
+static uint32_t port_in(uint16_t port)
+{
+    if (port == COM1_LSR)
+        return UART_LSR_THRE | UART_LSR_TEMT; /* the relay is always ready */
+    if (port >= COM1_PORT && port < COM1_PORT + 8)
+        return 0;
+    return ~0u; /* nothing there: reads as all ones, like an unclaimed ISA port */
+}
+
+static bool port_out(struct vcpu *v, uint16_t port, uint32_t value)
+{
+    if (port == COM1_PORT) {
+        relay_byte((char)value);
+    } else if (port == QEMU_DEBUG_EXIT_PORT || port == BOCHS_CONTROL_PORT) {
+        hv_end_run(v);
+    } else if (port == CONSOLE_E9_PORT || (port > COM1_PORT && port < COM1_PORT + 8) ||
+               port == 0x21 || port == 0xa1) {
+        /* 0xE9 duplicates COM1; UART setup; the 8259A masks (hv keeps the PIC masked) */
+    } else {
+        return false;
+    }
+    return true;
+}
+
+enum exit_action handle_io(struct vcpu *v)
+{
+    uint64_t q = v->exit.exit_qualification;
+    uint16_t port = IO_QUAL_PORT(q);
+    unsigned size = IO_QUAL_SIZE(q);
+    if (q & IO_QUAL_STRING)
+        hv_fatal("string I/O to port 0x%x is not emulated", port);
+    uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (8 * size)) - 1;
+    if (q & IO_QUAL_IN) {
+        v->regs.rax = (v->regs.rax & ~mask) | (port_in(port) & mask);
+    } else if (!port_out(v, port, (uint32_t)(v->regs.rax & mask))) {
+        hv_fatal("OUT to unexpected port 0x%x (value 0x%lx) at rip 0x%lx", port, v->regs.rax & mask,
+                 vmread(GUEST_RIP));
+    }
+    skip_instruction(v);
+    return EXIT_RESUME;
+}

@@ -1,0 +1,104 @@
+/* hv/main.c — the lab hypervisor: load the guest image as a Multiboot 1 loader would, run it
+ * under the configured re-delivery policy, report every exit with valid IDT-vectoring
+ * information, and end the run when the guest does (docs/protocol.md). */
+#include "hv/hv.h"
+#include "hv/vmcs.h"
+#include "hv/vmx_ops.h"
+#include "lib/config.h"
+#include "lib/console.h"
+#include "lib/desc.h"
+#include "lib/platform.h"
+#include "lib/string.h"
+#include "lib/x86.h"
+
+#define MB_HEADER_MAGIC     0x1badb002u
+#define MB_FLAG_AOUT_KLUDGE (1u << 16)
+#define MB_INFO_MEMORY      (1u << 0)
+
+void kernel_main(uint32_t magic, uint32_t info);
+
+static struct vcpu vcpu0;
+
+void hv_fatal(const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    console_relay_flush();
+    kprintf("hv: ERROR %s\n", msg);
+    platform_exit();
+}
+
+void hv_end_run(struct vcpu *v)
+{
+    console_relay_flush();
+    kprintf("hv: vectoring-exits=%lu exits=%lu policy=%s\n", v->vectoring_exits, v->exits,
+            v->policy ? policy_name(v->policy) : "?");
+    platform_exit();
+}
+
+void trap_handler(struct trap_frame *f)
+{
+    hv_fatal("host exception %lu (error 0x%lx) at rip 0x%lx", f->vector, f->error, f->rip);
+}
+
+/* Multiboot 1 specification 3.1: the header lies in the first 8 KiB, 4-byte aligned. */
+static uint64_t load_guest(void)
+{
+    const uint32_t *img = gpa_to_hva(GUEST_IMAGE_GPA);
+    for (unsigned i = 0; i < 8192 / 4; i++) {
+        const uint32_t *h = img + i;
+        if (h[0] != MB_HEADER_MAGIC || h[0] + h[1] + h[2] != 0)
+            continue;
+        if (!(h[1] & MB_FLAG_AOUT_KLUDGE) || h[4] != GUEST_IMAGE_GPA ||
+            !ept_gpa_is_ram(h[4], h[6] - h[4]) || h[7] < h[4] || h[7] >= h[5])
+            hv_fatal("guest Multiboot header has unusable addresses (load 0x%x, entry 0x%x)", h[4],
+                     h[7]);
+        uint32_t *mbi = gpa_to_hva(GUEST_MBI_GPA);
+        memset(mbi, 0, 128);
+        mbi[0] = MB_INFO_MEMORY;                       /* flags */
+        mbi[1] = 640;                                  /* mem_lower, KiB */
+        mbi[2] = (GUEST_RAM_SIZE - 0x100000ul) / 1024; /* mem_upper, KiB above 1 MiB */
+        return h[7];
+    }
+    hv_fatal("no guest image: no Multiboot header at host-physical 0x%lx (bochsrc "
+             "optramimage2)",
+             GUEST_RAM_HPA + GUEST_IMAGE_GPA);
+}
+
+void kernel_main(uint32_t magic, uint32_t info)
+{
+    (void)magic;
+    (void)info;
+    con_init();
+    gdt_init();
+    idt_init();
+    outb(0x21, 0xff); /* 8259A: no legacy IRQs */
+    outb(0xa1, 0xff);
+    struct vcpu *v = &vcpu0;
+    const char *name = config_get()->policy;
+    v->policy = policy_find(name);
+    if (!v->policy)
+        hv_fatal("unknown policy '%s'", name);
+    vcpu_events_init(&v->events, v->policy);
+    uint64_t entry = load_guest();
+    uint64_t eptp = ept_build();
+    vmx_enable();
+    vmcs_setup(v, eptp, entry);
+    kprintf("hv: redeliver lab hypervisor, policy=%s, guest entry 0x%lx\n", name, entry);
+    for (;;) {
+        int r = vmx_run(&v->regs, v->launched);
+        if (r) {
+            uint32_t e = r == 2 ? (uint32_t)vmread(VM_INSTRUCTION_ERROR) : 0;
+            console_relay_flush();
+            kprintf("hv: VMENTRY-FAIL reason=vmfail error=%u %s (SDM 31.4)\n", e,
+                    r == 2 ? vm_instruction_error_name(e) : "VMfailInvalid");
+            hv_end_run(v);
+        }
+        v->launched = true;
+        if (handle_exit(v) == EXIT_END_RUN)
+            hv_end_run(v);
+    }
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# scripts/deps.sh — install the Debian packages redeliver needs, only those missing.
+# As root it runs apt-get; otherwise it prints the exact command to run and fails.
+set -eu
+# bochs-term: the text display (bochs alone depends on a GUI); bochsbios, vgabios: firmware;
+# qemu-system-x86: the second bare CPU; libcmocka-dev: unit tests; clang: libFuzzer;
+# valgrind: make bench. --no-install-recommends keeps QEMU from pulling ~170 packages.
+PKGS="bochs bochs-term bochsbios vgabios qemu-system-x86 libcmocka-dev clang valgrind gcc make"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "redeliver: missing Debian packages:$missing" >&2
+    echo "redeliver: run as root:  apt-get update && $cmd" >&2
+    exit 1
+fi
+echo "redeliver: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
