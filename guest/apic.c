@@ -7,6 +7,8 @@
 #define APIC_SPURIOUS_VEC 0xff
 #define APIC_ICR_SELF     (1u << 18) /* destination shorthand 01: self */
 #define APIC_ICR_PENDING  (1u << 12) /* delivery status: send pending */
+#define APIC_ICR_NMI      (4u << 8)  /* delivery mode NMI */
+#define APIC_ID           0x020
 
 static uint32_t apic_read(uint32_t reg)
 {
@@ -35,6 +37,17 @@ void apic_self_ipi(uint8_t vector)
 static bool apic_vector_bit(uint32_t base, uint8_t vector)
 {
     return apic_read(base + 0x10 * (vector / 32)) & (1u << (vector % 32));
+}
+
+/* NMI delivery mode (100b) to our own APIC ID: the "self" shorthand allows only fixed
+ * delivery (SDM 11.6.1), so address ourselves physically. */
+void apic_self_nmi(void)
+{
+    uint32_t id = apic_read(APIC_ID) >> 24;
+    apic_write(APIC_ICR_HI, id << 24);
+    apic_write(APIC_ICR_LO, APIC_ICR_NMI);
+    while (apic_read(APIC_ICR_LO) & APIC_ICR_PENDING)
+        cpu_relax();
 }
 
 bool apic_irr_set(uint8_t vector)

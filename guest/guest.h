@@ -45,6 +45,7 @@ __attribute__((noreturn)) void guest_finish(const char *result, const char *reas
 
 void apic_init(void);
 void apic_self_ipi(uint8_t vector);
+void apic_self_nmi(void);
 bool apic_irr_set(uint8_t vector);
 bool apic_isr_set(uint8_t vector);
 void apic_eoi(void);

@@ -8,6 +8,7 @@
 #include "lib/console.h"
 #include "lib/desc.h"
 #include "lib/string.h"
+#include "lib/x86.h"
 
 struct extable_entry {
     uint64_t insn, fixup;
@@ -37,15 +38,32 @@ static bool resumes_by_itself(uint8_t v)
     return v == 1 || v == 2 || v == 3 || v == 4 || v >= 32;
 }
 
+/* SDM 6.13: an error code with EXT (bit 0) set reports a fault raised while delivering an
+ * external event; with IDT (bit 1) set, bits 15:3 hold that event's vector. The saved RIP
+ * is the interrupted instruction, so returning is right; the interrupt it was delivering
+ * was acknowledged and must be ended here. */
+static bool delivery_fault(const struct trap_frame *f)
+{
+    if (f->vector < 10 || f->vector > 13 || !(f->error & 1))
+        return false;
+    if ((f->error & 2) && apic_isr_set((uint8_t)(f->error >> 3)))
+        apic_eoi();
+    return true;
+}
+
 void trap_handler(struct trap_frame *f)
 {
     uint8_t v = (uint8_t)f->vector;
     trace_record(f);
     if (trace_count() >= TRACE_MAX)
         guest_finish("FAILURE", "event storm: the trace overflowed (livelock?)");
-    if (v >= 32 && v != 0xff)
+    if (v >= 32 && apic_isr_set(v)) /* a software INT n leaves ISR alone: no EOI for it */
         apic_eoi();
-    if (resumes_by_itself(v))
+    if (v == 1) {
+        f->rflags &= ~X86_RFLAGS_TF; /* single-step once (SDM 18.3.1.4) */
+        write_dr6(0xffff0ff0);       /* software clears DR6 (SDM 18.2.3) */
+    }
+    if (resumes_by_itself(v) || delivery_fault(f))
         return;
     uint64_t fixup = extable_fixup(f->rip);
     if (fixup) {

@@ -19,6 +19,39 @@ static void gp_trigger(void)
                      : "rax", "memory");
 }
 
+/* UD2 raises #UD (SDM Vol. 2, UD). */
+static void ud_trigger(void)
+{
+    __asm__ volatile("1: ud2\n\t"
+                     "2:\n\t" EXTABLE(1b, 2b)::
+                         : "memory");
+}
+
+/* A load from a linear address the guest's page tables do not map (4 GiB and up: PDPT
+ * entry 4 is not present) raises #PF with CR2 = that address (SDM 4.7, 6.15 "Interrupt 14"). */
+static void pf_trigger(void)
+{
+    __asm__ volatile("1: movq (%0), %%rax\n\t"
+                     "2:\n\t" EXTABLE(1b, 2b)
+                     :
+                     : "r"(0x100000000ull)
+                     : "rax", "memory");
+}
+
+SCENARIO(ud_stack) = {
+    .name = "ud-stack",
+    .vector = 6,
+    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .trigger = ud_trigger,
+};
+
+SCENARIO(pf_stack) = {
+    .name = "pf-stack",
+    .vector = 14,
+    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .trigger = pf_trigger,
+};
+
 SCENARIO(gp_stack) = {
     .name = "gp-stack",
     .vector = 13,
