@@ -24,6 +24,9 @@ long hypercall(enum hypercall nr, uint64_t a0, uint64_t a1);
 long hv_ept_unmap_until_fault(uint64_t gpa);
 
 uint64_t guest_victim_stack_page(void);
+/* Sets or clears the present bit of the guest's own mapping of the page at `va`. */
+bool guest_page_set_present(uint64_t va, bool present);
+long hv_intercept_exception(uint8_t vector, bool on);
 
 /* --- checks, kvm-unit-tests style --- */
 void report(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -33,3 +33,8 @@ long hv_ept_unmap_until_fault(uint64_t gpa)
 {
     return hypercall(HC_EPT_UNMAP_UNTIL_FAULT, gpa, 0);
 }
+
+long hv_intercept_exception(uint8_t vector, bool on)
+{
+    return hypercall(HC_INTERCEPT_EXCEPTION, vector, on);
+}

@@ -49,19 +49,44 @@ static void pic_mask_all(void)
     outb(0xa1, 0xff);
 }
 
+static void arm(const struct scenario *s)
+{
+    long r = HC_OK;
+    switch (s->perturb) {
+    case PERTURB_NONE:
+        return;
+    case PERTURB_STACK_NOT_PRESENT:
+        idt_set_ist(s->vector, IST_VICTIM);
+        r = hv_ept_unmap_until_fault(guest_victim_stack_page());
+        break;
+    case PERTURB_INTERCEPT_GUEST_STACK_NOT_PRESENT:
+        idt_set_ist(s->vector, IST_VICTIM);
+        if (!guest_page_set_present(guest_victim_stack_page(), false))
+            guest_finish("ERROR", "could not split the guest page tables");
+        r = hv_intercept_exception(s->vector, true);
+        break;
+    }
+    if (r != HC_OK && hv_present())
+        guest_finish("ERROR", "the perturbation hypercall failed");
+}
+
+static void disarm(const struct scenario *s)
+{
+    if (s->perturb == PERTURB_INTERCEPT_GUEST_STACK_NOT_PRESENT) {
+        hv_intercept_exception(s->vector, false);
+        guest_page_set_present(guest_victim_stack_page(), true);
+    }
+}
+
 static void run_row(const struct scenario *s)
 {
     kprintf("ROW %s\n", s->name);
     unsigned old_ist = idt_get_ist(s->vector);
-    if (s->perturb == PERTURB_STACK_NOT_PRESENT) {
-        idt_set_ist(s->vector, IST_VICTIM);
-        long r = hv_ept_unmap_until_fault(guest_victim_stack_page());
-        if (r != HC_OK && hv_present())
-            guest_finish("ERROR", "the EPT perturbation hypercall failed");
-    }
+    arm(s);
     trace_start((const void *)s->trigger);
     s->trigger();
-    idt_set_ist(s->vector, (unsigned)old_ist);
+    disarm(s);
+    idt_set_ist(s->vector, old_ist);
     trace_printed = true;
     trace_print();
     if (s->check)
@@ -76,6 +101,9 @@ void kernel_main(uint32_t magic, uint32_t info)
     gdt_init();
     stacks_init();
     idt_init();
+    idt_set_ist(8, IST_DF); /* aborts and NMIs get stacks of their own (SDM 6.14.5) */
+    idt_set_ist(2, IST_NMI);
+    idt_set_ist(18, IST_MC);
     pic_mask_all();
     apic_init();
     trace_printed = true; /* nothing to print until a row starts */

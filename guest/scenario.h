@@ -12,6 +12,9 @@
 enum perturbation {
     PERTURB_NONE,              /* harness rows only */
     PERTURB_STACK_NOT_PRESENT, /* the vector's IST stack page is not present in EPT */
+    /* hv/ intercepts the vector and reflects it (shadow-paging style), and the vector's IST
+     * stack page is not present in the guest's own page tables */
+    PERTURB_INTERCEPT_GUEST_STACK_NOT_PRESENT,
 };
 
 struct scenario {

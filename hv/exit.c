@@ -11,6 +11,7 @@
 #include "lib/x86.h"
 
 /* Basic exit reasons handled here (SDM Appendix C). */
+#define EXIT_REASON_EXCEPTION_NMI 0
 #define EXIT_REASON_TRIPLE_FAULT  2
 #define EXIT_REASON_CPUID         10
 #define EXIT_REASON_HLT           12
@@ -21,15 +22,29 @@
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v);
 
-void skip_instruction(struct vcpu *v)
-{
-    vmwrite(GUEST_RIP, vmread(GUEST_RIP) + v->exit.exit_instr_len);
-}
-
 static enum exit_action handle_triple_fault(struct vcpu *v)
 {
     console_relay_flush();
     kprintf("hv: TRIPLE-FAULT rip=0x%lx\n", vmread(GUEST_RIP));
+    hv_end_run(v);
+}
+
+/* A lab guest never takes thousands of exits during delivery at one RIP: a policy that
+ * keeps handing the guest an event whose delivery fails again (CASES.md #7, "drop = loop")
+ * livelocks. Say so instead of waiting for the runner's timeout. */
+#define LIVELOCK_EXITS 2000
+
+static void check_livelock(struct vcpu *v)
+{
+    static uint64_t last_rip, same;
+    uint64_t rip = vmread(GUEST_RIP);
+    same = rip == last_rip ? same + 1 : 0;
+    last_rip = rip;
+    if (same < LIVELOCK_EXITS)
+        return;
+    console_relay_flush();
+    kprintf("hv: LIVELOCK rip=0x%lx: %lu exits in a row during event delivery at one RIP\n", rip,
+            same);
     hv_end_run(v);
 }
 
@@ -55,6 +70,7 @@ static enum exit_action handle_ept_violation(struct vcpu *v)
 }
 
 static const exit_handler exit_handlers[] = {
+    [EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
     [EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
     [EXIT_REASON_CPUID] = handle_cpuid,
     [EXIT_REASON_HLT] = handle_hlt,
@@ -120,7 +136,9 @@ enum exit_action handle_exit(struct vcpu *v)
     vcpu_events_after_exit(&v->events, &v->exit, &note);
     if (note.vectoring) {
         v->vectoring_exits++;
-        log_vectoring(v, &note);
+        if (v->vectoring_exits <= 16) /* enough to see what happened, not a flood */
+            log_vectoring(v, &note);
+        check_livelock(v);
     }
     uint32_t basic = v->exit.exit_reason & 0xffff;
     exit_handler h =
@@ -129,6 +147,12 @@ enum exit_action handle_exit(struct vcpu *v)
         hv_fatal("unhandled VM exit %u (%s), qualification 0x%lx, rip 0x%lx", basic,
                  vmx_exit_reason_name(basic), v->exit.exit_qualification, vmread(GUEST_RIP));
     enum exit_action a = h(v);
+    if (a == EXIT_RESUME && vcpu_events_shutdown(&v->events)) {
+        /* SDM 6.15, Table 6-5: a fault while delivering #DF is a shutdown (triple fault). */
+        console_relay_flush();
+        kprintf("hv: TRIPLE-FAULT rip=0x%lx (double-fault table: shutdown)\n", vmread(GUEST_RIP));
+        return EXIT_END_RUN;
+    }
     if (a == EXIT_RESUME)
         write_entry_fields(v);
     return a;

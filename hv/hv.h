@@ -52,6 +52,8 @@ enum exit_action handle_exit(struct vcpu *v);
 enum exit_action handle_io(struct vcpu *v);
 enum exit_action handle_vmcall(struct vcpu *v);
 enum exit_action handle_cpuid(struct vcpu *v);
+enum exit_action handle_exception_nmi(struct vcpu *v);
+long intercept_exception(uint64_t vector, uint64_t on);
 void console_relay_flush(void);
 
 /* hv/vmx_run.S: enters the guest; returns 0 after a VM exit, 1 on VMfailInvalid,

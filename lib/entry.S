@@ -107,6 +107,7 @@ boot_gdt_desc:
 	.globl	boot_pml4
 boot_pml4:	.skip	4096
 boot_pdpt:	.skip	4096
+	.globl	boot_pd
 boot_pd:	.skip	4 * 4096
 	.globl	boot_stack_top
 boot_stack:	.skip	16384

@@ -15,6 +15,9 @@ enum hypercall {
     HC_GET_POLICY = 1,            /* RDI = guest-physical buffer, RSI = size: policy name */
     HC_EPT_UNMAP_UNTIL_FAULT = 2, /* RDI = guest-physical page: not present in EPT until the
                                      next EPT violation on it, then mapped again */
+    HC_INTERCEPT_EXCEPTION = 3,   /* RDI = vector 0-31, RSI = 1 to intercept, 0 to stop: the
+                                     hv takes the exception (exception bitmap) and reflects
+                                     it into the guest, as shadow paging does with #PF */
     HC_COUNT
 };
 

@@ -26,3 +26,26 @@ SCENARIO(db_single_step) = {
     .perturb = PERTURB_STACK_NOT_PRESENT,
     .trigger = single_step_trigger,
 };
+
+/* TF set by POPF is in effect for CPUID, which exits to hv/ and is emulated there: the
+ * single-step #DB after it is the hypervisor's to raise; nothing in hardware will raise it
+ * again if it is dropped (CASES.md #2). */
+static void cpuid_tf_trigger(void)
+{
+    __asm__ volatile("pushfq\n\t"
+                     "orq $0x100, (%%rsp)\n\t"
+                     "xorl %%eax, %%eax\n\t"
+                     "xorl %%ecx, %%ecx\n\t"
+                     "popfq\n\t"
+                     "cpuid\n\t"
+                     "nop\n\t"
+                     "nop\n\t" ::
+                         : "rax", "rbx", "rcx", "rdx", "memory", "cc");
+}
+
+SCENARIO(db_cpuid_tf) = {
+    .name = "db-cpuid-tf",
+    .vector = 1,
+    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .trigger = cpuid_tf_trigger,
+};

@@ -1,0 +1,29 @@
+/*
+ * tests/double_fault.c — merging an IDT-vectored exception with a new one.
+ *
+ * What: a #PF whose own delivery faults (#PF) because the #PF handler's IST stack page is not
+ * present in the guest's page tables, with #PF intercepted by hv/ (shadow-paging style).
+ * Why: under hv/, the first #PF exits and is reflected (injected); its delivery raises a
+ * second #PF, which exits with the first in IDT-vectoring information. The hypervisor must
+ * merge the two into #DF (SDM 6.15, Table 6-5); dropping the first delivers the second
+ * alone, which faults again: livelock (CASES.md #7).
+ * Expected bare result: one #DF (error code 0).
+ */
+#include "guest/guest.h"
+#include "guest/scenario.h"
+
+static void pf_pf_trigger(void)
+{
+    __asm__ volatile("1: movq (%0), %%rax\n\t"
+                     "2:\n\t" EXTABLE(1b, 2b)
+                     :
+                     : "r"(0x100000000ull)
+                     : "rax", "memory");
+}
+
+SCENARIO(pf_df_merge) = {
+    .name = "pf-df-merge",
+    .vector = 14,
+    .perturb = PERTURB_INTERCEPT_GUEST_STACK_NOT_PRESENT,
+    .trigger = pf_pf_trigger,
+};
