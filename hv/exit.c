@@ -122,6 +122,8 @@ static void write_entry_fields(struct vcpu *v)
         write_cr2(e.cr2); /* CR2 is not in the VMCS: VM entry keeps the host's value */
     if (e.set_dr6)
         write_dr6(e.dr6);
+    if (e.set_rf)
+        vmwrite(GUEST_RFLAGS, vmread(GUEST_RFLAGS) | X86_RFLAGS_RF);
 }
 
 enum exit_action handle_exit(struct vcpu *v)

@@ -1,0 +1,43 @@
+# core/ targets, included by the top-level Makefile.
+#   make core-free   every core/*.c built freestanding (as hv/ links it)
+#   make fuzz        libFuzzer target over decode, checks and the event queue
+#   make fuzz-test   run it for FUZZ_TIME seconds (part of `make test`)
+#   make bench       callgrind instruction counts of after-exit + before-entry
+
+FUZZ_TIME   ?= 20
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -Wall -Wextra -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CORE   := $(BUILD)/fuzz/fuzz_core
+BENCH_CORE  := $(BUILD)/bench/bench_core
+BENCH_N     ?= 1000
+
+.PHONY: core-free fuzz fuzz-test bench
+core-free: $(call free_obj,$(CORE_SRCS))
+
+fuzz: $(FUZZ_CORE)
+$(FUZZ_CORE): unit/fuzz/fuzz_core.c $(CORE_SRCS) $(wildcard core/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ unit/fuzz/fuzz_core.c $(CORE_SRCS)
+
+fuzz-test: $(FUZZ_CORE)
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/artifacts
+	$(Q)$(FUZZ_CORE) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz/artifacts/ $(BUILD)/fuzz/corpus 2>$(BUILD)/fuzz/log.txt \
+		|| { tail -40 $(BUILD)/fuzz/log.txt; exit 1; }
+	$(Q)grep -E 'stat::number_of_executed_units|Done' $(BUILD)/fuzz/log.txt | sed 's/^/fuzz_core: /'
+
+$(BENCH_CORE): $(BUILD)/host/unit/bench/bench_core.o $(CORE_HOST_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^
+# the same driver linked with the freestanding objects hv/ links (no libc calls in them)
+$(BENCH_CORE)_free: $(BUILD)/host/unit/bench/bench_core.o $(call free_obj,$(CORE_SRCS))
+	@mkdir -p $(@D)
+	$(Q)$(CC) -no-pie -o $@ $^
+
+bench: $(BENCH_CORE) $(BENCH_CORE)_free
+	@echo "core/ as hv/ links it (freestanding objects):"
+	$(Q)scripts/bench_core.sh $(BENCH_CORE)_free $(BENCH_N)
+	@echo "core/ as the host tools link it:"
+	$(Q)scripts/bench_core.sh $(BENCH_CORE) $(BENCH_N)
+
+TEST_STEPS += fuzz-test

@@ -1,0 +1,90 @@
+/* The vCPU event state a hypervisor keeps between exits, and the after-exit /
+ * before-entry pair that moves events between it and the VMCS fields.
+ *
+ * hv flow per exit: read the fields -> vcpu_events_after_exit() -> handle the exit (may
+ * queue exceptions, NMIs, interrupts) -> vcpu_events_before_entry() -> VMWRITE the entry
+ * fields. Not called for VM-entry failures (exit reason bit 31).
+ *
+ * Exceptions: one slot, "pending" (queued, delivery not begun) or "injected" (delivery
+ * begun: re-delivered from IDT-vectoring information). Queuing an exception on top of an
+ * occupied slot merges per the double-fault table (SDM 6.15 Table 6-5): #DF with error code
+ * 0, or shutdown (vcpu_events_shutdown()). An exception queued while an NMI or interrupt is
+ * being re-delivered is taken to have arisen from that delivery: it replaces the event,
+ * as on bare metal (the interrupt was acknowledged, NMI blocking stays set).
+ * Payloads (CR2 for #PF, the DR6 value for #DB) are applied at delivery only: before_entry()
+ * reports them in set_cr2/set_dr6 for the entry that injects the exception. */
+#ifndef CORE_VCPU_EVENTS_H
+#define CORE_VCPU_EVENTS_H
+
+#include "core/policy.h"
+#include "core/vmx_event.h"
+#include "core/vmx_fields.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* vcpu_events.flags: what the vCPU holds. "Injected" = delivery began (re-delivery from
+ * IDT-vectoring information, or written into VM-entry fields at the last entry); "pending"
+ * = queued by the hv, delivery not begun. One word so that the no-event path is cheap. */
+#define VCPU_EV_EXC_PENDING   0x001u
+#define VCPU_EV_EXC_INJECTED  0x002u
+#define VCPU_EV_NMI_INJECTED  0x004u
+#define VCPU_EV_INTR_INJECTED 0x008u
+#define VCPU_EV_RAW           0x010u /* raw-copy: raw_* go to the entry fields as they are */
+#define VCPU_EV_NMI_PENDING   0x020u /* one latch, like the CPU */
+#define VCPU_EV_INTR_PENDING  0x040u
+#define VCPU_EV_NMI_REBLOCK   0x080u /* NMI unblocking due to IRET: block again, SDM 27.2.3 */
+#define VCPU_EV_SHUTDOWN      0x100u /* triple fault */
+
+struct vcpu_exception { /* valid with VCPU_EV_EXC_PENDING or _INJECTED */
+    uint8_t vector;
+    uint8_t type; /* VMX_EVENT_HW_EXCEPTION, _SOFT_EXCEPTION or _PRIV_SOFT_EXCEPTION */
+    bool has_error;
+    bool has_payload;
+    uint32_t error;
+    uint32_t instr_len; /* soft types only */
+    uint64_t payload;   /* CR2 for #PF (and a #DF merged from #PF), DR6 value for #DB */
+};
+
+struct vcpu_interrupt { /* valid with VCPU_EV_INTR_INJECTED */
+    uint8_t vector;
+    uint8_t type;       /* VMX_EVENT_EXT_INTR or VMX_EVENT_SOFT_INTR */
+    uint32_t instr_len; /* soft interrupts only */
+};
+
+struct vcpu_events {
+    uint32_t flags;            /* VCPU_EV_* */
+    uint32_t interruptibility; /* guest interruptibility from the last exit */
+    const struct policy *policy;
+    struct vcpu_exception exception;
+    struct vcpu_interrupt interrupt;
+    uint8_t interrupt_next; /* vector queued by the hv (VCPU_EV_INTR_PENDING) */
+    uint32_t raw_info, raw_error, raw_len;
+    struct redelivery_note note; /* the last decision, updated by merges */
+};
+
+/* p NULL means the default policy (kvm). */
+void vcpu_events_init(struct vcpu_events *ev, const struct policy *p);
+void vcpu_events_after_exit(struct vcpu_events *ev, const struct vmx_exit_events *x,
+                            struct redelivery_note *note);
+void vcpu_queue_exception(struct vcpu_events *ev, uint8_t vector, bool has_error, uint32_t error);
+/* CR2 for #PF, the DR6 value for #DB; vector must be 0-31 and has_error must match the vector
+ * in protected mode (SDM 26.2.1.3), the caller's business. */
+void vcpu_queue_exception_payload(struct vcpu_events *ev, uint8_t vector, bool has_error,
+                                  uint32_t error, uint64_t payload);
+void vcpu_queue_nmi(struct vcpu_events *ev);
+/* An external interrupt; the hv queues it only when the guest has RFLAGS.IF = 1. */
+void vcpu_queue_interrupt(struct vcpu_events *ev, uint8_t vector);
+/* Fills out; returns true when something is injected. */
+bool vcpu_events_before_entry(struct vcpu_events *ev, struct vmx_entry_events *out);
+
+/* The double-fault table said shutdown (or the exit was a triple fault): the hv reports a
+ * triple fault instead of entering. */
+bool vcpu_events_shutdown(const struct vcpu_events *ev);
+/* An NMI or interrupt waits for a window (blocking by STI, MOV SS or NMI): the hv may
+ * enable NMI-window / interrupt-window exiting. */
+bool vcpu_events_waiting(const struct vcpu_events *ev);
+/* The latest decision, including merges done by vcpu_queue_exception*(). */
+const struct redelivery_note *vcpu_events_note(const struct vcpu_events *ev);
+
+#endif

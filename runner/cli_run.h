@@ -1,0 +1,44 @@
+/* runner/cli_run.h — the options of `redeliver run` (and `redeliver list`), parsed into a
+ * plain struct. Names are checked later against the catalogue and core/ (cmd_run.c); this
+ * file only knows the syntax, so it is unit-tested alone. */
+#ifndef RUNNER_CLI_RUN_H
+#define RUNNER_CLI_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "runner/emulator.h"
+
+struct run_opts {
+    char **scenarios; /* --scenario, in the order given, without repeats; none = default */
+    size_t n_scenarios;
+    char **policies; /* --policy */
+    size_t n_policies;
+    enum cpu_model cpus[CPU_COUNT]; /* --cpu */
+    size_t n_cpus;
+    double timeout;        /* --timeout, seconds per run */
+    unsigned jobs;         /* --jobs */
+    const char *results;   /* --results */
+    const char *build;     /* --build */
+    const char *bochs;     /* --bochs, NULL: bochs-bin from PATH */
+    const char *qemu;      /* --qemu, NULL: qemu-system-x86_64 from PATH */
+    const char *fault;     /* --fault, NULL: none */
+    const char *catalogue; /* --catalogue, NULL: tests/scenarios.cfg */
+    bool list;             /* --list */
+    bool help;             /* --help */
+    bool verbose;          /* --verbose */
+};
+
+#define DEFAULT_TIMEOUT 30.0
+#define DEFAULT_JOBS    2
+#define DEFAULT_RESULTS "results/latest"
+#define DEFAULT_BUILD   "build"
+
+/* argv[0] is the command name ("run" or "list"). 0, or -1 with *err (caller frees). */
+int run_opts_parse(struct run_opts *o, int argc, char **argv, char **err);
+void run_opts_free(struct run_opts *o);
+
+/* The help text of `redeliver run`. */
+const char *run_usage(void);
+
+#endif

@@ -1,0 +1,243 @@
+/* `redeliver explain --idtv V ...`: what each re-delivery policy writes into the VM-entry
+ * fields for one exit with IDT-vectoring information, why, and whether VM entry would
+ * accept it (SDM 26.2.1.3, 26.3.1.5). Runs the same core/ code as hv/. */
+#if __has_include("runner/commands.h")
+#include "runner/commands.h"
+#endif
+#include "core/injection_check.h"
+#include "core/policy.h"
+#include "core/text.h"
+#include "core/vcpu_events.h"
+#include "core/vmx_event.h"
+#include "core/vmx_exit_reason.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cmd_explain(int argc, char **argv);
+
+static const char usage[] =
+    "usage: redeliver explain --idtv V [options]\n"
+    "  --idtv V              IDT-vectoring information (SDM 24.9.3), required\n"
+    "  --idtv-error E        IDT-vectoring error code (default 0)\n"
+    "  --instr-len L         VM-exit instruction length (default: 2 for INT n, 1 for\n"
+    "                        INT3/INTO/ICEBP, 0 otherwise)\n"
+    "  --exit-reason R       basic exit reason (default 48, EPT_VIOLATION)\n"
+    "  --interruptibility I  guest interruptibility state at the exit (default 0)\n"
+    "  --queue VEC[:ERR]     the hv queues this exception after the exit (shows #DF merges)\n"
+    "  --policy P            one policy (default: every policy)\n"
+    "Numbers are decimal, or hex with 0x. Prints, per policy, the VM-entry fields, the\n"
+    "reason with its SDM section, and the result of the VM-entry injection checks.\n"
+    "example: redeliver explain --idtv 0x80000b0e --policy kvm\n";
+
+struct explain_args {
+    struct vmx_exit_events x;
+    bool have_idtv, have_len, have_queue;
+    uint8_t queue_vector;
+    bool queue_has_error;
+    uint32_t queue_error;
+    const struct policy *only;
+};
+
+static int bad(const char *what, const char *text)
+{
+    fprintf(stderr, "redeliver explain: %s '%s'\n(see redeliver explain --help)\n", what, text);
+    return 2;
+}
+
+static int number(const char *opt, const char *text, uint64_t max, uint64_t *out)
+{
+    int rc = text_parse_u64(text, out);
+    if (rc == -1) {
+        fprintf(stderr, "redeliver explain: %s '%s' is not a number (decimal, or hex with 0x)\n",
+                opt, text);
+        return 2;
+    }
+    if (rc == -2 || *out > max) {
+        fprintf(stderr, "redeliver explain: %s '%s' is out of range (max 0x%llx)\n", opt, text,
+                (unsigned long long)max);
+        return 2;
+    }
+    return 0;
+}
+
+static int parse_queue(struct explain_args *a, const char *text)
+{
+    char vec[32];
+    const char *colon = strchr(text, ':');
+    size_t n = colon ? (size_t)(colon - text) : strlen(text);
+    if (n == 0 || n >= sizeof(vec))
+        return bad("--queue: not VEC[:ERR]:", text);
+    memcpy(vec, text, n);
+    vec[n] = '\0';
+    uint64_t v;
+    if (number("--queue vector", vec, 31, &v))
+        return 2;
+    a->queue_vector = (uint8_t)v;
+    a->queue_has_error = colon != NULL;
+    a->queue_error = 0;
+    if (colon) {
+        if (number("--queue error code", colon + 1, UINT32_MAX, &v))
+            return 2;
+        a->queue_error = (uint32_t)v;
+    }
+    a->have_queue = true;
+    return 0;
+}
+
+static int parse(struct explain_args *a, int argc, char **argv)
+{
+    a->x.exit_reason = VMX_EXIT_EPT_VIOLATION;
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        if (strncmp(opt, "--", 2) != 0)
+            return bad("unexpected argument", opt);
+        if (i + 1 >= argc)
+            return bad("missing value after", opt);
+        const char *val = argv[++i];
+        uint64_t v;
+        if (!strcmp(opt, "--idtv")) {
+            if (number(opt, val, UINT32_MAX, &v))
+                return 2;
+            a->x.idt_vectoring_info = (uint32_t)v;
+            a->have_idtv = true;
+        } else if (!strcmp(opt, "--idtv-error")) {
+            if (number(opt, val, UINT32_MAX, &v))
+                return 2;
+            a->x.idt_vectoring_error = (uint32_t)v;
+        } else if (!strcmp(opt, "--instr-len")) {
+            if (number(opt, val, UINT32_MAX, &v))
+                return 2;
+            a->x.exit_instr_len = (uint32_t)v;
+            a->have_len = true;
+        } else if (!strcmp(opt, "--exit-reason")) {
+            if (number(opt, val, UINT32_MAX, &v))
+                return 2;
+            a->x.exit_reason = (uint32_t)v;
+        } else if (!strcmp(opt, "--interruptibility")) {
+            if (number(opt, val, UINT32_MAX, &v))
+                return 2;
+            a->x.guest_interruptibility = (uint32_t)v;
+        } else if (!strcmp(opt, "--queue")) {
+            if (parse_queue(a, val))
+                return 2;
+        } else if (!strcmp(opt, "--policy")) {
+            if (strcmp(val, "all") != 0 && !(a->only = policy_find(val))) {
+                fprintf(stderr, "redeliver explain: unknown policy '%s'; known:", val);
+                for (unsigned p = 0; p < policy_count(); p++)
+                    fprintf(stderr, " %s", policy_name(policy_at(p)));
+                fputc('\n', stderr);
+                return 2;
+            }
+        } else {
+            return bad("unknown option", opt);
+        }
+    }
+    if (!a->have_idtv) {
+        fprintf(stderr, "redeliver explain: --idtv is required\n%s", usage);
+        return 2;
+    }
+    if (a->x.exit_reason & VMX_EXIT_REASON_ENTRY_FAIL) {
+        fprintf(stderr, "redeliver explain: exit reason has bit 31 (VM-entry failure): the hv "
+                        "does not run the policy then (SDM 26.8)\n");
+        return 2;
+    }
+    return 0;
+}
+
+static void default_len(struct explain_args *a)
+{
+    uint32_t info = a->x.idt_vectoring_info;
+    if (a->have_len || !vmx_intr_info_valid(info))
+        return;
+    switch (vmx_intr_info_type(info)) {
+    case VMX_EVENT_SOFT_INTR:
+        a->x.exit_instr_len = 2; /* INT n: CD ib */
+        break;
+    case VMX_EVENT_PRIV_SOFT_EXCEPTION:
+    case VMX_EVENT_SOFT_EXCEPTION:
+        a->x.exit_instr_len = 1; /* ICEBP F1, INT3 CC, INTO CE */
+        break;
+    default:
+        return;
+    }
+    printf("(assuming VM-exit instruction length %u; pass --instr-len)\n", a->x.exit_instr_len);
+}
+
+static void explain_one(const struct explain_args *a, const struct policy *p)
+{
+    struct vcpu_events ev;
+    struct vmx_entry_events out;
+    struct redelivery_note note;
+    struct vmx_entry_caps caps;
+    char words[160];
+
+    vmx_entry_caps_default(&caps);
+    vcpu_events_init(&ev, p);
+    vcpu_events_after_exit(&ev, &a->x, &note);
+    if (a->have_queue)
+        vcpu_queue_exception(&ev, a->queue_vector, a->queue_has_error, a->queue_error);
+    bool inject = vcpu_events_before_entry(&ev, &out);
+    const struct redelivery_note *last = vcpu_events_note(&ev);
+
+    printf("%s%s: %s\n", policy_name(p), policy_known_wrong(p) ? " (known wrong)" : "",
+           note.action);
+    printf("  why    %s\n", note.why[0] ? note.why : "IDT-vectoring information not valid");
+    if (last->action != note.action)
+        printf("  then   %s: %s\n", last->action, last->why);
+    if (vcpu_events_shutdown(&ev)) {
+        printf("  entry  none: triple fault, the hv reports shutdown (SDM 6.15 Interrupt 8)\n");
+        return;
+    }
+    vmx_intr_info_format_field(words, sizeof(words), out.entry_intr_info, VMX_FIELD_ENTRY_INTR);
+    printf("  entry  intr-info 0x%08x (%s), error 0x%x, instr-len %u\n", out.entry_intr_info,
+           inject ? words : "nothing injected", out.entry_exception_error, out.entry_instr_len);
+    if (out.write_interruptibility)
+        printf("  state  guest interruptibility 0x%x -> 0x%x\n", a->x.guest_interruptibility,
+               out.guest_interruptibility);
+    if (out.set_cr2)
+        printf("  state  CR2 <- 0x%llx\n", (unsigned long long)out.cr2);
+    if (out.set_dr6)
+        printf("  state  DR6 <- 0x%llx\n", (unsigned long long)out.dr6);
+    const char *fail = vmx_check_entry_events(&caps, &out, a->x.guest_interruptibility);
+    if (fail)
+        printf("  check  FAIL: VM entry fails: %s\n", fail);
+    else
+        printf("  check  pass (SDM 26.2.1.3, 26.3.1.5)\n");
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage, stdout);
+            return 0;
+        }
+    struct explain_args a;
+    memset(&a, 0, sizeof(a));
+    if (parse(&a, argc, argv))
+        return 2;
+
+    char words[160];
+    uint32_t reason = vmx_exit_reason_basic(a.x.exit_reason);
+    vmx_intr_info_format(words, sizeof(words), a.x.idt_vectoring_info);
+    printf("exit %s (%u), idtv 0x%08x: %s", vmx_exit_reason_name(reason), reason,
+           a.x.idt_vectoring_info, words);
+    if (vmx_intr_info_has_error(a.x.idt_vectoring_info))
+        printf(", error code 0x%x", a.x.idt_vectoring_error);
+    putchar('\n');
+    default_len(&a);
+    const char *odd = vmx_exit_events_implausible(&a.x);
+    if (odd)
+        printf("note: no CPU reports this: %s\n", odd);
+    if (a.have_queue)
+        printf("then the hv queues #%u%s\n", a.queue_vector,
+               a.queue_has_error ? " with error" : "");
+    putchar('\n');
+    for (unsigned i = 0; i < policy_count(); i++) {
+        const struct policy *p = policy_at(i);
+        if (!a.only || a.only == p)
+            explain_one(&a, p);
+    }
+    return 0;
+}

@@ -1,0 +1,258 @@
+/* runner/cmd_run.c — `redeliver run`: check everything that can be checked before the first
+ * emulator starts (names, emulators, images, results directory: exit status 2), run the
+ * matrix, judge, print the table, write the files; exit 0 only when every verdict is what
+ * tests/scenarios.cfg expects. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runner/commands.h"
+#include "runner/image.h"
+#include "runner/matrix.h"
+#include "runner/report.h"
+#include "runner/results.h"
+#include "runner/rundir.h"
+#include "runner/session.h"
+#include "runner/util.h"
+
+struct ctx {
+    const struct run_opts *o;
+    struct session s;
+    struct run_inputs in;
+    char *bochs, *qemu, *guest, *hv, *boot;
+    bool use_bochs, use_qemu, use_hv;
+    struct matrix m;
+    size_t n_spawned, n_done;
+    struct run **spawned; /* spawned[i] ran specs[i] */
+    bool tty;
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("redeliver: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 2;
+}
+
+static int find_emulators(struct ctx *c)
+{
+    char *err = NULL;
+    if (c->use_bochs) {
+        if (emulator_resolve(c->o->bochs, "bochs-bin", BOCHS_INSTALL, &c->bochs, &err) != 0)
+            goto fail;
+        if (!is_file(BOCHS_ROM) || !is_file(BOCHS_VGAROM)) {
+            err =
+                xasprintf("%s or %s missing (install: %s)", BOCHS_ROM, BOCHS_VGAROM, BOCHS_INSTALL);
+            goto fail;
+        }
+    }
+    if (c->use_qemu &&
+        emulator_resolve(c->o->qemu, "qemu-system-x86_64", QEMU_INSTALL, &c->qemu, &err) != 0)
+        goto fail;
+    c->in.bochs = c->bochs;
+    c->in.qemu = c->qemu;
+    return 0;
+fail:
+    usage_error("%s", err);
+    free(err);
+    return 2;
+}
+
+/* An image must exist and carry exactly one configuration block. */
+static int check_image(const char *path)
+{
+    size_t len, off;
+    char *err = NULL;
+    char *buf = read_file(path, &len);
+    if (!buf)
+        return usage_error("%s not found — run make first", path);
+    int rc = config_find((unsigned char *)buf, len, path, &off, &err);
+    free(buf);
+    if (rc != 0) {
+        usage_error("%s", err);
+        free(err);
+        return 2;
+    }
+    return 0;
+}
+
+static int find_images(struct ctx *c)
+{
+    const char *b = c->o->build;
+    if (!is_dir(b))
+        return usage_error("build directory %s not found — run make first", b);
+    c->guest = path_join(b, "guest.bin");
+    c->hv = path_join(b, "hv.bin");
+    c->boot = path_join(b, "boot.img");
+    if (check_image(c->guest) || (c->use_hv && check_image(c->hv)))
+        return 2;
+    if (c->use_bochs && !is_file(c->boot))
+        return usage_error("%s not found — run make first", c->boot);
+    c->in.guest = c->guest;
+    c->in.hv = c->hv;
+    c->in.boot = c->boot;
+    return 0;
+}
+
+static void progress(void *arg, size_t index, const struct proc_result *r)
+{
+    struct ctx *c = arg;
+    c->n_done++;
+    if (c->o->verbose) {
+        struct run *run = c->spawned[index];
+        char *d = proc_result_describe(r);
+        fprintf(stderr, "[%zu/%zu] %s %s %s: %s%s, %.2f s\n", c->n_done, c->n_spawned,
+                run->sc->name, cpu_name(run->cpu), run_env(run), d,
+                r->timed_out ? " (timed out)" : "", r->seconds);
+        free(d);
+    } else if (c->tty) {
+        fprintf(stderr, "\r[%zu/%zu] runs done", c->n_done, c->n_spawned);
+    }
+}
+
+/* Prepare every run directory and run the emulators. 0, or 130 when interrupted. */
+static int run_all(struct ctx *c)
+{
+    struct matrix *m = &c->m;
+    struct proc_spec *specs = xcalloc(m->n_runs, sizeof(*specs));
+    c->spawned = xcalloc(m->n_runs, sizeof(*c->spawned));
+    for (size_t i = 0; i < m->n_runs; i++) {
+        struct run *r = &m->runs[i];
+        char *err = NULL;
+        if (r->na)
+            continue;
+        if (rundir_prepare(r, &c->in, &specs[c->n_spawned], &err) != 0) {
+            r->proc.start_error = err; /* judged ERROR, with the reason */
+            r->proc.exit_code = -1;
+            continue;
+        }
+        c->spawned[c->n_spawned++] = r;
+    }
+    struct proc_result *res = xcalloc(c->n_spawned ? c->n_spawned : 1, sizeof(*res));
+    struct pool_opts po = {
+        .jobs = c->o->jobs, .timeout = c->o->timeout, .grace = 5.0, .done = progress, .ctx = c};
+    int rc = pool_run(specs, res, c->n_spawned, &po);
+    if (c->tty && !c->o->verbose && c->n_spawned)
+        fputs("\r\033[K", stderr);
+    for (size_t i = 0; i < c->n_spawned; i++) {
+        c->spawned[i]->proc = res[i];
+        rundir_spec_free(&specs[i]);
+        rundir_collect(c->spawned[i]);
+    }
+    free(res);
+    free(specs);
+    if (rc != 0) {
+        fputs("redeliver: interrupted; every emulator was stopped\n", stderr);
+        return 130;
+    }
+    return 0;
+}
+
+static int report(struct ctx *c)
+{
+    struct report_info info = {.results = c->o->results,
+                               .fault = c->o->fault,
+                               .timeout = c->o->timeout,
+                               .jobs = c->o->jobs};
+    for (size_t i = 0; i < c->m.n_runs; i++)
+        rundir_write_verdict(&c->m.runs[i]);
+    char *table = report_table(&c->m, &info);
+    char *json = report_json(&c->m, &info);
+    char *tap = report_tap(&c->m, &info);
+    char *err = NULL;
+    int rc = 0;
+    /* the files first: a closed stdout (| head) must not cost them */
+    if (results_write(c->o->results, "summary.json", json, &err) != 0 ||
+        results_write(c->o->results, "results.tap", tap, &err) != 0 ||
+        results_write(c->o->results, "table.txt", table, &err) != 0) {
+        fprintf(stderr, "redeliver: %s\n", err);
+        free(err);
+        rc = 2;
+    }
+    fputs(table, stdout);
+    fflush(stdout);
+    free(table);
+    free(json);
+    free(tap);
+    if (rc)
+        return rc;
+    struct matrix_totals t;
+    matrix_totals(&c->m, &t);
+    return t.unexpected ? 1 : 0;
+}
+
+static int run(struct ctx *c)
+{
+    const struct run_opts *o = c->o;
+    int rc = session_open(&c->s, o);
+    if (rc)
+        return rc;
+    if (o->list) {
+        session_list(&c->s, o->n_scenarios > 0);
+        return 0;
+    }
+    if (o->fault && !valid_name(o->fault, CFG_FAULT_LEN - 1))
+        return usage_error("--fault '%s': 1 to 31 of a-z A-Z 0-9 . _ -", o->fault);
+    for (size_t i = 0; i < c->s.n_cpus; i++) {
+        c->use_bochs |= c->s.cpus[i] == CPU_BOCHS;
+        c->use_qemu |= c->s.cpus[i] == CPU_QEMU;
+    }
+    c->use_hv = c->use_bochs && c->s.n_policies > 0;
+    c->in.fault = o->fault ? o->fault : "";
+    if (find_emulators(c) || find_images(c))
+        return 2;
+    if (c->s.n_scen == 0)
+        return usage_error("no scenario to run in %s", c->s.cat_path);
+    char *err = NULL;
+    int lock = results_open(o->results, &err);
+    if (lock < 0) {
+        usage_error("%s", err);
+        free(err);
+        return 2;
+    }
+    matrix_build(&c->m, c->s.scen, c->s.n_scen, c->s.cpus, c->s.n_cpus, c->s.policies,
+                 c->s.n_policies, o->results);
+    rc = run_all(c);
+    if (rc == 0) {
+        matrix_judge(&c->m);
+        rc = report(c);
+    }
+    close(lock);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_opts o;
+    char *err = NULL;
+    if (run_opts_parse(&o, argc, argv, &err) != 0) {
+        fprintf(stderr, "redeliver run: %s\n", err);
+        free(err);
+        return 2;
+    }
+    if (o.help) {
+        fputs(run_usage(), stdout);
+        run_opts_free(&o);
+        return 0;
+    }
+    struct ctx c = {.o = &o, .tty = isatty(2)};
+    int rc = run(&c);
+    matrix_free(&c.m);
+    session_close(&c.s);
+    free(c.spawned);
+    free(c.bochs);
+    free(c.qemu);
+    free(c.guest);
+    free(c.hv);
+    free(c.boot);
+    run_opts_free(&o);
+    return rc;
+}

@@ -1,0 +1,12 @@
+/* runner/commands.h — the subcommands of `redeliver`. Each takes argv with argv[0] = the
+ * subcommand's name ("run", "decode", ...) and returns the process exit status:
+ * 0 success, 1 something unexpected was found, 2 usage error. */
+#ifndef RUNNER_COMMANDS_H
+#define RUNNER_COMMANDS_H
+
+int cmd_run(int argc, char **argv);     /* runner/cmd_run.c */
+int cmd_list(int argc, char **argv);    /* runner/cmd_list.c */
+int cmd_decode(int argc, char **argv);  /* runner/cmd_decode.c (core engineer) */
+int cmd_explain(int argc, char **argv); /* runner/cmd_explain.c (core engineer) */
+
+#endif

@@ -1,0 +1,296 @@
+/* runner/compare.c — verdicts of bare and virtualized runs (DESIGN.md, "The oracle"). */
+#include "runner/compare.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/util.h"
+
+static void set(struct judgement *j, const struct run_facts *f, enum verdict v, const char *detail)
+{
+    j->verdict = v;
+    if (!detail)
+        j->detail = f->context ? xstrdup(f->context) : NULL;
+    else if (f->context)
+        j->detail = xasprintf("%s; %s", detail, f->context);
+    else
+        j->detail = xstrdup(detail);
+}
+
+static void setf(struct judgement *j, const struct run_facts *f, enum verdict v, const char *fmt,
+                 ...) __attribute__((format(printf, 4, 5)));
+
+static void setf(struct judgement *j, const struct run_facts *f, enum verdict v, const char *fmt,
+                 ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    set(j, f, v, s);
+    free(s);
+}
+
+/* Checks shared by both environments, in order of what explains the run best. Returns
+ * true when it decided. `hv` adds the hypervisor's own reports first. */
+static bool judge_common(const struct trace *t, const struct run_facts *f, bool hv,
+                         struct judgement *j)
+{
+    if (f->start_error) {
+        setf(j, f, V_ERROR, "could not start the emulator: %s", f->start_error);
+        return true;
+    }
+    if (hv && t->vmentry_fail) {
+        set(j, f, V_ENTRY_FAIL, t->vmentry_fail);
+        return true;
+    }
+    if (hv && t->triple_fault) {
+        set(j, f, V_TRIPLE_FAULT, "hv: TRIPLE-FAULT (the guest shut down)");
+        return true;
+    }
+    if (hv && t->livelock) {
+        set(j, f, V_LIVELOCK, t->livelock);
+        return true;
+    }
+    if (hv && t->hv_error) {
+        set(j, f, V_ERROR, t->hv_error);
+        return true;
+    }
+    if (t->result == RESULT_ERROR) {
+        setf(j, f, V_ERROR, "guest: %s", t->result_line);
+        return true;
+    }
+    if (f->timed_out) {
+        if (t->result == RESULT_NONE)
+            set(j, f, V_TIMEOUT, "killed after the timeout, no `Test result:` line");
+        else
+            setf(j, f, V_TIMEOUT, "killed after the timeout although it printed `%s`",
+                 t->result_line);
+        return true;
+    }
+    if (t->result == RESULT_NONE) {
+        set(j, f, V_CRASH,
+            t->n_lines ? "no `Test result:` line" : "no output at all on COM1 (boot failure?)");
+        return true;
+    }
+    if (t->n_result_lines > 1) {
+        setf(j, f, V_ERROR, "%u `Test result:` lines (the protocol says exactly one)",
+             t->n_result_lines);
+        return true;
+    }
+    if (t->result == RESULT_MALFORMED) {
+        setf(j, f, V_ERROR, "malformed final line: %s", t->result_line);
+        return true;
+    }
+    if (t->after_result) {
+        setf(j, f, V_ERROR, "guest line after the final line: %s", t->after_result);
+        return true;
+    }
+    return false;
+}
+
+/* The guest's own checks: FAILED unless they all passed. */
+static bool judge_checks(const struct trace *t, const struct run_facts *f, struct judgement *j)
+{
+    if (t->result == RESULT_FAILURE) {
+        setf(j, f, V_FAILED, "%s%s%s", t->result_line, t->first_fail ? "; first " : "",
+             t->first_fail ? t->first_fail : "");
+        return true;
+    }
+    if (t->n_fail) {
+        setf(j, f, V_FAILED, "%u FAIL line(s) but %s; first %s", t->n_fail, t->result_line,
+             t->first_fail);
+        return true;
+    }
+    return false;
+}
+
+void judge_bare(const struct trace *t, const struct run_facts *f, struct judgement *j)
+{
+    memset(j, 0, sizeof(*j));
+    if (judge_common(t, f, false, j) || judge_checks(t, f, j))
+        return;
+    if (t->result == RESULT_SKIP) {
+        set(j, f, V_SKIP, t->result_line);
+        return;
+    }
+    j->verdict = V_PASS;
+}
+
+void judge_virt(const struct trace *t, const struct run_facts *f, const char *policy,
+                enum verdict bare, const struct trace *bare_trace, struct judgement *j)
+{
+    memset(j, 0, sizeof(*j));
+    if (judge_common(t, f, true, j))
+        return;
+    if (t->n_hv_summary == 0) {
+        set(j, f, V_ERROR, "hv printed no `hv: vectoring-exits=` summary line");
+        return;
+    }
+    if (t->hv_summary_malformed || t->n_hv_summary > 1) {
+        setf(j, f, V_ERROR,
+             "%s hv summary line (the protocol says one `hv: vectoring-exits=<n> "
+             "exits=<m> policy=<p>`)",
+             t->hv_summary_malformed ? "malformed" : "more than one");
+        return;
+    }
+    if (strcmp(t->hv_policy, policy) != 0) {
+        setf(j, f, V_ERROR, "hv ran policy '%s', the runner asked for '%s'", t->hv_policy, policy);
+        return;
+    }
+    if (t->vectoring_exits == 0) {
+        set(j, f, V_ERROR, NO_EXIT_DETAIL);
+        return;
+    }
+    if (bare != V_PASS || !bare_trace) {
+        setf(j, f, V_ERROR, "no bare reference: the bare run of this scenario is %s",
+             verdict_name(bare));
+        return;
+    }
+    char *diff = NULL;
+    enum verdict v = compare_traces(bare_trace->ev, bare_trace->n_ev, t->ev, t->n_ev, &diff);
+    if (v != V_PASS) {
+        set(j, f, v, diff);
+        free(diff);
+        return;
+    }
+    if (judge_checks(t, f, j))
+        return;
+    if (t->result == RESULT_SKIP) {
+        setf(j, f, V_FAILED, "the guest skipped under hv but passed bare: %s", t->result_line);
+        return;
+    }
+    j->verdict = V_PASS;
+}
+
+/* Is `small` a subsequence of `big`? *first_missing: index of the first element of `big`
+ * that the greedy match skipped (nb when none). */
+static bool subsequence(char *const *small, size_t ns, char *const *big, size_t nb,
+                        size_t *first_missing)
+{
+    size_t i = 0;
+    *first_missing = nb;
+    for (size_t k = 0; k < nb; k++) {
+        if (i < ns && strcmp(small[i], big[k]) == 0)
+            i++;
+        else if (*first_missing == nb)
+            *first_missing = k;
+    }
+    return i == ns;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char **sorted(char *const *v, size_t n)
+{
+    char **s = xmalloc(n * sizeof(*s));
+    if (n)
+        memcpy(s, v, n * sizeof(*s));
+    qsort(s, n, sizeof(*s), cmp_str);
+    return s;
+}
+
+/* The first element of `v` (in trace order) that does not occur in sorted `set`, or NULL. */
+static const char *first_not_in(char *const *v, size_t n, char **set, size_t nset)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!bsearch(&v[i], set, nset, sizeof(*set), cmp_str))
+            return v[i];
+    return NULL;
+}
+
+static bool same_multiset(char *const *a, char *const *b, size_t n)
+{
+    char **sa = sorted(a, n), **sb = sorted(b, n);
+    bool same = true;
+    for (size_t i = 0; i < n && same; i++)
+        same = strcmp(sa[i], sb[i]) == 0;
+    free(sa);
+    free(sb);
+    return same;
+}
+
+static size_t first_difference(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    size_t i = 0;
+    while (i < na && i < nb && strcmp(a[i], b[i]) == 0)
+        i++;
+    return i;
+}
+
+/* An event's identity: the line up to " rip=" (vector and error code). When events are
+ * reordered, where they interrupt the guest changes with the order, so the saved RIP
+ * (and RF, IST) cannot be part of what "the same events" means. */
+static char **keys(char *const *v, size_t n)
+{
+    char **k = xmalloc(n * sizeof(*k));
+    for (size_t i = 0; i < n; i++) {
+        const char *rip = strstr(v[i], " rip=");
+        k[i] = rip ? xstrndup(v[i], (size_t)(rip - v[i])) : xstrdup(v[i]);
+    }
+    return k;
+}
+
+static void free_keys(char **k, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(k[i]);
+    free(k);
+}
+
+/* Same events by identity, in another order (n events each). */
+static bool reordered_by_identity(char *const *bare, char *const *virt, size_t n)
+{
+    char **kb = keys(bare, n), **kv = keys(virt, n);
+    bool r = first_difference(kb, n, kv, n) < n && same_multiset(kb, kv, n);
+    free_keys(kb, n);
+    free_keys(kv, n);
+    return r;
+}
+
+#define AT(v, n, i) ((i) < (n) ? (v)[i] : "(none)")
+
+enum verdict compare_traces(char *const *bare, size_t nb, char *const *virt, size_t nv,
+                            char **detail)
+{
+    size_t k;
+    *detail = NULL;
+    if (nb == nv && first_difference(bare, nb, virt, nv) == nb)
+        return V_PASS;
+    if (nv < nb && subsequence(virt, nv, bare, nb, &k)) {
+        *detail = xasprintf("%zu of %zu bare event(s) missing; first: `%s`", nb - nv, nb, bare[k]);
+        return V_LOST;
+    }
+    if (nb < nv && subsequence(bare, nb, virt, nv, &k)) {
+        char **sb = sorted(bare, nb);
+        const char *fresh = first_not_in(virt, nv, sb, nb);
+        enum verdict v = fresh ? V_DIFFERENT : V_DUPLICATED;
+        if (fresh)
+            *detail = xasprintf("event(s) never seen bare, first: `%s`", fresh);
+        else
+            *detail = xasprintf("%zu extra event(s) repeating bare ones; first extra: `%s` "
+                                "(event %zu)",
+                                nv - nb, virt[k], k + 1);
+        free(sb);
+        return v;
+    }
+    size_t i = first_difference(bare, nb, virt, nv);
+    if (nb == nv && same_multiset(bare, virt, nb)) {
+        *detail = xasprintf("same events, other order; event %zu: bare `%s`, virt `%s`", i + 1,
+                            bare[i], virt[i]);
+        return V_REORDERED;
+    }
+    if (nb == nv && reordered_by_identity(bare, virt, nb)) {
+        *detail = xasprintf("same events (vector, error code) in another order; event %zu: "
+                            "bare `%s`, virt `%s`",
+                            i + 1, bare[i], virt[i]);
+        return V_REORDERED;
+    }
+    *detail = xasprintf("event %zu: bare `%s`, virt `%s` (%zu bare, %zu virt events)", i + 1,
+                        AT(bare, nb, i), AT(virt, nv, i), nb, nv);
+    return V_DIFFERENT;
+}

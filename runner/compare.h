@@ -1,0 +1,44 @@
+/* runner/compare.h — from what a run printed to its one-word verdict (DESIGN.md, "The
+ * oracle"). Pure functions: the inputs are parsed traces and a few facts about the process,
+ * so every verdict class is unit-tested without an emulator. */
+#ifndef RUNNER_COMPARE_H
+#define RUNNER_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "runner/trace.h"
+#include "runner/verdict.h"
+
+/* What the runner knows about the process besides its serial output. */
+struct run_facts {
+    const char *start_error; /* the emulator could not be started, or NULL */
+    bool timed_out;          /* the runner had to kill it */
+    const char *context;     /* appended to failure details (exit status, bochs.log), or NULL */
+};
+
+struct judgement {
+    enum verdict verdict;
+    char *detail; /* one line for people; NULL for a plain PASS (caller frees) */
+};
+
+void judge_bare(const struct trace *t, const struct run_facts *f, struct judgement *j);
+
+/* `policy`: what hv was told to run; `bare`: the bare verdict and trace of the same scenario
+ * on the same CPU model (the reference). */
+void judge_virt(const struct trace *t, const struct run_facts *f, const char *policy,
+                enum verdict bare, const struct trace *bare_trace, struct judgement *j);
+
+/* Compare two event traces: PASS when identical, else LOST (virt a proper subsequence of
+ * bare), DUPLICATED (bare a proper subsequence of virt, every extra repeating a bare event),
+ * REORDERED (the same events in another order: the same lines, or the same identities —
+ * the line before " rip=", since the saved RIP moves with the order), else DIFFERENT.
+ * The first evidence goes to *detail (caller frees; NULL when identical). */
+enum verdict compare_traces(char *const *bare, size_t nb, char *const *virt, size_t nv,
+                            char **detail);
+
+#define NO_EXIT_DETAIL                                                                             \
+    "vectoring-exits=0: the perturbation caused no exit during delivery — the test did not "     \
+    "test"
+
+#endif

@@ -1,0 +1,93 @@
+/* runner/image.c — find and patch the configuration block (docs/protocol.md). */
+#define _GNU_SOURCE
+#include "runner/image.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/util.h"
+
+int config_find(const unsigned char *buf, size_t len, const char *what, size_t *off, char **err)
+{
+    const unsigned char *hit = memmem(buf, len, CFG_MAGIC, CFG_MAGIC_LEN);
+    if (!hit) {
+        *err = xasprintf("%s: no configuration block (magic \"%s\" not found; "
+                         "docs/protocol.md) — rebuild it with make",
+                         what, CFG_MAGIC);
+        return -1;
+    }
+    size_t first = (size_t)(hit - buf);
+    const unsigned char *again = memmem(hit + 1, len - first - 1, CFG_MAGIC, CFG_MAGIC_LEN);
+    if (again) {
+        *err = xasprintf("%s: the configuration magic appears twice (offsets 0x%zx and "
+                         "0x%zx): which block to patch is ambiguous",
+                         what, first, (size_t)(again - buf));
+        return -1;
+    }
+    if (len - first < CFG_BLOCK_SIZE) {
+        *err = xasprintf("%s: the configuration block at 0x%zx is cut off by the end of the "
+                         "file (%zu of %d bytes)",
+                         what, first, len - first, CFG_BLOCK_SIZE);
+        return -1;
+    }
+    *off = first;
+    return 0;
+}
+
+static int check_field(const char *what, const char *field, const char *value, size_t size,
+                       char **err)
+{
+    if (!value)
+        return 0;
+    size_t n = strlen(value);
+    if (n >= size) {
+        *err = xasprintf("%s: %s '%s' is too long for the configuration block (%zu "
+                         "characters, at most %zu)",
+                         what, field, value, n, size - 1);
+        return -1;
+    }
+    return 0;
+}
+
+static void put_field(unsigned char *block, size_t off, size_t size, const char *value)
+{
+    if (!value)
+        return;
+    memset(block + off, 0, size);
+    memcpy(block + off, value, strlen(value));
+}
+
+int config_patch(unsigned char *buf, size_t len, const char *what, const struct cfg_values *v,
+                 char **err)
+{
+    size_t off;
+    if (config_find(buf, len, what, &off, err) != 0)
+        return -1;
+    if (check_field(what, "scenario", v->scenario, CFG_SCENARIO_LEN, err) != 0 ||
+        check_field(what, "policy", v->policy, CFG_POLICY_LEN, err) != 0 ||
+        check_field(what, "fault", v->fault, CFG_FAULT_LEN, err) != 0)
+        return -1;
+    unsigned char *block = buf + off;
+    put_field(block, CFG_SCENARIO_OFF, CFG_SCENARIO_LEN, v->scenario);
+    put_field(block, CFG_POLICY_OFF, CFG_POLICY_LEN, v->policy);
+    put_field(block, CFG_FAULT_OFF, CFG_FAULT_LEN, v->fault);
+    return 0;
+}
+
+int image_patch_copy(const char *src, const char *dst, const struct cfg_values *v, char **err)
+{
+    size_t len;
+    char *buf = read_file(src, &len);
+    if (!buf) {
+        *err = xasprintf("%s: %s", src, strerror(errno));
+        return -1;
+    }
+    int rc = config_patch((unsigned char *)buf, len, src, v, err);
+    if (rc == 0 && write_file(dst, buf, len) != 0) {
+        *err = xasprintf("%s: %s", dst, strerror(errno));
+        rc = -1;
+    }
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,167 @@
+/* runner/matrix.c — layout of the runs, verdicts, expectations, table cells. */
+#include "runner/matrix.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/util.h"
+
+void matrix_build(struct matrix *m, const struct cat_scenario **scen, size_t n_scen,
+                  const enum cpu_model *cpus, size_t n_cpus, const char **policies,
+                  size_t n_policies, const char *results)
+{
+    memset(m, 0, sizeof(*m));
+    m->scen = scen;
+    m->n_scen = n_scen;
+    memcpy(m->cpus, cpus, n_cpus * sizeof(*cpus));
+    m->n_cpus = n_cpus;
+    m->policies = policies;
+    m->n_policies = n_policies;
+    m->n_runs = n_scen * n_cpus * (1 + n_policies);
+    m->runs = xcalloc(m->n_runs, sizeof(*m->runs));
+    for (size_t s = 0; s < n_scen; s++)
+        for (size_t c = 0; c < n_cpus; c++)
+            for (size_t e = 0; e <= n_policies; e++) {
+                struct run *r = matrix_at(m, s, c, e);
+                r->sc = scen[s];
+                r->cpu = cpus[c];
+                r->policy = e ? policies[e - 1] : NULL;
+                r->bare = e ? matrix_at(m, s, c, 0) : NULL;
+                r->na = e && !cpu_has_vmx(cpus[c]);
+                r->trace.vectoring_exits = -1;
+                if (r->na)
+                    continue;
+                char *sub = e ? xasprintf("%s/%s-virt-%s", r->sc->name, cpu_name(r->cpu), r->policy)
+                              : xasprintf("%s/%s-bare", r->sc->name, cpu_name(r->cpu));
+                r->dir = path_join(results, sub);
+                free(sub);
+            }
+}
+
+void matrix_free(struct matrix *m)
+{
+    for (size_t i = 0; i < m->n_runs; i++) {
+        struct run *r = &m->runs[i];
+        free(r->dir);
+        proc_result_free(&r->proc);
+        trace_free(&r->trace);
+        free(r->log_problem);
+        free(r->context);
+        free(r->j.detail);
+    }
+    free(m->runs);
+    memset(m, 0, sizeof(*m));
+}
+
+struct run *matrix_at(const struct matrix *m, size_t scen, size_t cpu, size_t env)
+{
+    return &m->runs[(scen * m->n_cpus + cpu) * (1 + m->n_policies) + env];
+}
+
+const char *na_reason(enum cpu_model cpu)
+{
+    return cpu == CPU_QEMU ? NA_REASON_QEMU : "this CPU model has no VMX";
+}
+
+const char *run_env(const struct run *r)
+{
+    return r->policy ? r->policy : "bare";
+}
+
+void run_judge(struct run *r)
+{
+    free(r->j.detail);
+    memset(&r->j, 0, sizeof(r->j));
+    if (r->na) {
+        r->j.verdict = V_NA;
+        return;
+    }
+    struct run_facts f = {
+        .start_error = r->proc.start_error,
+        .timed_out = r->proc.timed_out,
+        .context = r->context,
+    };
+    if (!r->policy)
+        judge_bare(&r->trace, &f, &r->j);
+    else
+        judge_virt(&r->trace, &f, r->policy, r->bare->j.verdict, &r->bare->trace, &r->j);
+}
+
+void run_expect(struct run *r)
+{
+    const struct cat_scenario *sc = r->sc;
+    r->expected = V_PASS;
+    r->expect_reason = NULL;
+    if (r->na) {
+        r->expected = V_NA;
+        r->as_expected = true;
+        r->xfail = false;
+        return;
+    }
+    if (!r->policy) {
+        const struct expectation *e = scenario_bare_expect(sc, cpu_name(r->cpu));
+        r->expected = e ? e->verdict : sc->bare;
+        if (e)
+            r->expect_reason = e->reason;
+        else if (sc->bare != V_PASS)
+            r->expect_reason = sc->summary; /* a harness row says what it provokes */
+    } else {
+        const struct expectation *e = scenario_expect(sc, r->policy);
+        if (e) {
+            r->expected = e->verdict;
+            r->expect_reason = e->reason;
+        }
+    }
+    r->as_expected = r->j.verdict == r->expected;
+    r->xfail = r->as_expected && r->expected != V_PASS;
+}
+
+void matrix_judge(struct matrix *m)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < m->n_runs; i++) {
+            struct run *r = &m->runs[i];
+            if ((r->policy != NULL) != (pass == 1))
+                continue;
+            run_judge(r);
+            run_expect(r);
+        }
+}
+
+char *run_cell(const struct run *r)
+{
+    if (r->na)
+        return xstrdup("n/a");
+    struct sbuf sb = {0};
+    sb_add(&sb, verdict_name(r->j.verdict));
+    if (r->policy) {
+        if (r->trace.vectoring_exits >= 0 && !r->trace.hv_summary_malformed)
+            sb_addf(&sb, " v=%ld", r->trace.vectoring_exits);
+        else
+            sb_add(&sb, " v=?");
+    }
+    if (r->xfail)
+        sb_add(&sb, " xfail");
+    else if (!r->as_expected)
+        sb_add(&sb, " !");
+    return sb.buf;
+}
+
+void matrix_totals(const struct matrix *m, struct matrix_totals *t)
+{
+    memset(t, 0, sizeof(*t));
+    for (size_t i = 0; i < m->n_runs; i++) {
+        const struct run *r = &m->runs[i];
+        if (r->na) {
+            t->na++;
+            continue;
+        }
+        t->runs++;
+        if (r->as_expected)
+            t->as_expected++;
+        else
+            t->unexpected++;
+        if (r->xfail)
+            t->xfail++;
+    }
+}

@@ -1,0 +1,165 @@
+/* runner/report_table.c — the verdict table and what is printed under it. */
+#include "runner/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/util.h"
+
+/* Display width: the number of UTF-8 code points (the cells are ASCII; names may not be). */
+static size_t width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+struct table {
+    size_t cols, rows; /* rows include the header */
+    char **cell;       /* rows × cols */
+};
+
+static char **at(struct table *t, size_t row, size_t col)
+{
+    return &t->cell[row * t->cols + col];
+}
+
+static void render(struct sbuf *sb, struct table *t)
+{
+    size_t *w = xcalloc(t->cols, sizeof(*w));
+    for (size_t r = 0; r < t->rows; r++)
+        for (size_t c = 0; c < t->cols; c++) {
+            size_t n = width(*at(t, r, c));
+            w[c] = n > w[c] ? n : w[c];
+        }
+    for (size_t r = 0; r < t->rows; r++) {
+        for (size_t c = 0; c < t->cols; c++) {
+            const char *s = *at(t, r, c);
+            sb_add(sb, s);
+            if (c + 1 < t->cols)
+                sb_pad(sb, width(s), w[c] + 2);
+        }
+        sb_add(sb, "\n");
+    }
+    free(w);
+}
+
+static void fill(struct table *t, const struct matrix *m)
+{
+    bool cpu_col = m->n_cpus > 1;
+    size_t first = cpu_col ? 2 : 1;
+    t->cols = first + 1 + m->n_policies;
+    t->rows = 1 + m->n_scen * m->n_cpus;
+    t->cell = xcalloc(t->cols * t->rows, sizeof(*t->cell));
+    *at(t, 0, 0) = xstrdup("scenario");
+    if (cpu_col)
+        *at(t, 0, 1) = xstrdup("cpu");
+    *at(t, 0, first) = xstrdup("bare");
+    for (size_t p = 0; p < m->n_policies; p++)
+        *at(t, 0, first + 1 + p) = xstrdup(m->policies[p]);
+    size_t row = 1;
+    for (size_t s = 0; s < m->n_scen; s++)
+        for (size_t c = 0; c < m->n_cpus; c++, row++) {
+            *at(t, row, 0) = xstrdup(m->scen[s]->name);
+            if (cpu_col)
+                *at(t, row, 1) = xstrdup(cpu_name(m->cpus[c]));
+            for (size_t e = 0; e <= m->n_policies; e++)
+                *at(t, row, first + e) = run_cell(matrix_at(m, s, c, e));
+        }
+}
+
+static void free_table(struct table *t)
+{
+    for (size_t i = 0; i < t->rows * t->cols; i++)
+        free(t->cell[i]);
+    free(t->cell);
+}
+
+static void unexpected_lines(struct sbuf *sb, const struct matrix *m)
+{
+    bool header = false;
+    for (size_t i = 0; i < m->n_runs; i++) {
+        const struct run *r = &m->runs[i];
+        if (r->as_expected)
+            continue;
+        if (!header)
+            sb_add(sb, "\nunexpected (! in the table):\n");
+        header = true;
+        sb_addf(sb, "  %s %s %s: %s, expected %s", r->sc->name, cpu_name(r->cpu), run_env(r),
+                verdict_name(r->j.verdict), verdict_name(r->expected));
+        if (r->expect_reason)
+            sb_addf(sb, " (%s)", r->expect_reason);
+        if (r->j.detail)
+            sb_addf(sb, " — %s", r->j.detail);
+        sb_addf(sb, " [%s]\n", r->dir);
+    }
+}
+
+static void xfail_lines(struct sbuf *sb, const struct matrix *m)
+{
+    bool header = false;
+    for (size_t i = 0; i < m->n_runs; i++) {
+        const struct run *r = &m->runs[i];
+        if (!r->xfail)
+            continue;
+        if (!header)
+            sb_add(sb, "\nexpected failures (xfail, with the catalogue's reason):\n");
+        header = true;
+        sb_addf(sb, "  %s %s %s: %s — %s\n", r->sc->name, cpu_name(r->cpu), run_env(r),
+                verdict_name(r->j.verdict), r->expect_reason);
+    }
+}
+
+static void note_lines(struct sbuf *sb, const struct matrix *m)
+{
+    bool header = false;
+    for (size_t s = 0; s < m->n_scen; s++)
+        for (size_t p = 0; p < m->n_policies; p++) {
+            const char *note = scenario_note(m->scen[s], m->policies[p]);
+            if (!note)
+                continue;
+            if (!header)
+                sb_add(sb, "\nnotes:\n");
+            header = true;
+            sb_addf(sb, "  %s %s: %s\n", m->scen[s]->name, m->policies[p], note);
+        }
+}
+
+static void na_lines(struct sbuf *sb, const struct matrix *m)
+{
+    if (m->n_policies == 0)
+        return;
+    for (size_t c = 0; c < m->n_cpus; c++)
+        if (!cpu_has_vmx(m->cpus[c]))
+            sb_addf(sb, "\nn/a: %s: %s.\n", cpu_name(m->cpus[c]), na_reason(m->cpus[c]));
+}
+
+char *report_table(const struct matrix *m, const struct report_info *info)
+{
+    struct sbuf sb = {0};
+    struct table t;
+    if (m->n_cpus == 1)
+        sb_addf(&sb, "cpu: %s\n", cpu_name(m->cpus[0]));
+    fill(&t, m);
+    render(&sb, &t);
+    free_table(&t);
+    sb_add(&sb, "(v=N: exits with valid IDT-vectoring information in that run)\n");
+    unexpected_lines(&sb, m);
+    xfail_lines(&sb, m);
+    note_lines(&sb, m);
+    na_lines(&sb, m);
+    if (info->fault)
+        sb_addf(&sb,
+                "\nfault: --fault %s was written into the images: a harness self-test, "
+                "not a conformance result.\n",
+                info->fault);
+    struct matrix_totals tot;
+    matrix_totals(m, &tot);
+    sb_addf(&sb, "\ntotal: %zu run%s, %zu as expected (%zu xfail), %zu unexpected", tot.runs,
+            tot.runs == 1 ? "" : "s", tot.as_expected, tot.xfail, tot.unexpected);
+    if (tot.na)
+        sb_addf(&sb, ", %zu n/a", tot.na);
+    sb_addf(&sb, " — details in %s\n", info->results);
+    return sb.buf;
+}

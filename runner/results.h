@@ -1,0 +1,18 @@
+/* runner/results.h — the results directory of a run (default results/latest).
+ *
+ * It is emptied before each run, but only when redeliver made it (it holds the marker
+ * file .redeliver-results) or it is empty: a mistyped --results never deletes someone's
+ * files. The marker is also a lock, so two runs cannot write into one directory. */
+#ifndef RUNNER_RESULTS_H
+#define RUNNER_RESULTS_H
+
+#define RESULTS_MARKER ".redeliver-results"
+
+/* Create or empty `dir` and lock it. Returns the lock's file descriptor (keep it open for
+ * the whole run), or -1 with *err (caller frees). */
+int results_open(const char *dir, char **err);
+
+/* Write `name` inside `dir`; 0, or -1 with *err. */
+int results_write(const char *dir, const char *name, const char *text, char **err);
+
+#endif

@@ -1,0 +1,31 @@
+/* runner/rundir.h — one run's directory: the private patched images, the emulator's
+ * configuration and command line before the run; the captures it leaves behind after. */
+#ifndef RUNNER_RUNDIR_H
+#define RUNNER_RUNDIR_H
+
+#include "runner/matrix.h"
+#include "runner/spawn.h"
+
+struct run_inputs {
+    const char *guest; /* build/guest.bin */
+    const char *hv;    /* build/hv.bin */
+    const char *boot;  /* build/boot.img */
+    const char *bochs; /* absolute paths of the emulators (NULL when not used) */
+    const char *qemu;
+    const char *fault; /* "" for none */
+};
+
+/* Create r->dir with its files and fill *spec (free with rundir_spec_free).
+ * 0, or -1 with *err (caller frees). */
+int rundir_prepare(const struct run *r, const struct run_inputs *in, struct proc_spec *spec,
+                   char **err);
+void rundir_spec_free(struct proc_spec *spec);
+
+/* After the process ended: parse serial.txt (and bochs.log) into r->trace,
+ * r->log_problem and r->context. */
+void rundir_collect(struct run *r);
+
+/* verdict.txt: the run's verdict, expectation and detail, for people reading the dir. */
+void rundir_write_verdict(const struct run *r);
+
+#endif

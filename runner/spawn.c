@@ -1,0 +1,231 @@
+/* runner/spawn.c — see spawn.h. */
+#define _GNU_SOURCE
+#include "runner/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner/util.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+struct slot {
+    size_t index;
+    pid_t pid;
+    double start;
+    double hup_at; /* 0 until SIGHUP was sent */
+};
+
+/* In the child: report errno through the pipe and leave. */
+static void child_fail(int fd, const char *what)
+{
+    int e = errno;
+    char msg[256];
+    int n = snprintf(msg, sizeof(msg), "%s: %s", what, strerror(e));
+    if (n > 0 && write(fd, msg, (size_t)n) < 0)
+        _exit(126);
+    _exit(127);
+}
+
+static int redirect(int fd, const char *path, int flags, int report)
+{
+    int f = open(path, flags | O_CLOEXEC, 0644);
+    if (f < 0)
+        child_fail(report, path);
+    if (dup2(f, fd) < 0)
+        child_fail(report, "dup2");
+    close(f);
+    return 0;
+}
+
+static void child(const struct proc_spec *s, int report)
+{
+    setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    if (chdir(s->dir) != 0)
+        child_fail(report, s->dir);
+    redirect(0, "/dev/null", O_RDONLY, report);
+    redirect(1, s->stdout_path, O_WRONLY | O_CREAT | O_TRUNC, report);
+    redirect(2, s->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, report);
+    setenv("TERM", "dumb", 1);
+    execv(s->argv[0], s->argv);
+    child_fail(report, s->argv[0]);
+}
+
+/* Start one process; 0 with *pid, or -1 with r->start_error set. */
+static int start(const struct proc_spec *s, struct proc_result *r, pid_t *pid)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        r->start_error = xasprintf("pipe: %s", strerror(errno));
+        return -1;
+    }
+    fflush(NULL);
+    pid_t c = fork();
+    if (c < 0) {
+        r->start_error = xasprintf("fork: %s", strerror(errno));
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
+    if (c == 0) {
+        close(p[0]);
+        child(s, p[1]);
+    }
+    setpgid(c, c); /* also in the parent: no race with the kill below */
+    close(p[1]);
+    char msg[256];
+    ssize_t n;
+    do
+        n = read(p[0], msg, sizeof(msg) - 1);
+    while (n < 0 && errno == EINTR);
+    close(p[0]);
+    if (n > 0) { /* exec failed: the child wrote why and exits */
+        msg[n] = 0;
+        r->start_error = xstrdup(msg);
+        while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
+            ;
+        return -1;
+    }
+    *pid = c;
+    return 0;
+}
+
+static void finish(struct slot *sl, int status, struct proc_result *r)
+{
+    r->seconds = now_seconds() - sl->start;
+    if (WIFEXITED(status)) {
+        r->exit_code = WEXITSTATUS(status);
+    } else {
+        r->exit_code = -1;
+        r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    }
+    kill(-sl->pid, SIGKILL); /* anything the emulator left behind in its group */
+}
+
+static void pause_briefly(void)
+{
+    struct timespec ts = {0, 5 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+static void kill_all(struct slot *slots, size_t active)
+{
+    for (size_t i = 0; i < active; i++)
+        kill(-slots[i].pid, SIGKILL);
+    for (size_t i = 0; i < active; i++)
+        while (waitpid(slots[i].pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+}
+
+int pool_run(const struct proc_spec *specs, struct proc_result *results, size_t n,
+             const struct pool_opts *o)
+{
+    unsigned jobs = o->jobs ? o->jobs : 1;
+    struct slot *slots = xcalloc(jobs, sizeof(*slots));
+    bool *ended = xcalloc(n, sizeof(*ended));
+    size_t next = 0, active = 0, done = 0;
+    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term, old_hup;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+    interrupted = 0;
+    for (size_t i = 0; i < n; i++)
+        memset(&results[i], 0, sizeof(results[i]));
+
+    while (done < n && !interrupted) {
+        while (active < jobs && next < n) {
+            size_t i = next++;
+            struct slot *sl = &slots[active];
+            *sl = (struct slot){.index = i, .start = now_seconds()};
+            if (start(&specs[i], &results[i], &sl->pid) != 0) {
+                results[i].exit_code = -1;
+                ended[i] = true;
+                done++;
+                if (o->done)
+                    o->done(o->ctx, i, &results[i]);
+                continue;
+            }
+            active++;
+        }
+        for (size_t k = 0; k < active;) {
+            struct slot *sl = &slots[k];
+            struct proc_result *r = &results[sl->index];
+            int status;
+            pid_t w = waitpid(sl->pid, &status, WNOHANG);
+            if (w == sl->pid) {
+                finish(sl, status, r);
+                ended[sl->index] = true;
+                done++;
+                if (o->done)
+                    o->done(o->ctx, sl->index, r);
+                slots[k] = slots[--active];
+                continue;
+            }
+            double t = now_seconds();
+            if (!sl->hup_at && t - sl->start >= o->timeout) {
+                kill(-sl->pid, SIGHUP);
+                r->timed_out = true;
+                sl->hup_at = t;
+            } else if (sl->hup_at && !r->killed_hard && t - sl->hup_at >= o->grace) {
+                kill(-sl->pid, SIGKILL);
+                r->killed_hard = true;
+            }
+            k++;
+        }
+        if (done < n && active > 0)
+            pause_briefly();
+    }
+
+    int rc = 0;
+    if (interrupted) {
+        kill_all(slots, active);
+        for (size_t i = 0; i < n; i++)
+            if (!ended[i]) {
+                results[i].start_error = xstrdup("interrupted");
+                results[i].exit_code = -1;
+            }
+        rc = -1;
+    }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    free(slots);
+    free(ended);
+    return rc;
+}
+
+void proc_result_free(struct proc_result *r)
+{
+    free(r->start_error);
+    r->start_error = NULL;
+}
+
+char *proc_result_describe(const struct proc_result *r)
+{
+    if (r->start_error)
+        return xasprintf("not started: %s", r->start_error);
+    if (r->exit_code >= 0)
+        return xasprintf("exit status %d", r->exit_code);
+    return xasprintf("killed by signal %d (%s)%s", r->signal, strsignal(r->signal),
+                     r->killed_hard ? " after ignoring SIGHUP" : "");
+}

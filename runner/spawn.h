@@ -1,0 +1,48 @@
+/* runner/spawn.h — run emulator processes, N at a time, each with a deadline.
+ *
+ * Each process starts in its own directory and process group with stdin from /dev/null,
+ * stdout/stderr to files and TERM=dumb (Bochs needs it). At the deadline its group gets
+ * SIGHUP (Bochs ignores SIGTERM), then SIGKILL after a grace period. Ctrl-C (or SIGTERM
+ * to the runner) kills every running group and makes pool_run return -1. */
+#ifndef RUNNER_SPAWN_H
+#define RUNNER_SPAWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct proc_spec {
+    char **argv;             /* argv[0]: absolute path of the executable */
+    const char *dir;         /* working directory */
+    const char *stdout_path; /* relative to dir */
+    const char *stderr_path;
+};
+
+struct proc_result {
+    char *start_error; /* could not start (fork, chdir, exec, ...): the reason, else NULL */
+    bool timed_out;    /* got SIGHUP at the deadline */
+    bool killed_hard;  /* and SIGKILL after the grace period */
+    int exit_code;     /* -1 when it died from a signal */
+    int signal;        /* that signal, else 0 */
+    double seconds;    /* wall time */
+};
+
+struct pool_opts {
+    unsigned jobs;  /* parallel processes, >= 1 */
+    double timeout; /* seconds per process */
+    double grace;   /* seconds between SIGHUP and SIGKILL */
+    /* called as each process ends (in the runner's process), may be NULL */
+    void (*done)(void *ctx, size_t index, const struct proc_result *r);
+    void *ctx;
+};
+
+/* Run all specs; results[i] for specs[i]. 0, or -1 when interrupted by a signal (every
+ * child is then killed and reaped; unfinished results have start_error "interrupted"). */
+int pool_run(const struct proc_spec *specs, struct proc_result *results, size_t n,
+             const struct pool_opts *o);
+
+void proc_result_free(struct proc_result *r);
+
+/* "exit status 1", "killed by signal 9", ... (caller frees) */
+char *proc_result_describe(const struct proc_result *r);
+
+#endif

@@ -1,0 +1,237 @@
+/* runner/trace.c — parse serial.txt and bochs.log (docs/protocol.md). */
+#define _GNU_SOURCE
+#include "runner/trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/util.h"
+
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void push(char ***v, size_t *n, const char *s)
+{
+    *v = xrealloc(*v, (*n + 1) * sizeof(**v));
+    (*v)[(*n)++] = xstrdup(s);
+}
+
+/* Digits only, no sign, no overflow past a sane bound. */
+static bool parse_count(const char *s, const char **end, long *out)
+{
+    long v = 0;
+    const char *p = s;
+    if (*p < '0' || *p > '9')
+        return false;
+    while (*p >= '0' && *p <= '9') {
+        if (v > 1000000000L)
+            return false;
+        v = v * 10 + (*p++ - '0');
+    }
+    *end = p;
+    *out = v;
+    return true;
+}
+
+/* "hv: vectoring-exits=<n> exits=<m> policy=<p>" (after "hv: ") */
+static void hv_summary(struct trace *t, const char *s)
+{
+    long v, m;
+    const char *p = s + strlen("vectoring-exits=");
+    t->n_hv_summary++;
+    if (!parse_count(p, &p, &v) || !starts(p, " exits=") ||
+        !parse_count(p + strlen(" exits="), &p, &m) || !starts(p, " policy=") ||
+        !p[strlen(" policy=")] || strchr(p + strlen(" policy="), ' ')) {
+        t->hv_summary_malformed = true;
+        return;
+    }
+    t->vectoring_exits = v;
+    t->exits = m;
+    free(t->hv_policy);
+    t->hv_policy = xstrdup(p + strlen(" policy="));
+}
+
+static void hv_line(struct trace *t, const char *line)
+{
+    const char *s = line + strlen("hv: ");
+    if (starts(s, "IDTV "))
+        push(&t->idtv, &t->n_idtv, line);
+    else if (starts(s, "vectoring-exits="))
+        hv_summary(t, s);
+    else if ((starts(s, "ERROR ") || strcmp(s, "ERROR") == 0) && !t->hv_error)
+        t->hv_error = xstrdup(line);
+    else if ((starts(s, "VMENTRY-FAIL ") || strcmp(s, "VMENTRY-FAIL") == 0) && !t->vmentry_fail)
+        t->vmentry_fail = xstrdup(line);
+    else if (strcmp(s, "TRIPLE-FAULT") == 0 || starts(s, "TRIPLE-FAULT "))
+        t->triple_fault = true;
+    else if (starts(s, "LIVELOCK ") && !t->livelock)
+        t->livelock = xstrdup(line);
+}
+
+static enum guest_result result_word(const char *s)
+{
+    static const struct {
+        const char *word;
+        enum guest_result r;
+    } words[] = {{"SUCCESS", RESULT_SUCCESS},
+                 {"SKIP", RESULT_SKIP},
+                 {"ERROR", RESULT_ERROR},
+                 {"FAILURE", RESULT_FAILURE}};
+    for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
+        size_t n = strlen(words[i].word);
+        if (strncmp(s, words[i].word, n) == 0 && (s[n] == 0 || s[n] == ' '))
+            return words[i].r;
+    }
+    return RESULT_MALFORMED;
+}
+
+/* A guest line of the protocol (not hv:, not unknown); false for unknown lines. */
+static bool guest_line(struct trace *t, const char *line)
+{
+    if (starts(line, "ENV ")) {
+        if (!t->env)
+            t->env = xstrdup(line + 4);
+    } else if (starts(line, "ROW ")) {
+        if (!t->row)
+            t->row = xstrdup(line + 4);
+    } else if (starts(line, "EV ") && line[3]) {
+        push(&t->ev, &t->n_ev, line);
+    } else if (starts(line, "PASS:")) {
+        t->n_pass++;
+    } else if (starts(line, "FAIL:")) {
+        if (!t->n_fail++)
+            t->first_fail = xstrdup(line);
+    } else if (starts(line, "SKIP:")) {
+        t->n_skip++;
+    } else if (starts(line, "SUMMARY:")) {
+        if (!t->summary)
+            t->summary = xstrdup(line);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static void one_line(struct trace *t, const char *line)
+{
+    t->n_lines++;
+    if (starts(line, "hv: ")) {
+        hv_line(t, line);
+        return;
+    }
+    if (starts(line, "Test result:")) {
+        const char *s = line + strlen("Test result:");
+        while (*s == ' ')
+            s++;
+        if (t->n_result_lines++ == 0) {
+            t->result = result_word(s);
+            t->result_line = xstrdup(line);
+        }
+        return;
+    }
+    bool known = guest_line(t, line);
+    if (known && t->n_result_lines > 0 && !t->after_result)
+        t->after_result = xstrdup(line);
+}
+
+void trace_parse(struct trace *t, const char *text, size_t len)
+{
+    memset(t, 0, sizeof(*t));
+    t->vectoring_exits = -1;
+    t->exits = -1;
+    size_t pos = 0;
+    while (pos < len) {
+        size_t end = pos;
+        while (end < len && text[end] != '\n')
+            end++;
+        /* Drop NULs and other control bytes (a half-written UART byte, a BIOS's
+         * escape sequence) so that one bad byte cannot hide a whole line. */
+        char *line = xmalloc(end - pos + 1);
+        size_t n = 0;
+        for (size_t i = pos; i < end; i++) {
+            unsigned char c = (unsigned char)text[i];
+            if (c >= 0x20 || c == '\t')
+                line[n++] = (char)c;
+        }
+        while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+            n--;
+        line[n] = 0;
+        if (n > 0)
+            one_line(t, line);
+        free(line);
+        pos = end + 1;
+    }
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void trace_free(struct trace *t)
+{
+    free(t->env);
+    free(t->row);
+    free_list(t->ev, t->n_ev);
+    free(t->first_fail);
+    free(t->summary);
+    free(t->result_line);
+    free(t->after_result);
+    free_list(t->idtv, t->n_idtv);
+    free(t->hv_policy);
+    free(t->hv_error);
+    free(t->vmentry_fail);
+    free(t->livelock);
+    memset(t, 0, sizeof(*t));
+    t->vectoring_exits = -1;
+    t->exits = -1;
+}
+
+const char *guest_result_name(enum guest_result r)
+{
+    switch (r) {
+    case RESULT_NONE:
+        return "none";
+    case RESULT_SUCCESS:
+        return "SUCCESS";
+    case RESULT_SKIP:
+        return "SKIP";
+    case RESULT_ERROR:
+        return "ERROR";
+    case RESULT_FAILURE:
+        return "FAILURE";
+    case RESULT_MALFORMED:
+        return "malformed";
+    }
+    return "?";
+}
+
+char *log_first_problem(const char *text, size_t len)
+{
+    static const char *const marks[] = {"VMENTER FAIL", "VMFAIL", "PANIC"};
+    size_t pos = 0;
+    while (pos < len) {
+        size_t end = pos;
+        while (end < len && text[end] != '\n')
+            end++;
+        /* Bochs logs the runner's own timeout kill as a panic: not a finding. */
+        static const char ours[] = "Received SIGHUP";
+        bool skip = memmem(text + pos, end - pos, ours, strlen(ours)) != NULL;
+        for (size_t i = 0; i < ARRAY_SIZE(marks) && !skip; i++) {
+            if (memmem(text + pos, end - pos, marks[i], strlen(marks[i]))) {
+                size_t n = end - pos;
+                while (n > 0 && (text[pos + n - 1] == '\r' || text[pos + n - 1] == ' '))
+                    n--;
+                if (n > 240)
+                    return xasprintf("%.*s...", 240, text + pos);
+                return xstrndup(text + pos, n);
+            }
+        }
+        pos = end + 1;
+    }
+    return NULL;
+}

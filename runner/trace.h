@@ -1,0 +1,58 @@
+/* runner/trace.h — what one run printed on COM1, parsed per docs/protocol.md ("Console
+ * lines"): the guest's event trace and checks, its final line, and the hypervisor's lines.
+ * Unknown lines are ignored; protocol violations are recorded, never guessed around. */
+#ifndef RUNNER_TRACE_H
+#define RUNNER_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum guest_result {
+    RESULT_NONE, /* no `Test result:` line: CRASH */
+    RESULT_SUCCESS,
+    RESULT_SKIP,
+    RESULT_ERROR,
+    RESULT_FAILURE,
+    RESULT_MALFORMED, /* `Test result: <not a result word>` */
+};
+
+struct trace {
+    size_t n_lines; /* non-empty lines seen */
+    char *env;      /* text after "ENV ", or NULL */
+    char *row;      /* text after "ROW ", or NULL */
+    char **ev;      /* the EV lines, in order, whole ("EV #GP err=...") */
+    size_t n_ev;
+    unsigned n_pass, n_fail, n_skip;
+    char *first_fail; /* text of the first FAIL: line */
+    char *summary;    /* text after "SUMMARY: " */
+
+    enum guest_result result; /* of the first `Test result:` line */
+    char *result_line;        /* that line, whole */
+    unsigned n_result_lines;
+    char *after_result; /* first guest protocol line after the final line, or NULL */
+
+    char **idtv; /* "hv: IDTV ..." lines */
+    size_t n_idtv;
+    unsigned n_hv_summary;     /* `hv: vectoring-exits=...` lines seen */
+    bool hv_summary_malformed; /* one did not parse */
+    long vectoring_exits;      /* -1 when no valid summary */
+    long exits;
+    char *hv_policy;
+    char *hv_error;     /* first "hv: ERROR ..." line, whole */
+    char *vmentry_fail; /* first "hv: VMENTRY-FAIL ..." line, whole */
+    bool triple_fault;
+    char *livelock; /* the hv: LIVELOCK line */
+};
+
+/* Parse a serial capture of `len` bytes (may hold NULs and garbage). */
+void trace_parse(struct trace *t, const char *text, size_t len);
+void trace_free(struct trace *t);
+
+const char *guest_result_name(enum guest_result r);
+
+/* First bochs.log line that reports a VMX failure or a panic (`VMENTER FAIL`, `VMFAIL`,
+ * `PANIC`), trimmed to a readable length; NULL when none (caller frees). The panic Bochs
+ * logs when the runner's timeout SIGHUP arrives is not reported. */
+char *log_first_problem(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,45 @@
+/* runner/verdict.h — the one-word outcome of a run, as printed in the verdict table.
+ *
+ * Bare runs: PASS SKIP FAILED ERROR CRASH TIMEOUT. Virtualized runs add what the hypervisor
+ * reports (ENTRY-FAIL, TRIPLE-FAULT, LIVELOCK) and what the comparison with the bare trace shows
+ * (LOST, DUPLICATED, REORDERED, DIFFERENT). NA marks a cell that cannot run (virtualized on
+ * QEMU TCG) and is never a result. */
+#ifndef RUNNER_VERDICT_H
+#define RUNNER_VERDICT_H
+
+#include <stdbool.h>
+
+enum verdict {
+    V_NONE, /* not decided (internal) */
+    V_PASS,
+    V_SKIP,
+    V_FAILED,
+    V_ERROR,
+    V_CRASH,
+    V_TIMEOUT,
+    V_ENTRY_FAIL,
+    V_TRIPLE_FAULT,
+    V_LIVELOCK,
+    V_LOST,
+    V_DUPLICATED,
+    V_REORDERED,
+    V_DIFFERENT,
+    V_NA,
+    V_COUNT
+};
+
+const char *verdict_name(enum verdict v); /* "PASS", "ENTRY-FAIL", "n/a", ... */
+
+/* Parse one verdict word as written in tests/scenarios.cfg (exact, upper case);
+ * V_NONE when it is not a verdict. */
+enum verdict verdict_parse(const char *word);
+
+/* What a catalogue may declare. `expect.<policy>` in a conformance row: a deviation a
+ * virtualized run can show (not PASS, SKIP, ERROR). Harness rows may also expect ERROR. A
+ * harness row's `bare =`: any bare verdict. */
+bool verdict_valid_expect(enum verdict v, bool harness);
+bool verdict_valid_bare(enum verdict v);
+const char *verdict_expect_words(bool harness); /* for error messages */
+const char *verdict_bare_words(void);
+
+#endif

@@ -1,0 +1,136 @@
+/* unit/runner/test_cli.c — `redeliver run` option parsing (runner/cli_run.c).
+ *
+ * Why: a mistyped option or value must be a usage error (exit status 2) naming what was
+ * wrong, never a silently different matrix; repeated and comma-separated names must give
+ * the same selection; defaults are what the help text says. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runner/cli_run.h"
+
+#define PARSE(o, err, ...)                                                                         \
+    ({                                                                                             \
+        char *argv_[] = {"run", __VA_ARGS__};                                                      \
+        run_opts_parse(o, (int)(sizeof(argv_) / sizeof(argv_[0])), argv_, err);                    \
+    })
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct run_opts o;
+    char *err = NULL;
+    char *argv[] = {"run"};
+    assert_int_equal(run_opts_parse(&o, 1, argv, &err), 0);
+    assert_int_equal(o.n_scenarios, 0);
+    assert_int_equal(o.n_policies, 0);
+    assert_int_equal(o.n_cpus, 0); /* session.c turns "none" into bochs */
+    assert_true(o.timeout == 30.0);
+    assert_int_equal(o.jobs, 2);
+    assert_string_equal(o.results, "results/latest");
+    assert_string_equal(o.build, "build");
+    assert_null(o.bochs);
+    assert_null(o.qemu);
+    assert_null(o.fault);
+    assert_false(o.list);
+    assert_false(o.help);
+    run_opts_free(&o);
+}
+
+static void test_everything(void **state)
+{
+    (void)state;
+    struct run_opts o;
+    char *err = NULL;
+    assert_int_equal(PARSE(&o, &err, "--policy", "kvm", "--policy=drop-all,kvm", "--scenario",
+                           "gp-stack,irq-stack", "--scenario", "gp-stack", "--cpu", "qemu",
+                           "--cpu=bochs,qemu", "--timeout", "2.5", "-j", "4", "--results", "/tmp/r",
+                           "--build=b", "--bochs", "/x/bochs", "--qemu", "q", "--fault", "entry",
+                           "--catalogue", "c.cfg", "--list", "-v"),
+                     0);
+    assert_int_equal(o.n_policies, 2);
+    assert_string_equal(o.policies[0], "kvm");
+    assert_string_equal(o.policies[1], "drop-all");
+    assert_int_equal(o.n_scenarios, 2);
+    assert_string_equal(o.scenarios[1], "irq-stack");
+    assert_int_equal(o.n_cpus, 2);
+    assert_int_equal(o.cpus[0], CPU_QEMU);
+    assert_int_equal(o.cpus[1], CPU_BOCHS);
+    assert_true(o.timeout == 2.5);
+    assert_int_equal(o.jobs, 4);
+    assert_string_equal(o.results, "/tmp/r");
+    assert_string_equal(o.build, "b");
+    assert_string_equal(o.bochs, "/x/bochs");
+    assert_string_equal(o.qemu, "q");
+    assert_string_equal(o.fault, "entry");
+    assert_string_equal(o.catalogue, "c.cfg");
+    assert_true(o.list);
+    assert_true(o.verbose);
+    run_opts_free(&o);
+}
+
+static void expect_usage_error(int argc, char **argv, const char *what)
+{
+    struct run_opts o;
+    char *err = NULL;
+    assert_int_equal(run_opts_parse(&o, argc, argv, &err), -1);
+    assert_non_null(err);
+    if (!strstr(err, what))
+        fail_msg("got '%s', want '%s'", err, what);
+    free(err);
+}
+
+#define BAD(what, ...)                                                                             \
+    do {                                                                                           \
+        char *argv_[] = {"run", __VA_ARGS__};                                                      \
+        expect_usage_error((int)(sizeof(argv_) / sizeof(argv_[0])), argv_, what);                  \
+    } while (0)
+
+static void test_usage_errors(void **state)
+{
+    (void)state;
+    BAD("unknown option '--frobnicate'", "--frobnicate");
+    BAD("unknown option '--polcy'", "--polcy=kvm");
+    BAD("unexpected argument 'gp-stack'", "gp-stack");
+    BAD("--policy needs a value", "--policy");
+    BAD("unknown cpu 'arm'", "--cpu", "arm");
+    BAD("unknown cpu 'Bochs'", "--cpu", "bochs,Bochs");
+    BAD("empty name", "--scenario", "a,,b");
+    BAD("empty name", "--policy=");
+    BAD("--timeout", "--timeout", "0");
+    BAD("--timeout", "--timeout", "-3");
+    BAD("--timeout", "--timeout", "5s");
+    BAD("--timeout", "--timeout", "nan");
+    BAD("--jobs", "--jobs", "0");
+    BAD("--jobs", "-j", "x");
+    BAD("--jobs", "--jobs=1000");
+    BAD("--results needs a non-empty value", "--results=");
+}
+
+static void test_help(void **state)
+{
+    (void)state;
+    struct run_opts o;
+    char *err = NULL;
+    assert_int_equal(PARSE(&o, &err, "--cpu", "bochs", "--help"), 0);
+    assert_true(o.help);
+    run_opts_free(&o);
+    assert_non_null(strstr(run_usage(), "--policy"));
+    assert_non_null(strstr(run_usage(), "Exit status"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_help),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

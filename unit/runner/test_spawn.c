@@ -1,0 +1,213 @@
+/* unit/runner/test_spawn.c — running emulators with deadlines (runner/spawn.c), with
+ * /bin/sh standing in for Bochs.
+ *
+ * Why: a hung guest must never hang the runner. The deadline sends SIGHUP to the whole
+ * process group (Bochs ignores SIGTERM), then SIGKILL after the grace period to anything
+ * that ignores SIGHUP too; a program that cannot start is reported, not waited for; the
+ * environment is what BOCHS.md asks (TERM set, stdin /dev/null, own directory); jobs run
+ * in parallel; nothing the emulator started outlives the run. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "runner/spawn.h"
+#include "runner/util.h"
+
+static char dir[] = "/tmp/redeliver-test-spawn-XXXXXX";
+
+static int make_dir(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+    (void)state;
+    remove_contents(dir, NULL);
+    return rmdir(dir);
+}
+
+static struct proc_spec sh(const char *script)
+{
+    char **argv = xcalloc(4, sizeof(*argv));
+    argv[0] = xstrdup("/bin/sh");
+    argv[1] = xstrdup("-c");
+    argv[2] = xstrdup(script);
+    return (struct proc_spec){
+        .argv = argv, .dir = dir, .stdout_path = "out.txt", .stderr_path = "err.txt"};
+}
+
+static void spec_free(struct proc_spec *s)
+{
+    for (char **p = s->argv; *p; p++)
+        free(*p);
+    free(s->argv);
+}
+
+static unsigned calls;
+static void count(void *ctx, size_t i, const struct proc_result *r)
+{
+    (void)ctx;
+    (void)i;
+    (void)r;
+    calls++;
+}
+
+static struct proc_result run1(const char *script, double timeout, double grace)
+{
+    struct proc_spec s = sh(script);
+    struct proc_result r;
+    struct pool_opts o = {.jobs = 1, .timeout = timeout, .grace = grace};
+    assert_int_equal(pool_run(&s, &r, 1, &o), 0);
+    spec_free(&s);
+    return r;
+}
+
+static char *slurp(const char *name)
+{
+    char *p = path_join(dir, name);
+    char *text = read_file(p, NULL);
+    free(p);
+    return text;
+}
+
+static void test_exit_status_and_environment(void **state)
+{
+    (void)state;
+    struct proc_result r = run1("echo \"$TERM $(pwd)\"; read x || echo eof; echo oops >&2; "
+                                "exit 3",
+                                10, 1);
+    assert_null(r.start_error);
+    assert_false(r.timed_out);
+    assert_int_equal(r.exit_code, 3);
+    char *out = slurp("out.txt"), *want = xasprintf("dumb %s\neof\n", dir);
+    assert_string_equal(out, want);
+    free(out);
+    free(want);
+    char *err = slurp("err.txt");
+    assert_string_equal(err, "oops\n");
+    free(err);
+    char *d = proc_result_describe(&r);
+    assert_string_equal(d, "exit status 3");
+    free(d);
+}
+
+static void test_timeout_sighup(void **state)
+{
+    (void)state;
+    double t0 = now_seconds();
+    struct proc_result r = run1("sleep 10", 0.2, 5);
+    double took = now_seconds() - t0;
+    assert_true(r.timed_out);
+    assert_false(r.killed_hard);
+    assert_int_equal(r.exit_code, -1);
+    assert_int_equal(r.signal, SIGHUP);
+    assert_true(took < 2.0);
+}
+
+static void test_timeout_sighup_ignored(void **state)
+{
+    (void)state;
+    double t0 = now_seconds();
+    /* like Bochs with SIGTERM: the whole group ignores the polite signal */
+    struct proc_result r = run1("trap '' HUP; sleep 10", 0.2, 0.3);
+    double took = now_seconds() - t0;
+    assert_true(r.timed_out);
+    assert_true(r.killed_hard);
+    assert_int_equal(r.signal, SIGKILL);
+    assert_true(took >= 0.45 && took < 3.0);
+    char *d = proc_result_describe(&r);
+    assert_non_null(strstr(d, "signal 9"));
+    free(d);
+}
+
+static void test_cannot_start(void **state)
+{
+    (void)state;
+    struct proc_spec s = sh("true");
+    free(s.argv[0]);
+    s.argv[0] = xstrdup("/nonexistent/bochs-bin");
+    struct proc_result r;
+    struct pool_opts o = {.jobs = 2, .timeout = 5, .grace = 1, .done = count};
+    calls = 0;
+    assert_int_equal(pool_run(&s, &r, 1, &o), 0);
+    assert_non_null(r.start_error);
+    assert_non_null(strstr(r.start_error, "/nonexistent/bochs-bin"));
+    assert_int_equal(calls, 1);
+    proc_result_free(&r);
+
+    s.dir = "/nonexistent-dir";
+    free(s.argv[0]);
+    s.argv[0] = xstrdup("/bin/sh");
+    assert_int_equal(pool_run(&s, &r, 1, &o), 0);
+    assert_non_null(strstr(r.start_error, "/nonexistent-dir"));
+    proc_result_free(&r);
+    spec_free(&s);
+}
+
+static void test_parallel_jobs(void **state)
+{
+    (void)state;
+    struct proc_spec s[4];
+    struct proc_result r[4];
+    for (int i = 0; i < 4; i++)
+        s[i] = sh("sleep 0.5");
+    struct pool_opts o = {.jobs = 4, .timeout = 10, .grace = 1, .done = count};
+    calls = 0;
+    double t0 = now_seconds();
+    assert_int_equal(pool_run(s, r, 4, &o), 0);
+    double took = now_seconds() - t0;
+    assert_int_equal(calls, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(r[i].exit_code, 0);
+        assert_true(r[i].seconds >= 0.45);
+        spec_free(&s[i]);
+    }
+    assert_true(took < 1.8); /* one after the other would take 2 s */
+}
+
+static void test_group_cleaned_up(void **state)
+{
+    (void)state;
+    /* the "emulator" leaves a helper behind and exits: the helper must not survive */
+    struct proc_result r = run1("sleep 30 & echo $! > bg.pid; exit 0", 10, 1);
+    assert_int_equal(r.exit_code, 0);
+    char *text = slurp("bg.pid");
+    pid_t pid = (pid_t)atoi(text);
+    free(text);
+    assert_true(pid > 0);
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; i++) {
+        char stat[64];
+        snprintf(stat, sizeof(stat), "/proc/%d/stat", (int)pid);
+        char *s = read_file(stat, NULL);
+        /* gone, or a zombie waiting for its reaper: either way not running */
+        gone = !s || strstr(s, ") Z ") != NULL;
+        free(s);
+        if (!gone)
+            usleep(10000);
+    }
+    assert_true(gone);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_exit_status_and_environment),
+        cmocka_unit_test(test_timeout_sighup),
+        cmocka_unit_test(test_timeout_sighup_ignored),
+        cmocka_unit_test(test_cannot_start),
+        cmocka_unit_test(test_parallel_jobs),
+        cmocka_unit_test(test_group_cleaned_up),
+    };
+    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+}
