@@ -71,8 +71,8 @@ static bool nmi_unblocked_by_iret(const struct vmx_exit_events *x, uint32_t basi
      (1ull << VMX_EXIT_PML_FULL))
 
 /* Re-queue the IDT-vectored event as injected (KVM __vmx_complete_interrupts shape). */
-static uint32_t requeue(struct vcpu_events *ev, const struct vmx_exit_events *x, uint32_t f,
-                        bool prev_exception)
+static inline __attribute__((always_inline)) uint32_t
+requeue(struct vcpu_events *ev, const struct vmx_exit_events *x, uint32_t f, bool prev_exception)
 {
     uint32_t info = x->idt_vectoring_info;
     enum vmx_event_type type = vmx_intr_info_type(info);
@@ -271,8 +271,9 @@ static __attribute__((noinline)) bool entry_with_events(struct vcpu_events *ev,
         error = e->error;
         len = e->instr_len;
         f = (f & ~VCPU_EV_EXC_PENDING) | VCPU_EV_EXC_INJECTED;
+        /* branch-free: a hardware-exception vector above 31 (never valid) shifts to 0 */
         out->set_rf =
-            e->type == VMX_EVENT_HW_EXCEPTION && e->vector < 32 && ((RF_VECTORS >> e->vector) & 1);
+            (e->type == VMX_EVENT_HW_EXCEPTION) & (((uint64_t)RF_VECTORS >> e->vector) & 1);
         /* a #DF merged from #PF carries the second #PF's CR2 */
         if (e->has_payload && (e->vector == X86_PF || e->vector == X86_DF)) {
             out->set_cr2 = true;
@@ -313,10 +314,10 @@ done:
 bool vcpu_events_before_entry(struct vcpu_events *ev, struct vmx_entry_events *out)
 {
     out->set_cr2 = false;
-    out->cr2 = 0;
     out->set_dr6 = false;
-    out->dr6 = 0;
     out->set_rf = false;
+    out->cr2 = 0;
+    out->dr6 = 0;
     if (__builtin_expect(ev->flags != 0, 0))
         return entry_with_events(ev, out);
     out->entry_intr_info = 0;

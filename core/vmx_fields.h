@@ -19,16 +19,16 @@ struct vmx_entry_events {     /* hv writes these before every entry */
     uint32_t entry_intr_info; /* 0: nothing to inject */
     uint32_t entry_exception_error;
     uint32_t entry_instr_len;
-    bool write_interruptibility;
     uint32_t guest_interruptibility;
+    bool write_interruptibility;
     bool set_cr2; /* payloads applied only at delivery (hv loads CR2/DR6 itself) */
-    uint64_t cr2;
     bool set_dr6; /* dr6: the DR6 value the hv passed as #DB payload, to load (SDM 17.2.3) */
-    uint64_t dr6;
     /* OR RFLAGS.RF into the guest's RFLAGS: the processor pushes RF=1 for every fault-class
      * exception but an instruction breakpoint (SDM 17.3.1.1), yet VM entry delivers an
      * injected event with RFLAGS exactly as in the guest-state area (SDM 26.5.1.1). */
     bool set_rf;
+    uint64_t cr2;
+    uint64_t dr6;
 };
 
 /* Guest interruptibility state, SDM 24.4.2 Table 24-3. */
