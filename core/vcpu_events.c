@@ -14,13 +14,13 @@
 #define BLOCK_INT (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS)
 /* Hardware exceptions delivered with RFLAGS.RF=1 (SDM 17.3.1.1): faults and aborts
  * (SDM 6.15 Table 6-1); not #DB (an instruction breakpoint must not set it, and its trap
- * forms never do), not the traps #BP and #OF. Checked against exception_kind() by
- * unit/core/test_vcpu_events.c. */
-#define RF_VECTORS                                                                                 \
-    ((1u << X86_DE) | (1u << X86_BR) | (1u << X86_UD) | (1u << X86_NM) | (1u << X86_DF) |          \
-     (1u << X86_CSO) | (1u << X86_TS) | (1u << X86_NP) | (1u << X86_SS) | (1u << X86_GP) |         \
-     (1u << X86_PF) | (1u << X86_MF) | (1u << X86_AC) | (1u << X86_MC) | (1u << X86_XM) |          \
-     (1u << X86_VE) | (1u << X86_CP))
+ * forms never do), not the traps #BP and #OF, not reserved vectors. One byte per vector so
+ * that any 8-bit vector indexes it. Checked by unit/core/test_vcpu_events.c. */
+static const bool rf_vector[256] = {
+    [X86_DE] = 1, [X86_BR] = 1, [X86_UD] = 1, [X86_NM] = 1, [X86_DF] = 1, [X86_CSO] = 1,
+    [X86_TS] = 1, [X86_NP] = 1, [X86_SS] = 1, [X86_GP] = 1, [X86_PF] = 1, [X86_MF] = 1,
+    [X86_AC] = 1, [X86_MC] = 1, [X86_XM] = 1, [X86_VE] = 1, [X86_CP] = 1,
+};
 
 static const char none[] = "none";
 
@@ -271,9 +271,7 @@ static __attribute__((noinline)) bool entry_with_events(struct vcpu_events *ev,
         error = e->error;
         len = e->instr_len;
         f = (f & ~VCPU_EV_EXC_PENDING) | VCPU_EV_EXC_INJECTED;
-        /* branch-free: a hardware-exception vector above 31 (never valid) shifts to 0 */
-        out->set_rf =
-            (e->type == VMX_EVENT_HW_EXCEPTION) & (((uint64_t)RF_VECTORS >> e->vector) & 1);
+        out->set_rf = e->type == VMX_EVENT_HW_EXCEPTION && rf_vector[e->vector];
         /* a #DF merged from #PF carries the second #PF's CR2 */
         if (e->has_payload && (e->vector == X86_PF || e->vector == X86_DF)) {
             out->set_cr2 = true;
