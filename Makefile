@@ -99,6 +99,7 @@ e2e: $(IMAGES) $(REDELIVER)
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory $(TEST_STEPS)
+RUN_ARGS ?= --cpu bochs --cpu qemu
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(REDELIVER) run $(RUN_ARGS)
