@@ -39,6 +39,15 @@ static bool apic_vector_bit(uint32_t base, uint8_t vector)
     return apic_read(base + 0x10 * (vector / 32)) & (1u << (vector % 32));
 }
 
+void apic_self_ipi_pending(uint8_t vector)
+{
+    apic_self_ipi(vector);
+    for (unsigned i = 0; i < 1000; i++)
+        if (apic_irr_set(vector))
+            return;
+    guest_finish("ERROR", "the self-IPI never became pending in IRR");
+}
+
 /* NMI delivery mode (100b) to our own APIC ID: the "self" shorthand allows only fixed
  * delivery (SDM 11.6.1), so address ourselves physically. */
 void apic_self_nmi(void)

@@ -48,6 +48,9 @@ __attribute__((noreturn)) void guest_finish(const char *result, const char *reas
 
 void apic_init(void);
 void apic_self_ipi(uint8_t vector);
+/* Sends the IPI with IF=0 and waits until it is pending in IRR; ends the run as ERROR if it
+ * never gets there (the scenario would test nothing). */
+void apic_self_ipi_pending(uint8_t vector);
 void apic_self_nmi(void);
 bool apic_irr_set(uint8_t vector);
 bool apic_isr_set(uint8_t vector);

@@ -18,9 +18,7 @@
  * shadow (SDM 6.8.3), so the saved RIP is the same in every environment. */
 static void irq_trigger(void)
 {
-    apic_self_ipi(IRQ_VECTOR);
-    for (unsigned i = 0; i < 1000 && !apic_irr_set(IRQ_VECTOR); i++)
-        cpu_relax();
+    apic_self_ipi_pending(IRQ_VECTOR);
     __asm__ volatile("sti\n\t"
                      "nop\n\t"
                      "cli\n\t" ::
@@ -37,9 +35,7 @@ static void irq_trigger(void)
 static void np_ext_trigger(void)
 {
     idt_set_present(NP_VECTOR, false);
-    apic_self_ipi(NP_VECTOR);
-    for (unsigned i = 0; i < 1000 && !apic_irr_set(NP_VECTOR); i++)
-        cpu_relax();
+    apic_self_ipi_pending(NP_VECTOR);
     __asm__ volatile("sti\n\t"
                      "nop\n\t"
                      "cli\n\t" ::

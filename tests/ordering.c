@@ -17,9 +17,7 @@
 
 static void sti_gp_trigger(void)
 {
-    apic_self_ipi(IRQ_VECTOR);
-    for (unsigned i = 0; i < 1000 && !apic_irr_set(IRQ_VECTOR); i++)
-        cpu_relax();
+    apic_self_ipi_pending(IRQ_VECTOR);
     __asm__ volatile("sti\n\t"
                      "1: movq (%0), %%rax\n\t"
                      "2: nop\n\t"
