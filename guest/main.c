@@ -49,22 +49,34 @@ static void pic_mask_all(void)
     outb(0xa1, 0xff);
 }
 
+static uint64_t perturbed_page(const struct scenario *s)
+{
+    switch (s->page) {
+    case PAGE_STACK:
+        return guest_victim_stack_page();
+    case PAGE_IDT:
+        return idt_base();
+    case PAGE_GDT:
+        return gdt_base();
+    case PAGE_TSS:
+        return tss_base();
+    }
+    guest_finish("ERROR", "scenario names no page to perturb");
+}
+
 static void arm(const struct scenario *s)
 {
     long r = HC_OK;
-    switch (s->perturb) {
-    case PERTURB_NONE:
+    if (s->perturb == PERTURB_NONE)
         return;
-    case PERTURB_STACK_NOT_PRESENT:
-        idt_set_ist(s->vector, IST_VICTIM);
-        r = hv_ept_unmap_until_fault(guest_victim_stack_page());
-        break;
-    case PERTURB_INTERCEPT_GUEST_STACK_NOT_PRESENT:
-        idt_set_ist(s->vector, IST_VICTIM);
-        if (!guest_page_set_present(guest_victim_stack_page(), false))
+    idt_set_ist(s->vector, IST_VICTIM);
+    uint64_t page = perturbed_page(s);
+    if (s->perturb == PERTURB_EPT_NOT_PRESENT) {
+        r = hv_ept_unmap_until_fault(page);
+    } else {
+        if (!guest_page_set_present(page, false))
             guest_finish("ERROR", "could not split the guest page tables");
         r = hv_intercept_exception(s->vector, true);
-        break;
     }
     if (r != HC_OK && hv_present())
         guest_finish("ERROR", "the perturbation hypercall failed");
@@ -72,9 +84,9 @@ static void arm(const struct scenario *s)
 
 static void disarm(const struct scenario *s)
 {
-    if (s->perturb == PERTURB_INTERCEPT_GUEST_STACK_NOT_PRESENT) {
+    if (s->perturb == PERTURB_INTERCEPT_GUEST_NOT_PRESENT) {
         hv_intercept_exception(s->vector, false);
-        guest_page_set_present(guest_victim_stack_page(), true);
+        guest_page_set_present(perturbed_page(s), true);
     }
 }
 

@@ -10,17 +10,29 @@
 #include <stdint.h>
 
 enum perturbation {
-    PERTURB_NONE,              /* harness rows only */
-    PERTURB_STACK_NOT_PRESENT, /* the vector's IST stack page is not present in EPT */
-    /* hv/ intercepts the vector and reflects it (shadow-paging style), and the vector's IST
-     * stack page is not present in the guest's own page tables */
-    PERTURB_INTERCEPT_GUEST_STACK_NOT_PRESENT,
+    PERTURB_NONE, /* harness rows only */
+    /* .page is not present in EPT until the next EPT violation on it */
+    PERTURB_EPT_NOT_PRESENT,
+    /* hv/ intercepts .vector and reflects it (shadow-paging style), and .page is not present
+     * in the guest's own page tables */
+    PERTURB_INTERCEPT_GUEST_NOT_PRESENT,
+};
+
+/* The page that delivering .vector touches and the perturbation takes away (CASES.md:
+ * the handler's stack, the IDT, the GDT entry of the handler's CS, the TSS). In every case
+ * the vector's gate uses IST1, a one-page stack, so that the TSS is read too. */
+enum perturb_page {
+    PAGE_STACK = 0,
+    PAGE_IDT,
+    PAGE_GDT,
+    PAGE_TSS,
 };
 
 struct scenario {
     const char *name;
     uint8_t vector; /* the event whose delivery is perturbed */
     enum perturbation perturb;
+    enum perturb_page page;
     void (*trigger)(void); /* raises the event; RIPs in the trace are relative to it */
     void (*check)(void);   /* optional in-guest checks, after the trigger */
 } __attribute__((aligned(64)));

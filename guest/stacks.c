@@ -19,13 +19,13 @@ uint64_t guest_victim_stack_page(void)
 
 void stacks_init(void)
 {
-    tss.ist[IST_VICTIM] = (uint64_t)victim_stack + sizeof(victim_stack);
-    tss.ist[IST_DF] = (uint64_t)df_stack + sizeof(df_stack);
-    tss.ist[IST_NMI] = (uint64_t)nmi_stack + sizeof(nmi_stack);
-    tss.ist[IST_MC] = (uint64_t)mc_stack + sizeof(mc_stack);
+    tss_page.tss.ist[IST_VICTIM] = (uint64_t)victim_stack + sizeof(victim_stack);
+    tss_page.tss.ist[IST_DF] = (uint64_t)df_stack + sizeof(df_stack);
+    tss_page.tss.ist[IST_NMI] = (uint64_t)nmi_stack + sizeof(nmi_stack);
+    tss_page.tss.ist[IST_MC] = (uint64_t)mc_stack + sizeof(mc_stack);
 }
 
 uint64_t ist_top(unsigned ist)
 {
-    return ist >= 1 && ist <= 7 ? tss.ist[ist] : 0;
+    return ist >= 1 && ist <= 7 ? tss_page.tss.ist[ist] : 0;
 }

@@ -46,6 +46,16 @@ enum exit_action handle_exception_nmi(struct vcpu *v)
     return EXIT_RESUME;
 }
 
+/* VMX instructions exit unconditionally in VMX non-root operation (SDM 25.1.2). The guest
+ * sees CR4.VMXE=0 (read shadow) and CPUID without VMX, so the architectural answer is #UD
+ * (SDM Vol. 3 30.3, VMXON: "IF CR4.VMXE = 0 THEN #UD"): an exception the hypervisor
+ * injects for an instruction it emulates (CASES.md #11). RIP stays: #UD is a fault. */
+enum exit_action handle_vmx_instruction(struct vcpu *v)
+{
+    vcpu_queue_exception(&v->events, 6, false, 0);
+    return EXIT_RESUME;
+}
+
 /* The guest instruction that caused this exit has been emulated: move RIP past it, end a
  * STI / MOV SS shadow (it lasted one instruction), and owe the guest the single-step #DB
  * that RFLAGS.TF=1 would have raised after it (SDM 18.3.1.4, CASES.md #2). Bochs saves

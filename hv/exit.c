@@ -16,8 +16,12 @@
 #define EXIT_REASON_CPUID         10
 #define EXIT_REASON_HLT           12
 #define EXIT_REASON_VMCALL        18
+#define EXIT_REASON_VMCLEAR       19 /* 19..27: VMCLEAR, VMLAUNCH, VMPTRLD, VMPTRST, VMREAD, */
+#define EXIT_REASON_VMXON         27 /*         VMRESUME, VMWRITE, VMXOFF, VMXON */
 #define EXIT_REASON_IO            30
 #define EXIT_REASON_EPT_VIOLATION 48
+#define EXIT_REASON_INVEPT        50
+#define EXIT_REASON_INVVPID       53
 #define EXIT_REASON_ENTRY_FAILURE (1u << 31) /* SDM 25.9.1 */
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v);
@@ -75,6 +79,9 @@ static const exit_handler exit_handlers[] = {
     [EXIT_REASON_CPUID] = handle_cpuid,
     [EXIT_REASON_HLT] = handle_hlt,
     [EXIT_REASON_VMCALL] = handle_vmcall,
+    [EXIT_REASON_VMCLEAR... EXIT_REASON_VMXON] = handle_vmx_instruction,
+    [EXIT_REASON_INVEPT] = handle_vmx_instruction,
+    [EXIT_REASON_INVVPID] = handle_vmx_instruction,
     [EXIT_REASON_IO] = handle_io,
     [EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
 };
@@ -143,6 +150,8 @@ enum exit_action handle_exit(struct vcpu *v)
         check_livelock(v);
     }
     uint32_t basic = v->exit.exit_reason & 0xffff;
+    if (basic < VCPU_EXIT_REASONS)
+        v->exits_by_reason[basic]++;
     exit_handler h =
         basic < sizeof(exit_handlers) / sizeof(exit_handlers[0]) ? exit_handlers[basic] : 0;
     if (!h)

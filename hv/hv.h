@@ -14,6 +14,8 @@
 #define GUEST_IMAGE_GPA 0x100000ul
 #define GUEST_MBI_GPA   0x9000ul
 
+#define VCPU_EXIT_REASONS 80
+
 /* Guest general-purpose registers not held in the VMCS; order fixed by hv/vmx_run.S. */
 struct guest_regs {
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
@@ -27,6 +29,7 @@ struct vcpu {
     struct vcpu_events events;
     struct vmx_exit_events exit; /* fields of the current exit */
     uint64_t exits, vectoring_exits;
+    uint32_t exits_by_reason[VCPU_EXIT_REASONS]; /* basic exit reason -> count */
 };
 
 enum exit_action { EXIT_RESUME, EXIT_END_RUN };
@@ -53,6 +56,7 @@ enum exit_action handle_io(struct vcpu *v);
 enum exit_action handle_vmcall(struct vcpu *v);
 enum exit_action handle_cpuid(struct vcpu *v);
 enum exit_action handle_exception_nmi(struct vcpu *v);
+enum exit_action handle_vmx_instruction(struct vcpu *v);
 long intercept_exception(uint64_t vector, uint64_t on);
 void console_relay_flush(void);
 

@@ -1,6 +1,7 @@
 /* hv/main.c — the lab hypervisor: load the guest image as a Multiboot 1 loader would, run it
  * under the configured re-delivery policy, report every exit with valid IDT-vectoring
  * information, and end the run when the guest does (docs/protocol.md). */
+#include "core/vmx_exit_reason.h"
 #include "hv/hv.h"
 #include "hv/vmcs.h"
 #include "hv/vmx_ops.h"
@@ -31,9 +32,23 @@ void hv_fatal(const char *fmt, ...)
     platform_exit();
 }
 
+/* One line with every exit reason seen and its count, e.g. to compare what a policy costs
+ * (CASES.md #11: a dropped injected #UD makes the instruction exit again). */
+static void print_exit_counts(const struct vcpu *v)
+{
+    char line[400];
+    int n = ksnprintf(line, sizeof(line), "hv: exit-counts");
+    for (unsigned r = 0; r < VCPU_EXIT_REASONS; r++)
+        if (v->exits_by_reason[r] && n < (int)sizeof(line))
+            n += ksnprintf(line + n, sizeof(line) - (size_t)n, " %s=%u", vmx_exit_reason_name(r),
+                           v->exits_by_reason[r]);
+    kprintf("%s\n", line);
+}
+
 void hv_end_run(struct vcpu *v)
 {
     console_relay_flush();
+    print_exit_counts(v);
     kprintf("hv: vectoring-exits=%lu exits=%lu policy=%s\n", v->vectoring_exits, v->exits,
             v->policy ? policy_name(v->policy) : "?");
     platform_exit();

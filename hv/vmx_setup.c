@@ -107,7 +107,7 @@ static void setup_host_state(void)
     vmwrite(HOST_TR_SELECTOR, SEL_TSS); /* SDM 26.2.3: host TR must not be 0 */
     vmwrite(HOST_FS_BASE, 0);
     vmwrite(HOST_GS_BASE, 0);
-    vmwrite(HOST_TR_BASE, (uint64_t)&tss);
+    vmwrite(HOST_TR_BASE, tss_base());
     vmwrite(HOST_GDTR_BASE, gdt_base());
     vmwrite(HOST_IDTR_BASE, idt_base());
     vmwrite(HOST_IA32_SYSENTER_CS, 0);

@@ -1,9 +1,10 @@
 /* lib/desc.c — GDT with a 64-bit TSS, and an IDT of interrupt gates (SDM 6.14.1, 7.2.3). */
 #include "lib/desc.h"
 
-struct tss64 tss __attribute__((aligned(16)));
+union tss_page tss_page __attribute__((aligned(4096)));
 
-static uint64_t gdt[5] __attribute__((aligned(16)));
+#define GDT_ENTRIES 5
+static uint64_t gdt[4096 / 8] __attribute__((aligned(4096))); /* a page of its own */
 
 struct idt_gate {
     uint16_t offset0;
@@ -23,7 +24,8 @@ extern const char trap_stubs[]; /* 256 stubs, 16 bytes apart (lib/traps.S) */
 
 void gdt_init(void)
 {
-    uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+    struct tss64 *tss = &tss_page.tss;
+    uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
     gdt[0] = 0;
     gdt[1] = 0x00af9a000000ffffull; /* 64-bit code, DPL 0 */
     gdt[2] = 0x00cf92000000ffffull; /* data */
@@ -31,9 +33,9 @@ void gdt_init(void)
     gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
              (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     gdt[4] = base >> 32;
-    tss.iomap_base = sizeof(tss);
+    tss->iomap_base = sizeof(*tss);
 
-    struct desc_ptr p = {sizeof(gdt) - 1, (uint64_t)gdt};
+    struct desc_ptr p = {GDT_ENTRIES * 8 - 1, (uint64_t)gdt};
     __asm__ volatile("lgdt %0\n\t"
                      "pushq %1\n\t"
                      "leaq 1f(%%rip), %%rax\n\t"
@@ -89,4 +91,9 @@ uint64_t gdt_base(void)
 uint64_t idt_base(void)
 {
     return (uint64_t)idt;
+}
+
+uint64_t tss_base(void)
+{
+    return (uint64_t)&tss_page.tss;
 }

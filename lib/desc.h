@@ -33,7 +33,13 @@ struct trap_frame {
     uint64_t rip, cs, rflags, rsp, ss;
 };
 
-extern struct tss64 tss;
+/* The TSS and the GDT each own a whole page, as the IDT does, so that a scenario can make
+ * exactly one of them not present and catch the delivery that reads it (CASES.md). */
+union tss_page {
+    struct tss64 tss;
+    uint8_t page[4096];
+};
+extern union tss_page tss_page;
 
 /* Loads a fresh GDT (code, data, TSS), reloads the segment registers and TR. */
 void gdt_init(void);
@@ -44,6 +50,7 @@ unsigned idt_get_ist(uint8_t vector);
 void idt_set_present(uint8_t vector, bool present);
 uint64_t gdt_base(void);
 uint64_t idt_base(void);
+uint64_t tss_base(void);
 
 /* Each image defines what a trap does. */
 void trap_handler(struct trap_frame *f);

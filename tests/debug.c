@@ -23,7 +23,7 @@ static void single_step_trigger(void)
 SCENARIO(db_single_step) = {
     .name = "db-single-step",
     .vector = 1,
-    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
     .trigger = single_step_trigger,
 };
 
@@ -46,6 +46,6 @@ static void cpuid_tf_trigger(void)
 SCENARIO(db_cpuid_tf) = {
     .name = "db-cpuid-tf",
     .vector = 1,
-    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
     .trigger = cpuid_tf_trigger,
 };

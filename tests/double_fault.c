@@ -24,6 +24,6 @@ static void pf_pf_trigger(void)
 SCENARIO(pf_df_merge) = {
     .name = "pf-df-merge",
     .vector = 14,
-    .perturb = PERTURB_INTERCEPT_GUEST_STACK_NOT_PRESENT,
+    .perturb = PERTURB_INTERCEPT_GUEST_NOT_PRESENT,
     .trigger = pf_pf_trigger,
 };

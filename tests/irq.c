@@ -11,12 +11,11 @@
 #include "guest/scenario.h"
 #include "lib/desc.h"
 #include "lib/x86.h"
-
-#define IRQ_VECTOR 0x40
+#include "tests/triggers.h"
 
 /* The IPI is made pending with IF=0; it is taken right after the one-instruction STI
  * shadow (SDM 6.8.3), so the saved RIP is the same in every environment. */
-static void irq_trigger(void)
+void trigger_irq(void)
 {
     apic_self_ipi_pending(IRQ_VECTOR);
     __asm__ volatile("sti\n\t"
@@ -54,12 +53,12 @@ static void np_ext_check(void)
 SCENARIO(np_ext_stack) = {
     .name = "np-ext-stack",
     .vector = 11,
-    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
     .trigger = np_ext_trigger,
     .check = np_ext_check,
 };
 
-static void irq_check(void)
+void irq_check(void)
 {
     report(!apic_isr_set(IRQ_VECTOR) && !apic_irr_set(IRQ_VECTOR),
            "vector 0x%x neither pending nor in service after the handler", IRQ_VECTOR);
@@ -68,7 +67,7 @@ static void irq_check(void)
 SCENARIO(irq_stack) = {
     .name = "irq-stack",
     .vector = IRQ_VECTOR,
-    .perturb = PERTURB_STACK_NOT_PRESENT,
-    .trigger = irq_trigger,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
+    .trigger = trigger_irq,
     .check = irq_check,
 };

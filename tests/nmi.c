@@ -18,6 +18,6 @@ static void nmi_trigger(void)
 SCENARIO(nmi_stack) = {
     .name = "nmi-stack",
     .vector = 2,
-    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
     .trigger = nmi_trigger,
 };

@@ -12,8 +12,7 @@
 #include "guest/guest.h"
 #include "guest/scenario.h"
 #include "lib/x86.h"
-
-#define IRQ_VECTOR 0x40
+#include "tests/triggers.h"
 
 static void sti_gp_trigger(void)
 {
@@ -30,6 +29,6 @@ static void sti_gp_trigger(void)
 SCENARIO(sti_shadow_gp) = {
     .name = "sti-shadow-gp",
     .vector = 13,
-    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
     .trigger = sti_gp_trigger,
 };

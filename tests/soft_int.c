@@ -29,20 +29,20 @@ static void icebp_trigger(void)
 SCENARIO(int_n_stack) = {
     .name = "int-n-stack",
     .vector = 0x80,
-    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
     .trigger = int80_trigger,
 };
 
 SCENARIO(int3_stack) = {
     .name = "int3-stack",
     .vector = 3,
-    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
     .trigger = int3_trigger,
 };
 
 SCENARIO(icebp_stack) = {
     .name = "icebp-stack",
     .vector = 1,
-    .perturb = PERTURB_STACK_NOT_PRESENT,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
     .trigger = icebp_trigger,
 };

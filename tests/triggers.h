@@ -1,0 +1,15 @@
+/* tests/triggers.h — triggers that rows of several families share (the row names the page
+ * it perturbs; the trigger only raises the event). */
+#ifndef TESTS_TRIGGERS_H
+#define TESTS_TRIGGERS_H
+
+#define IRQ_VECTOR 0x40
+
+/* #GP(0) from a load at a non-canonical address (tests/hw_exceptions.c). */
+void trigger_gp(void);
+/* Self-IPI IRQ_VECTOR taken right after an STI shadow (tests/irq.c); irq_check() verifies
+ * that it is neither pending nor in service afterwards. */
+void trigger_irq(void);
+void irq_check(void);
+
+#endif
