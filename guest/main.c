@@ -70,6 +70,9 @@ static void arm(const struct scenario *s)
     if (s->perturb == PERTURB_NONE)
         return;
     idt_set_ist(s->vector, IST_VICTIM);
+    for (unsigned v = 0; v < 32; v++)
+        if (s->also_ist1 & (1u << v))
+            idt_set_ist((uint8_t)v, IST_VICTIM);
     uint64_t page = perturbed_page(s);
     if (s->perturb == PERTURB_EPT_NOT_PRESENT) {
         r = hv_ept_unmap_until_fault(page);

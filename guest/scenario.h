@@ -33,6 +33,7 @@ struct scenario {
     uint8_t vector; /* the event whose delivery is perturbed */
     enum perturbation perturb;
     enum perturb_page page;
+    uint32_t also_ist1;    /* exception vectors (bit n = vector n) whose gates use IST1 too */
     void (*trigger)(void); /* raises the event; RIPs in the trace are relative to it */
     void (*check)(void);   /* optional in-guest checks, after the trigger */
 } __attribute__((aligned(64)));

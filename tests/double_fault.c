@@ -27,3 +27,15 @@ SCENARIO(pf_df_merge) = {
     .perturb = PERTURB_INTERCEPT_GUEST_NOT_PRESENT,
     .trigger = pf_pf_trigger,
 };
+
+/* The same, with the #DF gate on the same absent IST1 page: delivering the #DF faults too,
+ * and a fault while delivering #DF shuts the CPU down (SDM 6.15 "Interrupt 8"). The
+ * hypervisor must report the shutdown, not loop and not invent an event (CASES.md #8).
+ * Expected bare result: no event reaches a handler; the CPU shuts down. */
+SCENARIO(df_shutdown) = {
+    .name = "df-shutdown",
+    .vector = 14,
+    .perturb = PERTURB_INTERCEPT_GUEST_NOT_PRESENT,
+    .also_ist1 = 1u << 8,
+    .trigger = pf_pf_trigger,
+};
