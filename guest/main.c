@@ -81,8 +81,11 @@ static void arm(const struct scenario *s)
             guest_finish("ERROR", "could not split the guest page tables");
         r = hv_intercept_exception(s->vector, true);
     }
-    if (r != HC_OK && hv_present())
-        guest_finish("ERROR", "the perturbation hypercall failed");
+    if (r != HC_OK && hv_present()) {
+        char why[64];
+        ksnprintf(why, sizeof(why), "the perturbation hypercall failed (%ld)", r);
+        guest_finish("ERROR", why);
+    }
 }
 
 static void disarm(const struct scenario *s)
