@@ -39,7 +39,7 @@ static const struct vector_row vectors[32] = {
     ROW("#AC", FAULT, BENIGN, true), /* error code is always 0 */
     ROW("#MC", ABORT, BENIGN, false),
     ROW("#XM", FAULT, BENIGN, false),
-    ROW("#VE", FAULT, PAGE_FAULT, false),  /* SDM 25.5.7.1: #VE counts as a page fault */
+    ROW("#VE", FAULT, PAGE_FAULT, false),  /* SDM 6.15 Table 6-4: #VE is in the page-fault class */
     ROW("#CP", FAULT, CONTRIBUTORY, true), /* SDM 6.15 Table 6-4 (CET editions) */
     RSVD("#22"),
     RSVD("#23"),

@@ -45,7 +45,7 @@ enum exception_kind {
 enum exception_class {
     EXC_CLASS_BENIGN = 0, /* also every reserved vector, external interrupts and NMI */
     EXC_CLASS_CONTRIBUTORY,
-    EXC_CLASS_PAGE_FAULT, /* #PF, and #VE which counts with page faults (SDM 25.5.7.1) */
+    EXC_CLASS_PAGE_FAULT, /* #PF, and #VE which counts with page faults (SDM 6.15 Table 6-4) */
     EXC_CLASS_DOUBLE_FAULT,
 };
 

@@ -2,6 +2,7 @@
 #include "core/injection_check.h"
 #include "core/exception_class.h"
 #include "core/vmx_event.h"
+#include "core/vmx_exit_reason.h"
 
 #include <stddef.h>
 
@@ -138,8 +139,8 @@ const char *vmx_exit_events_implausible(const struct vmx_exit_events *x)
         return NULL;
     enum vmx_event_type type = vmx_intr_info_type(info);
     uint8_t vector = vmx_intr_info_vector(info);
-    if (x->exit_reason & 0x80000000u)
-        return "VM-entry failure: IDT-vectoring information is not saved (SDM 26.8)";
+    if (x->exit_reason & VMX_EXIT_REASON_ENTRY_FAIL)
+        return "VM-entry failure: IDT-vectoring information is not saved (SDM 26.7)";
     if (info & VMX_INTR_INFO_RESERVED_EXIT)
         return "reserved bits 30:13 set (SDM 24.9.3: cleared to 0)";
     if (type == VMX_EVENT_RESERVED || type == VMX_EVENT_OTHER)

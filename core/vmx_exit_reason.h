@@ -34,7 +34,7 @@ enum vmx_exit_basic {
 #define VMX_EXIT_REASON_ENCLAVE     (1u << 27)  /* exit from enclave mode */
 #define VMX_EXIT_REASON_PENDING_MTF (1u << 28)
 #define VMX_EXIT_REASON_FROM_ROOT   (1u << 29) /* exit from VMX root operation (SMM) */
-#define VMX_EXIT_REASON_ENTRY_FAIL  (1u << 31) /* VM-entry failure, SDM 26.8 */
+#define VMX_EXIT_REASON_ENTRY_FAIL  (1u << 31) /* VM-entry failure, SDM 26.7 */
 
 static inline uint32_t vmx_exit_reason_basic(uint32_t exit_reason)
 {

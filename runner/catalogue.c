@@ -90,7 +90,8 @@ static int section(struct parser *p, char *s)
     s[n - 1] = 0;
     char *name = trim(s + 1);
     if (!valid_name(name, SCENARIO_NAME_MAX))
-        return fail(p, p->line, "bad scenario name '%s' (1 to 47 of a-z A-Z 0-9 . _ -)", name);
+        return fail(p, p->line, "bad scenario name '%s' (1 to %d of a-z A-Z 0-9 . _ -)", name,
+                    SCENARIO_NAME_MAX);
     const struct cat_scenario *dup = catalogue_find(p->cat, name);
     if (dup)
         return fail(p, p->line, "scenario [%s] is already defined at line %u", name, dup->line);
@@ -138,7 +139,7 @@ static int add_expectation(struct parser *p, const char *kind, const char *name,
 
 static int key_expect(struct parser *p, struct cat_scenario *sc, const char *policy, char *value)
 {
-    if (!valid_name(policy, 31))
+    if (!valid_name(policy, POLICY_NAME_MAX))
         return fail(p, p->line, "bad policy name '%s' in expect.<policy>", policy);
     return add_expectation(p, "expect", policy, value, &sc->expect, &sc->n_expect);
 }
@@ -160,7 +161,7 @@ static int key_bare_cpu(struct parser *p, struct cat_scenario *sc, const char *c
 static int key_note(struct parser *p, struct cat_scenario *sc, const char *policy,
                     const char *value)
 {
-    if (!valid_name(policy, 31))
+    if (!valid_name(policy, POLICY_NAME_MAX))
         return fail(p, p->line, "bad policy name '%s' in note.<policy>", policy);
     for (size_t i = 0; i < sc->n_notes; i++)
         if (strcmp(sc->notes[i].policy, policy) == 0)
@@ -199,6 +200,9 @@ static int key_value(struct parser *p, char *s)
     if (strncmp(key, "bare.", 5) == 0)
         return key_bare_cpu(p, sc, key + 5, value);
     if (strcmp(key, "harness") == 0) {
+        if (sc->harness_line)
+            return fail(p, p->line, "duplicate key 'harness' in this scenario");
+        sc->harness_line = p->line;
         if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
             return fail(p, p->line, "harness = %s: say yes or no", value);
         sc->harness = strcmp(value, "yes") == 0;

@@ -17,6 +17,7 @@
 #include "runner/verdict.h"
 
 #define SCENARIO_NAME_MAX 47 /* docs/protocol.md: 48-byte field including the NUL */
+#define POLICY_NAME_MAX   31 /* docs/protocol.md: 32-byte field including the NUL */
 
 struct expectation {
     char *policy;
@@ -38,6 +39,7 @@ struct cat_scenario {
     char *summary;  /* required */
     char *case_ref; /* may be NULL */
     bool harness;
+    unsigned harness_line;
     enum verdict bare; /* expected bare verdict: PASS unless a harness row says otherwise */
     unsigned bare_line;
     struct expectation *bare_cpu; /* `bare.<cpu> = VERDICT reason`; .policy holds the cpu */

@@ -137,6 +137,12 @@ static bool takes_value(const char *name)
     return false;
 }
 
+static bool is_flag(const char *name)
+{
+    return strcmp(name, "--help") == 0 || strcmp(name, "--list") == 0 ||
+           strcmp(name, "--verbose") == 0;
+}
+
 static int one_option(struct run_opts *o, const char *name, const char *value, char **err)
 {
     const char **field = string_field(o, name);
@@ -184,7 +190,10 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char **err)
         const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
         char *name = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
         int rc = 0;
-        if (!takes_value(name)) {
+        if (eq && is_flag(name)) {
+            *err = xasprintf("%s takes no value (see redeliver %s --help)", name, cmd);
+            rc = -1;
+        } else if (!takes_value(name)) {
             *err = arg[0] == '-'
                        ? xasprintf("unknown option '%s' (see redeliver %s --help)", name, cmd)
                        : xasprintf("unexpected argument '%s' (see redeliver %s "

@@ -1,18 +1,14 @@
 /* `redeliver decode KIND VALUE`: a VMCS event field in words (core/ does the decoding). */
-#if __has_include("runner/commands.h")
-#include "runner/commands.h"
-#endif
 #include "core/ept_qual.h"
 #include "core/exception_class.h"
 #include "core/injection_check.h"
 #include "core/text.h"
 #include "core/vmx_event.h"
 #include "core/vmx_exit_reason.h"
+#include "runner/commands.h"
 
 #include <stdio.h>
 #include <string.h>
-
-int cmd_decode(int argc, char **argv);
 
 static const char usage[] =
     "usage: redeliver decode KIND VALUE\n"
@@ -82,7 +78,7 @@ static void decode_exit_reason(uint32_t v)
     if (v & VMX_EXIT_REASON_FROM_ROOT)
         printf("  bit 29    VM exit from VMX root operation\n");
     if (v & VMX_EXIT_REASON_ENTRY_FAIL)
-        printf("  bit 31    VM-entry failure (SDM 26.8)\n");
+        printf("  bit 31    VM-entry failure (SDM 26.7)\n");
     uint32_t rsvd =
         v & ~(VMX_EXIT_REASON_BASIC_MASK | VMX_EXIT_REASON_ENCLAVE | VMX_EXIT_REASON_PENDING_MTF |
               VMX_EXIT_REASON_FROM_ROOT | VMX_EXIT_REASON_ENTRY_FAIL);

@@ -1,20 +1,16 @@
 /* `redeliver explain --idtv V ...`: what each re-delivery policy writes into the VM-entry
  * fields for one exit with IDT-vectoring information, why, and whether VM entry would
  * accept it (SDM 26.2.1.3, 26.3.1.5). Runs the same core/ code as hv/. */
-#if __has_include("runner/commands.h")
-#include "runner/commands.h"
-#endif
 #include "core/injection_check.h"
 #include "core/policy.h"
 #include "core/text.h"
 #include "core/vcpu_events.h"
 #include "core/vmx_event.h"
 #include "core/vmx_exit_reason.h"
+#include "runner/commands.h"
 
 #include <stdio.h>
 #include <string.h>
-
-int cmd_explain(int argc, char **argv);
 
 static const char usage[] =
     "usage: redeliver explain --idtv V [options]\n"
@@ -139,7 +135,7 @@ static int parse(struct explain_args *a, int argc, char **argv)
     }
     if (a->x.exit_reason & VMX_EXIT_REASON_ENTRY_FAIL) {
         fprintf(stderr, "redeliver explain: exit reason has bit 31 (VM-entry failure): the hv "
-                        "does not run the policy then (SDM 26.8)\n");
+                        "does not run the policy then (SDM 26.7)\n");
         return 2;
     }
     return 0;

@@ -3,10 +3,29 @@
 #include "runner/image.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/config.h"
+#include "runner/catalogue.h"
 #include "runner/util.h"
+
+/* One layout: the guest's and hv's struct (lib/config.h), the offsets patched here and the
+ * name limits the catalogue and session check. */
+_Static_assert(sizeof(struct rdlv_config) == CFG_BLOCK_SIZE, "block size");
+_Static_assert(offsetof(struct rdlv_config, scenario) == CFG_SCENARIO_OFF &&
+                   sizeof(((struct rdlv_config *)0)->scenario) == CFG_SCENARIO_LEN,
+               "scenario field");
+_Static_assert(offsetof(struct rdlv_config, policy) == CFG_POLICY_OFF &&
+                   sizeof(((struct rdlv_config *)0)->policy) == CFG_POLICY_LEN,
+               "policy field");
+_Static_assert(offsetof(struct rdlv_config, fault) == CFG_FAULT_OFF &&
+                   sizeof(((struct rdlv_config *)0)->fault) == CFG_FAULT_LEN,
+               "fault field");
+_Static_assert(sizeof(RDLV_CONFIG_MAGIC) == CFG_MAGIC_LEN, "magic");
+_Static_assert(SCENARIO_NAME_MAX == CFG_SCENARIO_LEN - 1 && POLICY_NAME_MAX == CFG_POLICY_LEN - 1,
+               "name limits");
 
 int config_find(const unsigned char *buf, size_t len, const char *what, size_t *off, char **err)
 {

@@ -20,7 +20,8 @@ char *report_table(const struct matrix *m, const struct report_info *info);
 char *report_json(const struct matrix *m, const struct report_info *info);
 char *report_tap(const struct matrix *m, const struct report_info *info);
 
-/* JSON string literal of `s` (any bytes; non-ASCII escaped), appended to sb. */
+/* JSON string literal of `s`, appended to sb: well-formed UTF-8 as it is, any other byte
+ * escaped as \u00XX (valid JSON for any input). */
 struct sbuf;
 void json_string(struct sbuf *sb, const char *s);
 

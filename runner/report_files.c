@@ -6,19 +6,41 @@
 
 #include "runner/util.h"
 
+/* Length of the well-formed UTF-8 sequence of 2 to 4 bytes at s, else 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0xc2 || s[0] > 0xf4)
+        return 0;
+    size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+        (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+        return 0; /* overlong, surrogate, above U+10FFFF */
+    return n;
+}
+
 void json_string(struct sbuf *sb, const char *s)
 {
     sb_add(sb, "\"");
-    for (; s && *s; s++) {
+    while (s && *s) {
         unsigned char c = (unsigned char)*s;
+        size_t n = c >= 0x80 ? utf8_len((const unsigned char *)s) : 0;
+        if (n) {
+            sb_addn(sb, s, n); /* UTF-8 text (the runner's own "—") stays as it is */
+            s += n;
+            continue;
+        }
         if (c == '"' || c == '\\')
             sb_addf(sb, "\\%c", c);
         else if (c == '\n')
             sb_add(sb, "\\n");
         else if (c < 0x20 || c >= 0x7f)
-            sb_addf(sb, "\\u%04x", c); /* bytes as Latin-1: valid JSON for any input */
+            sb_addf(sb, "\\u%04x", c); /* other bytes as Latin-1: valid JSON for any input */
         else
             sb_addn(sb, s, 1);
+        s++;
     }
     sb_add(sb, "\"");
 }

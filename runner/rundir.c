@@ -7,17 +7,8 @@
 #include <sys/stat.h>
 
 #include "runner/image.h"
+#include "runner/results.h"
 #include "runner/util.h"
-
-static int put(const char *dir, const char *name, const char *text, char **err)
-{
-    char *p = path_join(dir, name);
-    int rc = write_file(p, text, strlen(text));
-    if (rc != 0)
-        *err = xasprintf("%s: %s", p, strerror(errno));
-    free(p);
-    return rc;
-}
 
 static int patched(const char *dir, const char *name, const char *src, const struct cfg_values *v,
                    char **err)
@@ -43,10 +34,10 @@ static int bochs_files(const struct run *r, const struct run_inputs *in, char **
             return -1;
     }
     char *rc_text = bochsrc_text(r->policy != NULL);
-    rc = put(r->dir, "bochsrc", rc_text, err);
+    rc = results_write(r->dir, "bochsrc", rc_text, err);
     free(rc_text);
     if (rc == 0)
-        rc = put(r->dir, "cont", BOCHS_RC_TEXT, err);
+        rc = results_write(r->dir, "cont", BOCHS_RC_TEXT, err);
     return rc;
 }
 
@@ -73,7 +64,7 @@ int rundir_prepare(const struct run *r, const struct run_inputs *in, struct proc
     char *text = xasprintf("# repeat this run: cd %s && sh cmdline\n"
                            "TERM=dumb exec %s </dev/null >" RUN_STDOUT " 2>" RUN_STDERR "\n",
                            dir, line);
-    int rc = put(r->dir, "cmdline", text, err);
+    int rc = results_write(r->dir, "cmdline", text, err);
     free(line);
     free(dir);
     free(text);
@@ -137,6 +128,7 @@ void rundir_collect(struct run *r)
     size_t len = 0;
     char *text = read_file(p, &len);
     free(p);
+    bool serial_missing = text == NULL;
     trace_parse(&r->trace, text ? text : "", text ? len : 0);
     free(text);
     if (r->cpu == CPU_BOCHS) {
@@ -147,7 +139,7 @@ void rundir_collect(struct run *r)
             r->log_problem = log_first_problem(log, len);
         free(log);
     }
-    r->context = build_context(r, text == NULL);
+    r->context = build_context(r, serial_missing);
 }
 
 void rundir_write_verdict(const struct run *r)

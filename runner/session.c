@@ -89,14 +89,13 @@ static int pick_policies(struct session *s, const struct run_opts *o)
         s->policies[s->n_policies++] = policy_name(p);
     }
     for (unsigned k = 0; o->n_policies == 0 && k < n; k++)
-        if (policy_at(k))
-            s->policies[s->n_policies++] = policy_name(policy_at(k));
+        s->policies[s->n_policies++] = policy_name(policy_at(k));
     for (size_t i = 0; i < s->n_policies; i++)
-        if (!valid_name(s->policies[i], 31)) {
+        if (!valid_name(s->policies[i], POLICY_NAME_MAX)) {
             fprintf(stderr,
                     "redeliver: core/ policy name '%s' does not fit the image's "
-                    "31-character policy field\n",
-                    s->policies[i]);
+                    "%d-character policy field\n",
+                    s->policies[i], POLICY_NAME_MAX);
             return 2;
         }
     return 0;

@@ -109,8 +109,17 @@ static int start(const struct proc_spec *s, struct proc_result *r, pid_t *pid)
     return 0;
 }
 
-static void finish(struct slot *sl, int status, struct proc_result *r)
+/* Has the process ended? Then kill what it left behind in its group and reap it, in that
+ * order: once reaped, its pid (the group's id) may be reused by an unrelated process. */
+static bool reap_if_ended(struct slot *sl, struct proc_result *r)
 {
+    siginfo_t si = {0};
+    if (waitid(P_PID, (id_t)sl->pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid != sl->pid)
+        return false;
+    kill(-sl->pid, SIGKILL);
+    int status = 0;
+    while (waitpid(sl->pid, &status, 0) < 0 && errno == EINTR)
+        ;
     r->seconds = now_seconds() - sl->start;
     if (WIFEXITED(status)) {
         r->exit_code = WEXITSTATUS(status);
@@ -118,7 +127,7 @@ static void finish(struct slot *sl, int status, struct proc_result *r)
         r->exit_code = -1;
         r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     }
-    kill(-sl->pid, SIGKILL); /* anything the emulator left behind in its group */
+    return true;
 }
 
 static void pause_briefly(void)
@@ -170,10 +179,7 @@ int pool_run(const struct proc_spec *specs, struct proc_result *results, size_t 
         for (size_t k = 0; k < active;) {
             struct slot *sl = &slots[k];
             struct proc_result *r = &results[sl->index];
-            int status;
-            pid_t w = waitpid(sl->pid, &status, WNOHANG);
-            if (w == sl->pid) {
-                finish(sl, status, r);
+            if (reap_if_ended(sl, r)) {
                 ended[sl->index] = true;
                 done++;
                 if (o->done)

@@ -119,6 +119,10 @@ static void test_errors_with_line_numbers(void **state)
     expect_error("[a]\nsummary = x\nbare.qemu = SKIP y\nbare.qemu = SKIP z\n",
                  "t.cfg:4:", "duplicate key 'bare.qemu'");
     expect_error("[a]\nsummary = x\nharness = maybe\n", "t.cfg:3:", "yes or no");
+    /* a second `harness =` must not silently win (a row turned into a harness row is
+     * left out of the default matrix) */
+    expect_error("[a]\nsummary = x\nharness = no\nharness = yes\n",
+                 "t.cfg:4:", "duplicate key 'harness'");
     expect_error("[a]\nsummary = x\njust words\n", "t.cfg:3:", "expected 'key = value'");
     expect_error("[a]\nsummary =\n", "t.cfg:2:", "has no value");
     expect_error("[a]\n = x\n", "t.cfg:2:", "missing key");

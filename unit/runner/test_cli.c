@@ -96,6 +96,7 @@ static void test_usage_errors(void **state)
     (void)state;
     BAD("unknown option '--frobnicate'", "--frobnicate");
     BAD("unknown option '--polcy'", "--polcy=kvm");
+    BAD("--list takes no value", "--list=yes");
     BAD("unexpected argument 'gp-stack'", "gp-stack");
     BAD("--policy needs a value", "--policy");
     BAD("unknown cpu 'arm'", "--cpu", "arm");

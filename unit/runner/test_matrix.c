@@ -207,6 +207,13 @@ static void test_tap_and_json(void **state)
     json_string(&sb, "a\"b\\c\nd\te\x01\xff");
     assert_string_equal(sb_str(&sb), "\"a\\\"b\\\\c\\nd\\u0009e\\u0001\\u00ff\"");
     free(sb.buf);
+    /* UTF-8 (the em dash of the runner's own details) stays text; broken UTF-8 (a lone
+     * lead byte, an overlong "/", a surrogate) is escaped byte by byte */
+    sb = (struct sbuf){0};
+    json_string(&sb, "x \xe2\x80\x94 \xc3\xa9\xe2\x80 \xc0\xaf\xed\xa0\x80");
+    assert_string_equal(sb_str(&sb), "\"x \xe2\x80\x94 \xc3\xa9\\u00e2\\u0080 "
+                                     "\\u00c0\\u00af\\u00ed\\u00a0\\u0080\"");
+    free(sb.buf);
     teardown(f);
 }
 
