@@ -1,4 +1,4 @@
-/* guest/apic.c — the local APIC in xAPIC mode (SDM 11.4.1 MMIO page, 11.6.1 ICR, 11.8.4 ISR/IRR).
+/* guest/apic.c — the local APIC in xAPIC mode (SDM 10.4.1 MMIO page, 10.6.1 ICR, 10.8.4 ISR/IRR).
  */
 #include "guest/guest.h"
 #include "lib/x86.h"
@@ -33,7 +33,7 @@ void apic_self_ipi(uint8_t vector)
         cpu_relax();
 }
 
-/* IRR/ISR are eight 32-bit registers, 16 bytes apart (SDM 11.8.4). */
+/* IRR/ISR are eight 32-bit registers, 16 bytes apart (SDM 10.8.4). */
 static bool apic_vector_bit(uint32_t base, uint8_t vector)
 {
     return apic_read(base + 0x10 * (vector / 32)) & (1u << (vector % 32));
@@ -49,7 +49,7 @@ void apic_self_ipi_pending(uint8_t vector)
 }
 
 /* NMI delivery mode (100b) to our own APIC ID: the "self" shorthand allows only fixed
- * delivery (SDM 11.6.1), so address ourselves physically. */
+ * delivery (SDM 10.6.1), so address ourselves physically. */
 void apic_self_nmi(void)
 {
     uint32_t id = apic_read(APIC_ID) >> 24;

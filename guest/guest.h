@@ -37,7 +37,7 @@ __attribute__((noreturn)) void guest_finish(const char *result, const char *reas
 #define EXTABLE(insn, fixup)                                                                       \
     ".pushsection .extable, \"a\"\n\t.quad " #insn ", " #fixup "\n\t.popsection\n\t"
 
-/* --- local APIC (xAPIC MMIO, SDM 11.4 and 11.6) --- */
+/* --- local APIC (xAPIC MMIO, SDM 10.4 and 10.6) --- */
 #define APIC_BASE   0xfee00000ul
 #define APIC_EOI    0x0b0
 #define APIC_SVR    0x0f0

@@ -60,8 +60,8 @@ void trap_handler(struct trap_frame *f)
     if (v >= 32 && apic_isr_set(v)) /* a software INT n leaves ISR alone: no EOI for it */
         apic_eoi();
     if (v == 1) {
-        f->rflags &= ~X86_RFLAGS_TF; /* single-step once (SDM 18.3.1.4) */
-        write_dr6(0xffff0ff0);       /* software clears DR6 (SDM 18.2.3) */
+        f->rflags &= ~X86_RFLAGS_TF; /* single-step once (SDM 17.3.1.4) */
+        write_dr6(0xffff0ff0);       /* software clears DR6 (SDM 17.2.3) */
     }
     if (resumes_by_itself(v) || delivery_fault(f))
         return;

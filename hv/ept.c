@@ -1,4 +1,4 @@
-/* hv/ept.c — the EPT map of guest memory (SDM 29.3) and the "not present until the next
+/* hv/ept.c — the EPT map of guest memory (SDM 28.2) and the "not present until the next
  * EPT violation" perturbation.
  *
  * Guest RAM is mapped with 4 KiB pages so that one page (a handler's stack, the IDT, ...)
@@ -14,9 +14,9 @@
 #define EPT_W       (1ul << 1)
 #define EPT_X       (1ul << 2)
 #define EPT_RWX     (EPT_R | EPT_W | EPT_X)
-#define EPT_MT_UC   (0ul << 3) /* SDM 29.3.7: memory type in bits 5:3 of a leaf entry */
+#define EPT_MT_UC   (0ul << 3) /* SDM 28.2.2, Table 28-6: memory type in bits 5:3 of a leaf entry */
 #define EPT_MT_WB   (6ul << 3)
-#define EPTP_WB     6ul        /* SDM 25.6.11: paging-structure memory type */
+#define EPTP_WB     6ul        /* SDM 24.6.11: paging-structure memory type */
 #define EPTP_WALK_4 (3ul << 3) /* page-walk length minus one */
 #define APIC_GPA    0xfee00000ul
 #define MAX_ARMED   8
@@ -75,7 +75,7 @@ long ept_unmap_until_fault(uint64_t gpa)
         if (armed[i] == gpa)
             return HC_OK;
     armed[n_armed++] = gpa;
-    *ram_pte(gpa) &= ~EPT_RWX; /* SDM 29.3.2: not present when bits 2:0 are 0 */
+    *ram_pte(gpa) &= ~EPT_RWX; /* SDM 28.2.2: not present when bits 2:0 are 0 */
     invept_single_context(eptp);
     return HC_OK;
 }

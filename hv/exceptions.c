@@ -1,5 +1,5 @@
 /* hv/exceptions.c — intercepted guest exceptions (exit reason 0, exception bitmap, SDM
- * 25.6.3) and the events hv/ itself owes the guest after emulating an instruction.
+ * 24.6.3) and the events hv/ itself owes the guest after emulating an instruction.
  *
  * An intercepted exception is reflected into the guest through core/'s queue, as a
  * shadow-paging hypervisor reflects guest #PFs. If the exit happened while another event
@@ -12,16 +12,16 @@
 #include "lib/hypercall_abi.h"
 #include "lib/x86.h"
 
-#define DR6_FIXED_ONES          0xffff0ff0ul /* SDM 18.2.3: DR6 reads with these bits set */
+#define DR6_FIXED_ONES          0xffff0ff0ul /* SDM 17.2.3: DR6 reads with these bits set */
 #define DR6_BS                  (1ul << 14)  /* single step */
-#define INTR_BLOCKING_STI_MOVSS 3u           /* SDM 25.4.2, interruptibility state bits 1:0 */
+#define INTR_BLOCKING_STI_MOVSS 3u           /* SDM 24.4.2, interruptibility state bits 1:0 */
 
 static uint32_t intercepted;
 
 long intercept_exception(uint64_t vector, uint64_t on)
 {
     if (vector > 31 || vector == 2 || on > 1)
-        return HC_EINVAL; /* vector 2 in the bitmap means nothing (SDM 25.6.3) */
+        return HC_EINVAL; /* vector 2 in the bitmap means nothing (SDM 24.6.3) */
     if (on)
         intercepted |= 1u << vector;
     else
@@ -38,7 +38,7 @@ enum exit_action handle_exception_nmi(struct vcpu *v)
         hv_fatal("exception-or-NMI exit for an event hv/ did not intercept: exit-intr 0x%08x",
                  info);
     bool has_error = vmx_intr_info_has_error(info);
-    if (vector == 14) /* SDM 28.2.1: the exit qualification is the faulting address (CR2) */
+    if (vector == 14) /* SDM 27.2.1: the exit qualification is the faulting address (CR2) */
         vcpu_queue_exception_payload(&v->events, vector, has_error, v->exit.exit_intr_error,
                                      v->exit.exit_qualification);
     else
@@ -58,7 +58,7 @@ enum exit_action handle_vmx_instruction(struct vcpu *v)
 
 /* The guest instruction that caused this exit has been emulated: move RIP past it, end a
  * STI / MOV SS shadow (it lasted one instruction), and owe the guest the single-step #DB
- * that RFLAGS.TF=1 would have raised after it (SDM 18.3.1.4, CASES.md #2). Bochs saves
+ * that RFLAGS.TF=1 would have raised after it (SDM 17.3.1.4, CASES.md #2). Bochs saves
  * BS in the pending-debug-exceptions field on such exits, contrary to the SDM (shared
  * BOCHS.md): clear it so the CPU does not raise a second #DB of its own. */
 void skip_instruction(struct vcpu *v)

@@ -22,7 +22,7 @@
 #define EXIT_REASON_EPT_VIOLATION 48
 #define EXIT_REASON_INVEPT        50
 #define EXIT_REASON_INVVPID       53
-#define EXIT_REASON_ENTRY_FAILURE (1u << 31) /* SDM 25.9.1 */
+#define EXIT_REASON_ENTRY_FAILURE (1u << 31) /* SDM 24.9.1 */
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v);
 
@@ -62,7 +62,7 @@ static enum exit_action handle_hlt(struct vcpu *v)
     return EXIT_RESUME;
 }
 
-/* SDM 28.2.1, Table 28-7: the EPT-violation exit qualification. */
+/* SDM 27.2.1, Table 27-7: the EPT-violation exit qualification. */
 static enum exit_action handle_ept_violation(struct vcpu *v)
 {
     uint64_t gpa = vmread(GUEST_PHYSICAL_ADDRESS);
@@ -102,7 +102,7 @@ static void report_entry_failure(const struct vmx_exit_events *x)
 {
     uint32_t basic = x->exit_reason & 0xffff;
     console_relay_flush();
-    kprintf("hv: VMENTRY-FAIL reason=0x%x qual=0x%lx %s (SDM 26.7/26.8)\n", x->exit_reason,
+    kprintf("hv: VMENTRY-FAIL reason=0x%x qual=0x%lx %s (SDM 26.7)\n", x->exit_reason,
             x->exit_qualification, vmx_exit_reason_name(basic));
 }
 

@@ -108,7 +108,7 @@ void kernel_main(uint32_t magic, uint32_t info)
         if (r) {
             uint32_t e = r == 2 ? (uint32_t)vmread(VM_INSTRUCTION_ERROR) : 0;
             console_relay_flush();
-            kprintf("hv: VMENTRY-FAIL reason=vmfail error=%u %s (SDM 31.4)\n", e,
+            kprintf("hv: VMENTRY-FAIL reason=vmfail error=%u %s (SDM 30.4)\n", e,
                     r == 2 ? vm_instruction_error_name(e) : "VMfailInvalid");
             hv_end_run(v);
         }

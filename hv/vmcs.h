@@ -132,7 +132,7 @@
 #define MSR_IA32_VMX_TRUE_EXIT       0x48f
 #define MSR_IA32_VMX_TRUE_ENTRY      0x490
 
-/* Controls (SDM 25.6.1, 25.6.2, 25.7.1, 25.8.1) */
+/* Controls (SDM 24.6.1, 24.6.2, 24.7.1, 24.8.1) */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING                (1u << 3)
 #define CPU_HLT_EXITING                (1u << 7)

@@ -1,11 +1,11 @@
-/* hv/vmx_ops.c — checked VMX instructions. Conventions for their outcome (SDM 31.2):
+/* hv/vmx_ops.c — checked VMX instructions. Conventions for their outcome (SDM 30.2):
  * VMsucceed clears CF and ZF; VMfailInvalid sets CF (no current VMCS); VMfailValid sets ZF
  * and stores an error number in the VM-instruction error field. */
 #include "hv/hv.h"
 #include "hv/vmcs.h"
 #include "hv/vmx_ops.h"
 
-/* SDM 31.4, Table 31-1. */
+/* SDM 30.4, Table 30-1. */
 const char *vm_instruction_error_name(uint32_t error)
 {
     static const char *const names[] = {
@@ -103,7 +103,7 @@ void invept_single_context(uint64_t eptp)
     uint8_t cf, zf;
     __asm__ volatile("invept %2, %3; setc %0; setz %1"
                      : "=qm"(cf), "=qm"(zf)
-                     : "m"(desc), "r"(1ul) /* type 1: single-context (SDM 31.3 INVEPT) */
+                     : "m"(desc), "r"(1ul) /* type 1: single-context (SDM 30.3 INVEPT) */
                      : "cc", "memory");
     check("INVEPT", eptp, cf, zf);
 }

@@ -1,4 +1,4 @@
-/* hv/vmx_ops.h — every VMX instruction through a checked wrapper (SDM 31.2, 31.3).
+/* hv/vmx_ops.h — every VMX instruction through a checked wrapper (SDM 30.2, 30.3).
  * A failure prints `hv: ERROR <insn> failed: ...` with the VM-instruction error and ends
  * the run; callers never see a failed VMX instruction. */
 #ifndef HV_VMX_OPS_H
@@ -12,7 +12,7 @@ void vmptrld(uint64_t vmcs_pa);
 uint64_t vmread(uint64_t field);
 void vmwrite(uint64_t field, uint64_t value);
 void invept_single_context(uint64_t eptp);
-/* The VM-instruction error of the current VMCS (SDM 31.4), in words. */
+/* The VM-instruction error of the current VMCS (SDM 30.4), in words. */
 const char *vm_instruction_error_name(uint32_t error);
 
 #endif

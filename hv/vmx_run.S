@@ -1,8 +1,8 @@
 /*
  * hv/vmx_run.S — VMLAUNCH/VMRESUME with the guest's general-purpose registers, and the
- * VM-exit entry point (HOST_RIP). The VMCS holds RSP, RIP and RFLAGS (SDM 25.4.1); the
+ * VM-exit entry point (HOST_RIP). The VMCS holds RSP, RIP and RFLAGS (SDM 24.4.1); the
  * other registers are swapped here. A VM exit loads HOST_RSP, which points at the saved
- * host registers and the guest_regs pointer (SDM 28.5.3).
+ * host registers and the guest_regs pointer (SDM 27.5.3).
  */
 #define HOST_RSP 0x6c14
 

@@ -1,7 +1,7 @@
-/* hv/vmx_setup.c — entering VMX operation and building the one VMCS (SDM 24, 25, 26.2-26.3).
+/* hv/vmx_setup.c — entering VMX operation and building the one VMCS (SDM 23-26).
  *
  * The guest starts exactly as a Multiboot 1 loader leaves it: flat 32-bit protected mode,
- * paging off (hence unrestricted guest, SDM 26.2.1.1), EAX = 0x2BADB002, EBX = info. */
+ * paging off (hence unrestricted guest, SDM 26.3.1.1), EAX = 0x2BADB002, EBX = info. */
 #include "hv/hv.h"
 #include "hv/vmcs.h"
 #include "hv/vmx_ops.h"
@@ -33,19 +33,19 @@ static uint32_t adjust_controls(uint32_t msr, uint32_t want, const char *what)
 
 void vmx_enable(void)
 {
-    if (!(cpuid(1, 0).ecx & (1u << 5))) /* CPUID.1:ECX.VMX, SDM 24.6 */
+    if (!(cpuid(1, 0).ecx & (1u << 5))) /* CPUID.1:ECX.VMX, SDM 23.6 */
         hv_fatal("the CPU has no VMX (use a Bochs cpu model with VMX, e.g. corei7_icelake_u)");
-    uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL); /* SDM 24.7: lock and VMXON outside SMX */
+    uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL); /* SDM 23.7: lock and VMXON outside SMX */
     if ((fc & 5) != 5)
         hv_fatal("IA32_FEATURE_CONTROL=0x%lx does not allow VMXON", fc);
     uint64_t basic = rdmsr(MSR_IA32_VMX_BASIC);
     if (!(basic & (1ul << 55)))
         hv_fatal("IA32_VMX_BASIC lacks the TRUE_* control MSRs");
-    /* SDM 24.8: CR0 and CR4 fixed bits in VMX operation */
+    /* SDM 23.8: CR0 and CR4 fixed bits in VMX operation */
     write_cr0((read_cr0() | rdmsr(MSR_IA32_VMX_CR0_FIXED0)) & rdmsr(MSR_IA32_VMX_CR0_FIXED1));
     write_cr4((read_cr4() | X86_CR4_VMXE | rdmsr(MSR_IA32_VMX_CR4_FIXED0)) &
               rdmsr(MSR_IA32_VMX_CR4_FIXED1));
-    *(uint32_t *)vmxon_region = (uint32_t)basic & 0x7fffffff; /* SDM 25.11.5 revision id */
+    *(uint32_t *)vmxon_region = (uint32_t)basic & 0x7fffffff; /* SDM 24.11.5 revision id */
     *(uint32_t *)vmcs_region = (uint32_t)basic & 0x7fffffff;
     vmxon((uint64_t)vmxon_region);
     vmclear((uint64_t)vmcs_region);
@@ -80,10 +80,10 @@ static void setup_controls(uint64_t eptp)
     vmwrite(MSR_BITMAP, (uint64_t)msr_bitmap);
     vmwrite(EPT_POINTER, eptp);
     vmwrite(VMCS_LINK_POINTER, ~0ull);
-    /* SDM 25.6.6: bits set in a mask are owned by the host; the guest reads the shadow.
+    /* SDM 24.6.6: bits set in a mask are owned by the host; the guest reads the shadow.
      * Own exactly the bits VMX operation fixes, with shadows equal to what the guest
      * starts with, so a boot stub that writes them unchanged takes no exit. PE and PG are
-     * free under unrestricted guest (SDM 24.8). */
+     * free under unrestricted guest (SDM 23.8). */
     uint64_t cr0_fixed = (rdmsr(MSR_IA32_VMX_CR0_FIXED0) | ~rdmsr(MSR_IA32_VMX_CR0_FIXED1)) &
                          ~(X86_CR0_PE | X86_CR0_PG);
     uint64_t cr4_fixed = rdmsr(MSR_IA32_VMX_CR4_FIXED0) | ~rdmsr(MSR_IA32_VMX_CR4_FIXED1);
@@ -118,7 +118,7 @@ static void setup_host_state(void)
     vmwrite(HOST_RIP, (uint64_t)vmx_exit_entry);
 }
 
-/* Flat 32-bit segments as Multiboot 1 specifies (AR format: SDM 25.4.1, Table 25-2). */
+/* Flat 32-bit segments as Multiboot 1 specifies (AR format: SDM 24.4.1, Table 24-2). */
 #define AR_CODE32     0xc09b /* G | D | P | S | execute/read, accessed */
 #define AR_DATA32     0xc093 /* G | D/B | P | S | read/write, accessed */
 #define AR_TSS32_BUSY 0x8b   /* P | 32-bit busy TSS */

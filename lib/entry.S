@@ -3,7 +3,7 @@
  *
  * Entered in 32-bit protected mode with paging off (Multiboot 1 machine state): zero .bss,
  * identity-map the first 4 GiB with 2 MiB pages (SDM 4.5, IA-32e paging; PCD|PWT above
- * 3 GiB where the local APIC lives), enable PAE, EFER.LME and paging (SDM 10.8.5,
+ * 3 GiB where the local APIC lives), enable PAE, EFER.LME and paging (SDM 9.8.5,
  * "Initializing IA-32e Mode"), load a 64-bit code segment and call kernel_main(magic, info).
  */
 #define MB_MAGIC	0x1badb002

@@ -9,7 +9,7 @@
 #include "guest/guest.h"
 #include "guest/scenario.h"
 
-/* TF set by POPF takes effect after the next instruction (SDM 18.3.1.4). */
+/* TF set by POPF takes effect after the next instruction (SDM 17.3.1.4). */
 static void single_step_trigger(void)
 {
     __asm__ volatile("pushfq\n\t"

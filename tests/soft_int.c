@@ -3,8 +3,8 @@
  * ICEBP/INT1 (type 5), each with the handler's IST stack page not present in EPT.
  *
  * Why: re-injecting them needs the VM-exit instruction length as the VM-entry instruction
- * length (SDM 27.2.5, 26.6.1.1); re-executing them (Xen, VirtualBox) relies on the saved RIP
- * pointing at the instruction (SDM 28.3.3? see CASES.md #6). KVM's __vmx_complete_interrupts
+ * length (SDM 27.2.4, 26.5.1.1); re-executing them (Xen, VirtualBox) relies on the saved RIP
+ * pointing at the instruction (SDM 27.3.3; CASES.md #6). KVM's __vmx_complete_interrupts
  * has no case for type 5. Expected bare result: one event, saved RIP after the instruction.
  */
 #include "guest/guest.h"
