@@ -69,6 +69,10 @@ static bool judge_common(const struct trace *t, const struct run_facts *f, bool 
                  t->result_line);
         return true;
     }
+    if (!hv && f->cpu_shutdown && t->result == RESULT_NONE) {
+        set(j, f, V_TRIPLE_FAULT, "the CPU shut down (triple fault) before a `Test result:` line");
+        return true;
+    }
     if (t->result == RESULT_NONE) {
         set(j, f, V_CRASH,
             t->n_lines ? "no `Test result:` line" : "no output at all on COM1 (boot failure?)");
@@ -118,10 +122,34 @@ void judge_bare(const struct trace *t, const struct run_facts *f, struct judgeme
     j->verdict = V_PASS;
 }
 
+/* The bare CPU shut down (CASES.md #8): the hypervisor must report a shutdown too, after
+ * the same events, and not loop or invent an event. */
+static bool judge_against_shutdown(const struct trace *t, const struct run_facts *f,
+                                   const struct trace *bare_trace, struct judgement *j)
+{
+    if (!t->triple_fault || t->vmentry_fail || f->start_error)
+        return false;
+    if (t->vectoring_exits <= 0) {
+        set(j, f, V_ERROR,
+            t->vectoring_exits == 0 ? NO_EXIT_DETAIL : "hv printed no usable summary line");
+        return true;
+    }
+    char *diff = NULL;
+    enum verdict v = compare_traces(bare_trace->ev, bare_trace->n_ev, t->ev, t->n_ev, &diff);
+    if (v != V_PASS)
+        set(j, f, v, diff);
+    else
+        j->verdict = V_PASS; /* shut down after the same events, as the bare CPU did */
+    free(diff);
+    return true;
+}
+
 void judge_virt(const struct trace *t, const struct run_facts *f, const char *policy,
                 enum verdict bare, const struct trace *bare_trace, struct judgement *j)
 {
     memset(j, 0, sizeof(*j));
+    if (bare == V_TRIPLE_FAULT && bare_trace && judge_against_shutdown(t, f, bare_trace, j))
+        return;
     if (judge_common(t, f, true, j))
         return;
     if (t->n_hv_summary == 0) {
@@ -141,6 +169,11 @@ void judge_virt(const struct trace *t, const struct run_facts *f, const char *po
     }
     if (t->vectoring_exits == 0) {
         set(j, f, V_ERROR, NO_EXIT_DETAIL);
+        return;
+    }
+    if (bare == V_TRIPLE_FAULT && bare_trace) {
+        setf(j, f, V_DIFFERENT, "the bare CPU shut down; under hv the guest went on to `%s`",
+             t->result_line);
         return;
     }
     if (bare != V_PASS || !bare_trace) {

@@ -15,6 +15,7 @@ struct run_facts {
     const char *start_error; /* the emulator could not be started, or NULL */
     bool timed_out;          /* the runner had to kill it */
     const char *context;     /* appended to failure details (exit status, bochs.log), or NULL */
+    bool cpu_shutdown;       /* the emulator logged a triple fault (bare CPU shutdown) */
 };
 
 struct judgement {

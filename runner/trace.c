@@ -210,6 +210,11 @@ const char *guest_result_name(enum guest_result r)
     return "?";
 }
 
+bool log_is_shutdown(const char *line)
+{
+    return strstr(line, "exception with no resolution") != NULL;
+}
+
 char *log_first_problem(const char *text, size_t len)
 {
     static const char *const marks[] = {"VMENTER FAIL", "VMFAIL", "PANIC"};

@@ -54,5 +54,7 @@ const char *guest_result_name(enum guest_result r);
  * `PANIC`), trimmed to a readable length; NULL when none (caller frees). The panic Bochs
  * logs when the runner's timeout SIGHUP arrives is not reported. */
 char *log_first_problem(const char *text, size_t len);
+/* Is this bochs.log line Bochs's report of a triple fault (reset_on_triple_fault=0)? */
+bool log_is_shutdown(const char *line);
 
 #endif

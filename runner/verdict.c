@@ -58,7 +58,7 @@ bool verdict_valid_expect(enum verdict v, bool harness)
 bool verdict_valid_bare(enum verdict v)
 {
     return v == V_PASS || v == V_SKIP || v == V_FAILED || v == V_ERROR || v == V_CRASH ||
-           v == V_TIMEOUT;
+           v == V_TIMEOUT || v == V_TRIPLE_FAULT;
 }
 
 const char *verdict_expect_words(bool harness)
@@ -71,5 +71,5 @@ const char *verdict_expect_words(bool harness)
 
 const char *verdict_bare_words(void)
 {
-    return "PASS SKIP FAILED ERROR CRASH TIMEOUT";
+    return "PASS SKIP FAILED ERROR CRASH TIMEOUT TRIPLE-FAULT";
 }

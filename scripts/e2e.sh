@@ -9,7 +9,8 @@
 #   3. usage errors (exit 2, message names the problem): unknown scenario, unknown policy,
 #      unknown option, --bochs /nonexistent, bochs-bin missing from PATH, missing build
 #   4. harness self-tests: a hanging guest is TIMEOUT, a guest without a final line is
-#      CRASH, a triple fault under hv is TRIPLE-FAULT, `--fault entry` is ENTRY-FAIL;
+#      CRASH, a bare triple fault is TRIPLE-FAULT and the same run under hv without an exit
+#      during delivery is ERROR, `--fault entry` is ENTRY-FAIL;
 #      exit status 1 exactly when summary.json counts an unexpected verdict
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
@@ -192,8 +193,13 @@ else
 fi
 if in_catalogue harness-triple; then
     harness harness-triple --scenario harness-triple --policy kvm
-    cell harness-triple "^(not )?ok [0-9]+ - harness-triple bochs kvm: TRIPLE-FAULT" \
-        "harness-triple: TRIPLE-FAULT under hv"
+    cell harness-triple "^(not )?ok [0-9]+ - harness-triple bochs bare: TRIPLE-FAULT" \
+        "harness-triple: bare shutdown recognised as TRIPLE-FAULT"
+    # no perturbation, so no exit during delivery: the run must be ERROR, never PASS
+    cell harness-triple "^(not )?ok [0-9]+ - harness-triple bochs kvm: ERROR" \
+        "harness-triple: under hv, v=0 is ERROR (the row did not test)"
+else
+    fail "harness-triple" "no [harness-triple] in $CFG"
 fi
 harness fault-entry --scenario gp-stack --policy kvm --fault entry
 cell fault-entry "^not ok [0-9]+ - gp-stack bochs kvm: ENTRY-FAIL" "--fault entry: ENTRY-FAIL"

@@ -110,6 +110,7 @@ static void test_errors_with_line_numbers(void **state)
     expect_error("[a]\nsummary = x\nexpect.kvm = ERROR broken\n",
                  "t.cfg:3:", "in a conformance row");
     expect_error("[a]\nsummary = x\nbare = TIMEOUT\n", "t.cfg:3:", "harness rows only");
+    expect_error("[a]\nsummary = x\nbare = CRASH\n", "t.cfg:3:", "bare = TRIPLE-FAULT");
     expect_error("[a]\nsummary = x\nharness = yes\nbare = LOST\n",
                  "t.cfg:4:", "not a bare verdict");
     expect_error("[a]\nsummary = x\nbare.arm = FAILED y\n", "t.cfg:3:", "unknown cpu 'arm'");

@@ -322,6 +322,56 @@ static void test_judge_bare(void **state)
     assert_int_equal(bare(&t, &f), V_FAILED);
 }
 
+/* CASES 8: the bare CPU shuts down. Bare: TRIPLE-FAULT only when the emulator logged the
+ * shutdown (otherwise a missing result line stays CRASH). Under hv: PASS only for a
+ * reported shutdown after the same events with an exit during delivery; a guest that goes
+ * on is DIFFERENT, a loop is LIVELOCK, no vectoring exit is ERROR. */
+static void test_shutdown_reference(void **state)
+{
+    (void)state;
+    char *ev[] = {GP};
+    struct trace b, t;
+    struct run_facts f = {0}, shut = {.cpu_shutdown = true};
+    char *d;
+
+    good_virt(&b, NULL, 0);
+    b.result = RESULT_NONE;
+    assert_int_equal(bare(&b, &f), V_CRASH);
+    assert_int_equal(bare(&b, &shut), V_TRIPLE_FAULT);
+    b.result = RESULT_SUCCESS; /* a shutdown logged after the final line is not one */
+    assert_int_equal(bare(&b, &shut), V_PASS);
+    b.result = RESULT_NONE;
+
+    good_virt(&t, NULL, 0);
+    t.result = RESULT_NONE;
+    t.triple_fault = true;
+    t.vectoring_exits = 2;
+    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, NULL), V_PASS);
+    t.vectoring_exits = 0;
+    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, &d), V_ERROR);
+    free(d);
+    t.vectoring_exits = 2;
+    t.ev = ev; /* an event the bare CPU never delivered */
+    t.n_ev = 1;
+    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, NULL), V_DIFFERENT);
+
+    good_virt(&t, ev, 1); /* the guest went on and ended by itself */
+    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, &d), V_DIFFERENT);
+    assert_non_null(strstr(d, "shut down"));
+    free(d);
+
+    good_virt(&t, NULL, 0);
+    t.result = RESULT_NONE;
+    t.livelock = "hv: LIVELOCK rip=0x1: 2000 exits";
+    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, NULL), V_LIVELOCK);
+
+    good_virt(&t, NULL, 0); /* a shutdown is no PASS where bare did not shut down */
+    t.result = RESULT_NONE;
+    t.triple_fault = true;
+    good_virt(&b, ev, 1);
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_TRIPLE_FAULT);
+}
+
 static void test_detail_carries_context(void **state)
 {
     (void)state;
@@ -341,7 +391,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compare_classes),        cmocka_unit_test(test_judge_virt),
         cmocka_unit_test(test_judge_virt_hv_reports),  cmocka_unit_test(test_judge_bare),
-        cmocka_unit_test(test_detail_carries_context),
+        cmocka_unit_test(test_detail_carries_context), cmocka_unit_test(test_shutdown_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
