@@ -26,6 +26,9 @@ long hv_ept_unmap_until_fault(uint64_t gpa);
 uint64_t guest_victim_stack_page(void);
 /* Sets or clears the present bit of the guest's own mapping of the page at `va`. */
 bool guest_page_set_present(uint64_t va, bool present);
+/* The 4 KiB PTE of `va` once its 2 MiB region was split by guest_page_set_present(), else
+ * NULL. Guest-physical = guest-virtual: the pointer is also the PTE's guest-physical address. */
+uint64_t *guest_pte(uint64_t va);
 long hv_intercept_exception(uint8_t vector, bool on);
 
 /* --- checks, kvm-unit-tests style --- */

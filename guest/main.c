@@ -100,6 +100,8 @@ static void run_row(const struct scenario *s)
 {
     kprintf("ROW %s\n", s->name);
     unsigned old_ist = idt_get_ist(s->vector);
+    if (s->setup)
+        s->setup();
     arm(s);
     trace_start((const void *)s->trigger);
     s->trigger();

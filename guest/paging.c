@@ -19,6 +19,13 @@ static void invlpg(uint64_t va)
     __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
 }
 
+uint64_t *guest_pte(uint64_t va)
+{
+    if ((va & ~(SIZE_2M - 1)) != split_base)
+        return 0;
+    return &split_pt[(va >> 12) & 511];
+}
+
 bool guest_page_set_present(uint64_t va, bool present)
 {
     uint64_t base = va & ~(SIZE_2M - 1);

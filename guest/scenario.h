@@ -34,6 +34,7 @@ struct scenario {
     enum perturbation perturb;
     enum perturb_page page;
     uint32_t also_ist1;    /* exception vectors (bit n = vector n) whose gates use IST1 too */
+    void (*setup)(void);   /* optional, before the perturbation is armed */
     void (*trigger)(void); /* raises the event; RIPs in the trace are relative to it */
     void (*check)(void);   /* optional in-guest checks, after the trigger */
 } __attribute__((aligned(64)));

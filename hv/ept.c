@@ -28,6 +28,10 @@ static ept_table pt_ram[GUEST_RAM_SIZE / (512 * PAGE)];
 static uint64_t eptp;
 static uint64_t armed[MAX_ARMED];
 static unsigned n_armed;
+static struct {
+    bool armed;
+    uint64_t gpa, value;
+} on_fault_write;
 
 static unsigned idx(uint64_t gpa, unsigned level)
 {
@@ -80,6 +84,18 @@ long ept_unmap_until_fault(uint64_t gpa)
     return HC_OK;
 }
 
+long ept_on_fault_write(uint64_t gpa, uint64_t value)
+{
+    if ((gpa & 7) || !ept_gpa_is_ram(gpa, 8))
+        return HC_EINVAL;
+    if (on_fault_write.armed)
+        return HC_EBUSY;
+    on_fault_write.armed = true;
+    on_fault_write.gpa = gpa;
+    on_fault_write.value = value;
+    return HC_OK;
+}
+
 bool ept_fault_restore(uint64_t gpa)
 {
     gpa &= ~(PAGE - 1);
@@ -89,6 +105,10 @@ bool ept_fault_restore(uint64_t gpa)
         armed[i] = armed[--n_armed];
         *ram_pte(gpa) |= EPT_RWX;
         invept_single_context(eptp);
+        if (on_fault_write.armed) { /* hv/ memory writes do not go through EPT */
+            *(volatile uint64_t *)gpa_to_hva(on_fault_write.gpa) = on_fault_write.value;
+            on_fault_write.armed = false;
+        }
         return true;
     }
     return false;

@@ -48,6 +48,7 @@ bool ept_gpa_is_ram(uint64_t gpa, uint64_t len);
 void *gpa_to_hva(uint64_t gpa);
 long ept_unmap_until_fault(uint64_t gpa);
 bool ept_fault_restore(uint64_t gpa); /* true when gpa was an armed perturbation */
+long ept_on_fault_write(uint64_t gpa, uint64_t value);
 
 /* hv/exit.c */
 enum exit_action handle_exit(struct vcpu *v);

@@ -25,6 +25,9 @@ enum exit_action handle_vmcall(struct vcpu *v)
     case HC_EPT_UNMAP_UNTIL_FAULT:
         ret = ept_unmap_until_fault(a0);
         break;
+    case HC_ON_FAULT_WRITE:
+        ret = ept_on_fault_write(a0, a1);
+        break;
     case HC_INTERCEPT_EXCEPTION:
         ret = intercept_exception(a0, a1);
         break;

@@ -18,6 +18,10 @@ enum hypercall {
     HC_INTERCEPT_EXCEPTION = 3,   /* RDI = vector 0-31, RSI = 1 to intercept, 0 to stop: the
                                      hv takes the exception (exception bitmap) and reflects
                                      it into the guest, as shadow paging does with #PF */
+    HC_ON_FAULT_WRITE = 4,        /* RDI = guest-physical address (8-byte aligned), RSI =
+                                     value: when the next EPT-not-present perturbation fires,
+                                     hv/ stores the value there before re-entry (the cause of
+                                     the guest's fault vanishes meanwhile, CASES.md #10) */
     HC_COUNT
 };
 
