@@ -91,7 +91,7 @@ $(UNIT_RUNNER_TESTS): $(BUILD)/unit/%: $(BUILD)/host/unit/runner/%.o $(RUNNER_LI
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
-TEST_STEPS := unit e2e answer-check
+TEST_STEPS := check-format unit e2e answer-check
 e2e: $(IMAGES) $(REDELIVER)
 	$(Q)scripts/e2e.sh $(BUILD)
 
