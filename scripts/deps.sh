@@ -5,7 +5,8 @@ set -eu
 # bochs-term: the text display (bochs alone depends on a GUI); bochsbios, vgabios: firmware;
 # qemu-system-x86: the second bare CPU; libcmocka-dev: unit tests; clang and
 # libclang-rt-14-dev: libFuzzer with ASan/UBSan;
-# clang-format: make check-format; valgrind: make bench. --no-install-recommends keeps QEMU from pulling ~170 packages.
+# clang-format: make check-format; valgrind: make bench.
+# --no-install-recommends keeps QEMU from pulling ~170 packages.
 PKGS="bochs bochs-term bochsbios vgabios qemu-system-x86 libcmocka-dev clang libclang-rt-14-dev clang-format valgrind gcc make"
 missing=""
 for p in $PKGS; do
