@@ -42,17 +42,19 @@ pm32:
 	addl	$4, %esi
 	cmpl	$0x102000, %esi
 	jb	1b
-	movl	$nohdr, %esi		/* no kernel: say so and end the emulator */
+	movl	$nohdr, %esi		/* no kernel: say so on both consoles, end the emulator */
+	movw	$0x3f8, %dx		/* COM1 transmit register: the runner reads COM1 */
 3:	lodsb
 	testb	%al, %al
 	jz	4f
 	outb	%al, $0xe9
+	outb	%al, %dx
 	jmp	3b
-4:	movl	$shutdown, %esi
+4:	movl	$shutdown, %esi		/* "Shutdown" to port 0x8900 ends Bochs (BOCHS.md) */
 	movw	$0x8900, %dx
 5:	lodsb
 	testb	%al, %al
-	jz	5b
+	jz	4b			/* written whole: start again until Bochs is gone */
 	outb	%al, %dx
 	jmp	5b
 2:	movl	28(%esi), %ecx		/* entry_addr (a.out kludge, flags bit 16) */

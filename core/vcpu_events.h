@@ -78,6 +78,22 @@ void vcpu_queue_interrupt(struct vcpu_events *ev, uint8_t vector);
 /* Fills out; returns true when something is injected. */
 bool vcpu_events_before_entry(struct vcpu_events *ev, struct vmx_entry_events *out);
 
+/* What hv/ writes after emulating the instruction that caused the exit. */
+struct vmx_emulated_fields {
+    bool write_interruptibility;
+    uint32_t guest_interruptibility;
+    bool write_pending_dbg;
+    uint64_t pending_dbg_exceptions;
+};
+
+/* hv/ emulated the exiting instruction and moves RIP past it: the instruction retired, so
+ * a STI / MOV-SS shadow ends (SDM 24.4.2), and with RFLAGS.TF = 1 the single-step #DB it
+ * would have raised is owed to the guest (SDM 17.3.1.4; CASES.md #2), with DR6.BS and any
+ * B0-B3 the pending-debug-exceptions field holds (SDM 24.4.2, 27.3.4). `rflags`: guest
+ * RFLAGS; `pending_dbg`: the guest pending-debug-exceptions field. */
+void vcpu_events_instruction_emulated(struct vcpu_events *ev, uint64_t rflags, uint64_t pending_dbg,
+                                      struct vmx_emulated_fields *out);
+
 /* The double-fault table said shutdown (or the exit was a triple fault): the hv reports a
  * triple fault instead of entering. */
 bool vcpu_events_shutdown(const struct vcpu_events *ev);

@@ -12,10 +12,6 @@
 #include "lib/hypercall_abi.h"
 #include "lib/x86.h"
 
-#define DR6_FIXED_ONES          0xffff0ff0ul /* SDM 17.2.3: DR6 reads with these bits set */
-#define DR6_BS                  (1ul << 14)  /* single step */
-#define INTR_BLOCKING_STI_MOVSS 3u           /* SDM 24.4.2, interruptibility state bits 1:0 */
-
 static uint32_t intercepted;
 
 long intercept_exception(uint64_t vector, uint64_t on)
@@ -56,19 +52,17 @@ enum exit_action handle_vmx_instruction(struct vcpu *v)
     return EXIT_RESUME;
 }
 
-/* The guest instruction that caused this exit has been emulated: move RIP past it, end a
- * STI / MOV SS shadow (it lasted one instruction), and owe the guest the single-step #DB
- * that RFLAGS.TF=1 would have raised after it (SDM 17.3.1.4, CASES.md #2). Bochs saves
- * BS in the pending-debug-exceptions field on such exits, contrary to the SDM (shared
- * BOCHS.md): clear it so the CPU does not raise a second #DB of its own. */
+/* The guest instruction that caused this exit has been emulated: move RIP past it; what
+ * that owes the guest in events (the end of an STI shadow, a single-step #DB) is core/'s
+ * to decide (vcpu_events_instruction_emulated). */
 void skip_instruction(struct vcpu *v)
 {
+    struct vmx_emulated_fields f;
     vmwrite(GUEST_RIP, vmread(GUEST_RIP) + v->exit.exit_instr_len);
-    if (v->exit.guest_interruptibility & INTR_BLOCKING_STI_MOVSS)
-        vmwrite(GUEST_INTERRUPTIBILITY_INFO,
-                v->exit.guest_interruptibility & ~INTR_BLOCKING_STI_MOVSS);
-    if (vmread(GUEST_RFLAGS) & X86_RFLAGS_TF) {
-        vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-        vcpu_queue_exception_payload(&v->events, 1, false, 0, DR6_FIXED_ONES | DR6_BS);
-    }
+    vcpu_events_instruction_emulated(&v->events, vmread(GUEST_RFLAGS),
+                                     vmread(GUEST_PENDING_DBG_EXCEPTIONS), &f);
+    if (f.write_interruptibility)
+        vmwrite(GUEST_INTERRUPTIBILITY_INFO, f.guest_interruptibility);
+    if (f.write_pending_dbg)
+        vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, f.pending_dbg_exceptions);
 }

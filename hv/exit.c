@@ -1,7 +1,8 @@
 /* hv/exit.c — one VM exit: read the exit's event fields, let core/ decide what happens to an
  * IDT-vectored event (after-exit), dispatch the exit through one table indexed by basic exit
- * reason, then write what core/ wants injected (before-entry). hv/ itself holds no event
- * logic: every decision about events is core/'s (core/vcpu_events.h). */
+ * reason, then write what core/ wants injected (before-entry). Handlers report what
+ * happened (an intercepted exception, an emulated instruction); every decision about events
+ * is core/'s (core/vcpu_events.h). */
 #include "core/vmx_event.h"
 #include "core/vmx_exit_reason.h"
 #include "hv/hv.h"
@@ -9,20 +10,6 @@
 #include "hv/vmx_ops.h"
 #include "lib/console.h"
 #include "lib/x86.h"
-
-/* Basic exit reasons handled here (SDM Appendix C). */
-#define EXIT_REASON_EXCEPTION_NMI 0
-#define EXIT_REASON_TRIPLE_FAULT  2
-#define EXIT_REASON_CPUID         10
-#define EXIT_REASON_HLT           12
-#define EXIT_REASON_VMCALL        18
-#define EXIT_REASON_VMCLEAR       19 /* 19..27: VMCLEAR, VMLAUNCH, VMPTRLD, VMPTRST, VMREAD, */
-#define EXIT_REASON_VMXON         27 /*         VMRESUME, VMWRITE, VMXOFF, VMXON */
-#define EXIT_REASON_IO            30
-#define EXIT_REASON_EPT_VIOLATION 48
-#define EXIT_REASON_INVEPT        50
-#define EXIT_REASON_INVVPID       53
-#define EXIT_REASON_ENTRY_FAILURE (1u << 31) /* SDM 24.9.1 */
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v);
 
@@ -74,16 +61,16 @@ static enum exit_action handle_ept_violation(struct vcpu *v)
 }
 
 static const exit_handler exit_handlers[] = {
-    [EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
-    [EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
-    [EXIT_REASON_CPUID] = handle_cpuid,
-    [EXIT_REASON_HLT] = handle_hlt,
-    [EXIT_REASON_VMCALL] = handle_vmcall,
-    [EXIT_REASON_VMCLEAR... EXIT_REASON_VMXON] = handle_vmx_instruction,
-    [EXIT_REASON_INVEPT] = handle_vmx_instruction,
-    [EXIT_REASON_INVVPID] = handle_vmx_instruction,
-    [EXIT_REASON_IO] = handle_io,
-    [EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
+    [VMX_EXIT_EXCEPTION_NMI] = handle_exception_nmi,
+    [VMX_EXIT_TRIPLE_FAULT] = handle_triple_fault,
+    [VMX_EXIT_CPUID] = handle_cpuid,
+    [VMX_EXIT_HLT] = handle_hlt,
+    [VMX_EXIT_VMCALL] = handle_vmcall,
+    [VMX_EXIT_VMCLEAR... VMX_EXIT_VMXON] = handle_vmx_instruction,
+    [VMX_EXIT_INVEPT] = handle_vmx_instruction,
+    [VMX_EXIT_INVVPID] = handle_vmx_instruction,
+    [VMX_EXIT_IO_INSTRUCTION] = handle_io,
+    [VMX_EXIT_EPT_VIOLATION] = handle_ept_violation,
 };
 
 static void read_exit_fields(struct vmx_exit_events *x)
@@ -100,7 +87,7 @@ static void read_exit_fields(struct vmx_exit_events *x)
 
 static void report_entry_failure(const struct vmx_exit_events *x)
 {
-    uint32_t basic = x->exit_reason & 0xffff;
+    uint32_t basic = vmx_exit_reason_basic(x->exit_reason);
     console_relay_flush();
     kprintf("hv: VMENTRY-FAIL reason=0x%x qual=0x%lx %s (SDM 26.7)\n", x->exit_reason,
             x->exit_qualification, vmx_exit_reason_name(basic));
@@ -112,8 +99,9 @@ static void log_vectoring(const struct vcpu *v, const struct redelivery_note *no
     vmx_intr_info_format(words, sizeof(words), v->exit.idt_vectoring_info);
     console_relay_flush();
     kprintf("hv: IDTV exit=%s idtv=0x%08x err=0x%x len=%u %s -> %s (%s)\n",
-            vmx_exit_reason_name(v->exit.exit_reason & 0xffff), v->exit.idt_vectoring_info,
-            v->exit.idt_vectoring_error, v->exit.exit_instr_len, words, note->action, note->why);
+            vmx_exit_reason_name(vmx_exit_reason_basic(v->exit.exit_reason)),
+            v->exit.idt_vectoring_info, v->exit.idt_vectoring_error, v->exit.exit_instr_len, words,
+            note->action, note->why);
 }
 
 static void write_entry_fields(struct vcpu *v)
@@ -137,7 +125,7 @@ enum exit_action handle_exit(struct vcpu *v)
 {
     read_exit_fields(&v->exit);
     v->exits++;
-    if (v->exit.exit_reason & EXIT_REASON_ENTRY_FAILURE) {
+    if (v->exit.exit_reason & VMX_EXIT_REASON_ENTRY_FAIL) {
         report_entry_failure(&v->exit);
         return EXIT_END_RUN;
     }
@@ -149,8 +137,8 @@ enum exit_action handle_exit(struct vcpu *v)
             log_vectoring(v, &note);
         check_livelock(v);
     }
-    uint32_t basic = v->exit.exit_reason & 0xffff;
-    if (basic < VCPU_EXIT_REASONS)
+    uint32_t basic = vmx_exit_reason_basic(v->exit.exit_reason);
+    if (basic < HV_EXIT_REASONS)
         v->exits_by_reason[basic]++;
     exit_handler h =
         basic < sizeof(exit_handlers) / sizeof(exit_handlers[0]) ? exit_handlers[basic] : 0;

@@ -14,7 +14,8 @@
 #define GUEST_IMAGE_GPA 0x100000ul
 #define GUEST_MBI_GPA   0x9000ul
 
-#define VCPU_EXIT_REASONS 80
+/* Exit reasons counted one by one (all basic reasons of SDM Appendix C are below 80). */
+#define HV_EXIT_REASONS 80
 
 /* Guest general-purpose registers not held in the VMCS; order fixed by hv/vmx_run.S. */
 struct guest_regs {
@@ -29,7 +30,7 @@ struct vcpu {
     struct vcpu_events events;
     struct vmx_exit_events exit; /* fields of the current exit */
     uint64_t exits, vectoring_exits;
-    uint32_t exits_by_reason[VCPU_EXIT_REASONS]; /* basic exit reason -> count */
+    uint32_t exits_by_reason[HV_EXIT_REASONS]; /* basic exit reason -> count */
 };
 
 enum exit_action { EXIT_RESUME, EXIT_END_RUN };
@@ -62,7 +63,7 @@ long intercept_exception(uint64_t vector, uint64_t on);
 void console_relay_flush(void);
 
 /* hv/vmx_run.S: enters the guest; returns 0 after a VM exit, 1 on VMfailInvalid,
- * 2 on VMfailValid of VMLAUNCH/VMRESUME. */
+ * 2 on VMfailValid of VMLAUNCH/VMRESUME, 3 when the VMWRITE of HOST_RSP failed. */
 int vmx_run(struct guest_regs *regs, int launched);
 
 void skip_instruction(struct vcpu *v);

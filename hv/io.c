@@ -67,7 +67,9 @@ enum exit_action handle_io(struct vcpu *v)
         hv_fatal("string I/O to port 0x%x is not emulated", port);
     uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (8 * size)) - 1;
     if (q & IO_QUAL_IN) {
-        v->regs.rax = (v->regs.rax & ~mask) | (port_in(port) & mask);
+        /* a 32-bit IN writes EAX, which clears RAX[63:32]; 8/16-bit ones merge (SDM 3.4.1.1) */
+        uint64_t keep = size == 4 ? 0 : v->regs.rax & ~mask;
+        v->regs.rax = keep | (port_in(port) & mask);
     } else if (!port_out(v, port, (uint32_t)(v->regs.rax & mask))) {
         hv_fatal("OUT to unexpected port 0x%x (value 0x%lx) at rip 0x%lx", port, v->regs.rax & mask,
                  vmread(GUEST_RIP));

@@ -38,7 +38,7 @@ static void print_exit_counts(const struct vcpu *v)
 {
     char line[400];
     int n = ksnprintf(line, sizeof(line), "hv: exit-counts");
-    for (unsigned r = 0; r < VCPU_EXIT_REASONS; r++)
+    for (unsigned r = 0; r < HV_EXIT_REASONS; r++)
         if (v->exits_by_reason[r] && n < (int)sizeof(line))
             n += ksnprintf(line + n, sizeof(line) - (size_t)n, " %s=%u", vmx_exit_reason_name(r),
                            v->exits_by_reason[r]);
@@ -67,8 +67,9 @@ static uint64_t load_guest(void)
         const uint32_t *h = img + i;
         if (h[0] != MB_HEADER_MAGIC || h[0] + h[1] + h[2] != 0)
             continue;
-        if (!(h[1] & MB_FLAG_AOUT_KLUDGE) || h[4] != GUEST_IMAGE_GPA ||
-            !ept_gpa_is_ram(h[4], h[6] - h[4]) || h[7] < h[4] || h[7] >= h[5])
+        uint32_t end = h[6] ? h[6] : h[5]; /* bss_end_addr 0: no .bss (Multiboot 1, 3.1.3) */
+        if (!(h[1] & MB_FLAG_AOUT_KLUDGE) || h[4] != GUEST_IMAGE_GPA || end < h[4] ||
+            !ept_gpa_is_ram(h[4], end - h[4]) || h[7] < h[4] || h[7] >= h[5])
             hv_fatal("guest Multiboot header has unusable addresses (load 0x%x, entry 0x%x)", h[4],
                      h[7]);
         uint32_t *mbi = gpa_to_hva(GUEST_MBI_GPA);
@@ -106,10 +107,13 @@ void kernel_main(uint32_t magic, uint32_t info)
     for (;;) {
         int r = vmx_run(&v->regs, v->launched);
         if (r) {
-            uint32_t e = r == 2 ? (uint32_t)vmread(VM_INSTRUCTION_ERROR) : 0;
+            uint32_t e = r == 1 ? 0 : (uint32_t)vmread(VM_INSTRUCTION_ERROR);
+            const char *what = r == 1 ? "VMfailInvalid" : vm_instruction_error_name(e);
+            if (r == 3)
+                hv_fatal("VMWRITE of HOST_RSP before entry failed: VM-instruction error %u (%s)", e,
+                         what);
             console_relay_flush();
-            kprintf("hv: VMENTRY-FAIL reason=vmfail error=%u %s (SDM 30.4)\n", e,
-                    r == 2 ? vm_instruction_error_name(e) : "VMfailInvalid");
+            kprintf("hv: VMENTRY-FAIL reason=vmfail error=%u %s (SDM 30.4)\n", e, what);
             hv_end_run(v);
         }
         v->launched = true;

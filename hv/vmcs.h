@@ -128,9 +128,12 @@
 #define MSR_IA32_VMX_PROCBASED_CTLS2 0x48b
 #define MSR_IA32_VMX_EPT_VPID_CAP    0x48c
 #define MSR_IA32_VMX_TRUE_PINBASED   0x48d
-#define MSR_IA32_VMX_TRUE_PROCBASED  0x48e
-#define MSR_IA32_VMX_TRUE_EXIT       0x48f
-#define MSR_IA32_VMX_TRUE_ENTRY      0x490
+/* IA32_VMX_EPT_VPID_CAP bits hv/ relies on (A.10): page-walk length 4 (6), WB (14),
+ * INVEPT (20), single-context INVEPT (25). */
+#define EPT_CAP_NEEDED              ((1ull << 6) | (1ull << 14) | (1ull << 20) | (1ull << 25))
+#define MSR_IA32_VMX_TRUE_PROCBASED 0x48e
+#define MSR_IA32_VMX_TRUE_EXIT      0x48f
+#define MSR_IA32_VMX_TRUE_ENTRY     0x490
 
 /* Controls (SDM 24.6.1, 24.6.2, 24.7.1, 24.8.1) */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
@@ -141,9 +144,11 @@
 #define CPU_ACTIVATE_SECONDARY         (1u << 31)
 #define CPU2_ENABLE_EPT                (1u << 1)
 #define CPU2_UNRESTRICTED_GUEST        (1u << 7)
+#define EXIT_SAVE_DEBUG_CONTROLS       (1u << 2) /* DR7 and IA32_DEBUGCTL */
 #define EXIT_HOST_ADDR_SPACE_SIZE      (1u << 9)
 #define EXIT_SAVE_IA32_EFER            (1u << 20)
 #define EXIT_LOAD_IA32_EFER            (1u << 21)
+#define ENTRY_LOAD_DEBUG_CONTROLS      (1u << 2)
 #define ENTRY_IA32E_MODE_GUEST         (1u << 9)
 #define ENTRY_LOAD_IA32_EFER           (1u << 15)
 

@@ -48,8 +48,8 @@ entry_failed:			/* fall-through: VMfailInvalid (CF) or VMfailValid (ZF) */
 2:	popq	%rdi
 	jmp	restore_host
 
-fail_before_entry:
-	movl	$1, %eax
+fail_before_entry:		/* the VMWRITE of HOST_RSP failed: nothing was entered */
+	movl	$3, %eax
 	popq	%rdi
 	jmp	restore_host
 

@@ -17,7 +17,6 @@ static uint8_t vmcs_region[PAGE] __attribute__((aligned(PAGE)));
 static uint8_t msr_bitmap[PAGE] __attribute__((aligned(PAGE))); /* all zero: no MSR exits */
 
 extern char vmx_exit_entry[];
-static uint8_t exit_stack[16384] __attribute__((aligned(16)));
 
 /* SDM A.3-A.5: a control may be 1 only if the high half allows it and must be 1 if the low
  * half says so; BOCHS.md: compute (want | allowed0) & allowed1 from the TRUE_* MSRs. */
@@ -45,6 +44,12 @@ void vmx_enable(void)
     write_cr0((read_cr0() | rdmsr(MSR_IA32_VMX_CR0_FIXED0)) & rdmsr(MSR_IA32_VMX_CR0_FIXED1));
     write_cr4((read_cr4() | X86_CR4_VMXE | rdmsr(MSR_IA32_VMX_CR4_FIXED0)) &
               rdmsr(MSR_IA32_VMX_CR4_FIXED1));
+    /* SDM A.10: EPT with a 4-level walk, write-back paging structures, INVEPT single-context */
+    uint64_t ept_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP), need = EPT_CAP_NEEDED;
+    if ((ept_cap & need) != need)
+        hv_fatal(
+            "IA32_VMX_EPT_VPID_CAP=0x%lx lacks 0x%lx (4-level walk, WB, INVEPT single-context)",
+            ept_cap, need & ~ept_cap);
     *(uint32_t *)vmxon_region = (uint32_t)basic & 0x7fffffff; /* SDM 24.11.5 revision id */
     *(uint32_t *)vmcs_region = (uint32_t)basic & 0x7fffffff;
     vmxon((uint64_t)vmxon_region);
@@ -63,12 +68,13 @@ static void setup_controls(uint64_t eptp)
     vmwrite(SECONDARY_VM_EXEC_CONTROL,
             adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST,
                             "secondary"));
-    vmwrite(VM_EXIT_CONTROLS,
-            adjust_controls(MSR_IA32_VMX_TRUE_EXIT,
-                            EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER,
-                            "VM-exit"));
+    vmwrite(VM_EXIT_CONTROLS, adjust_controls(MSR_IA32_VMX_TRUE_EXIT,
+                                              EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE |
+                                                  EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER,
+                                              "VM-exit"));
     vmwrite(VM_ENTRY_CONTROLS,
-            adjust_controls(MSR_IA32_VMX_TRUE_ENTRY, ENTRY_LOAD_IA32_EFER, "VM-entry"));
+            adjust_controls(MSR_IA32_VMX_TRUE_ENTRY,
+                            ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_LOAD_IA32_EFER, "VM-entry"));
     vmwrite(EXCEPTION_BITMAP, 0);
     vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
     vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
@@ -114,7 +120,7 @@ static void setup_host_state(void)
     vmwrite(HOST_IA32_SYSENTER_ESP, 0);
     vmwrite(HOST_IA32_SYSENTER_EIP, 0);
     vmwrite(HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
-    vmwrite(HOST_RSP, (uint64_t)exit_stack + sizeof(exit_stack)); /* rewritten by vmx_run */
+    /* HOST_RSP is written by vmx_run before every entry: exits land on the caller's stack */
     vmwrite(HOST_RIP, (uint64_t)vmx_exit_entry);
 }
 

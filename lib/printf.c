@@ -123,11 +123,19 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
+/* Console lines are protocol lines (docs/protocol.md): one that does not fit is cut with a
+ * visible marker, and keeps its newline so that the next line stays a line of its own. */
 int kvprintf(const char *fmt, va_list ap)
 {
-    char line[256];
+    static const char cut[] = "...[cut]\n";
+    char line[512];
     int n = kvsnprintf(line, sizeof(line), fmt, ap);
-    con_write(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+    if ((size_t)n < sizeof(line)) {
+        con_write(line, (size_t)n);
+    } else {
+        con_write(line, sizeof(line) - sizeof(cut));
+        con_write(cut, sizeof(cut) - 1);
+    }
     return n;
 }
 

@@ -9,6 +9,13 @@
 set -eu
 build=${1:?usage: scripts/answer.sh BUILD [--check]}
 mode=${2:-write}
+case $mode in
+write | --check) ;;
+*)
+    echo "usage: scripts/answer.sh BUILD [--check]" >&2
+    exit 2
+    ;;
+esac
 doc=docs/ANSWER.md
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -14,7 +14,7 @@
 #include "tests/triggers.h"
 
 /* The IPI is made pending with IF=0; it is taken right after the one-instruction STI
- * shadow (SDM 6.8.3), so the saved RIP is the same in every environment. */
+ * shadow (SDM Vol. 2B, STI), so the saved RIP is the same in every environment. */
 void trigger_irq(void)
 {
     apic_self_ipi_pending(IRQ_VECTOR);

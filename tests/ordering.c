@@ -4,7 +4,7 @@
  * What: an interrupt is pending with IF=0; `sti` is followed by an instruction that faults
  * (#GP), and the #GP's delivery exits (its IST stack page is not present in EPT).
  * Why: bare, the fault comes first (it is raised inside the one-instruction STI shadow,
- * SDM 6.8.3) and the interrupt is taken when the handler's IRET sets IF again. A hypervisor
+ * SDM Vol. 2B, STI) and the interrupt is taken when the handler's IRET sets IF again. A hypervisor
  * that drops the #GP re-enters with no event to inject; the exit ended the STI shadow, so
  * the pending interrupt is taken before the instruction re-executes (CASES.md #9).
  * Expected bare result: #GP, then INT 0x40 at the fixup.
