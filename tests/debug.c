@@ -49,3 +49,31 @@ SCENARIO(db_cpuid_tf) = {
     .perturb = PERTURB_EPT_NOT_PRESENT,
     .trigger = cpuid_tf_trigger,
 };
+
+/* A data breakpoint (DR0, write, 8 bytes; SDM 17.2.4, 17.2.5) is a trap: the store retired
+ * before the #DB, so re-executing from the saved RIP never raises it again (CASES.md #1).
+ * hv/ keeps the guest's DR7 across exits through the debug-controls VM-exit/VM-entry
+ * controls. */
+static volatile uint64_t watched __attribute__((aligned(8)));
+
+#define DR7_L0        (1ul << 0)
+#define DR7_RW0_WRITE (1ul << 16)
+#define DR7_LEN0_8    (2ul << 18)
+
+static void data_bp_trigger(void)
+{
+    __asm__ volatile("mov %0, %%dr0\n\t"
+                     "mov %1, %%dr7\n\t"
+                     "movq $1, (%0)\n\t"
+                     "nop\n\t"
+                     "mov %2, %%dr7\n\t" ::"r"(&watched),
+                     "r"(DR7_L0 | DR7_RW0_WRITE | DR7_LEN0_8 | 0x400), "r"(0x400ul)
+                     : "memory");
+}
+
+SCENARIO(db_data_bp) = {
+    .name = "db-data-bp",
+    .vector = 1,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
+    .trigger = data_bp_trigger,
+};
