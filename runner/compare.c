@@ -122,6 +122,29 @@ void judge_bare(const struct trace *t, const struct run_facts *f, struct judgeme
     j->verdict = V_PASS;
 }
 
+/* Did an exit during delivery carry the row's own vector? `hv: IDTV ... idtv=0x<8 hex>`
+ * lines hold the IDT-vectoring word, vector in bits 7:0 (SDM 24.9.3). A row without a
+ * `vector=` on its ROW line is not checked. */
+static bool vectored_own_event(const struct trace *t)
+{
+    if (t->row_vector < 0)
+        return true;
+    for (size_t i = 0; i < t->n_idtv; i++) {
+        const char *p = strstr(t->idtv[i], " idtv=0x");
+        if (p && (strtoul(p + strlen(" idtv=0x"), NULL, 16) & 0xff) == (unsigned)t->row_vector)
+            return true;
+    }
+    return false;
+}
+
+static void set_not_own_event(const struct trace *t, const struct run_facts *f, struct judgement *j)
+{
+    setf(j, f, V_ERROR,
+         "no exit during delivery of the row's vector 0x%02x (the perturbation hit another "
+         "event): the test did not test",
+         t->row_vector);
+}
+
 /* The bare CPU shut down (CASES.md #8): the hypervisor must report a shutdown too, after
  * the same events, and not loop or invent an event. */
 static bool judge_against_shutdown(const struct trace *t, const struct run_facts *f,
@@ -132,6 +155,10 @@ static bool judge_against_shutdown(const struct trace *t, const struct run_facts
     if (t->vectoring_exits <= 0) {
         set(j, f, V_ERROR,
             t->vectoring_exits == 0 ? NO_EXIT_DETAIL : "hv printed no usable summary line");
+        return true;
+    }
+    if (!vectored_own_event(t)) {
+        set_not_own_event(t, f, j);
         return true;
     }
     char *diff = NULL;
@@ -169,6 +196,10 @@ void judge_virt(const struct trace *t, const struct run_facts *f, const char *po
     }
     if (t->vectoring_exits == 0) {
         set(j, f, V_ERROR, NO_EXIT_DETAIL);
+        return;
+    }
+    if (!vectored_own_event(t)) {
+        set_not_own_event(t, f, j);
         return;
     }
     if (bare == V_TRIPLE_FAULT && bare_trace) {

@@ -94,8 +94,12 @@ static bool guest_line(struct trace *t, const char *line)
         if (!t->env)
             t->env = xstrdup(line + 4);
     } else if (starts(line, "ROW ")) {
-        if (!t->row)
+        if (!t->row) {
             t->row = xstrdup(line + 4);
+            const char *v = strstr(t->row, " vector=0x");
+            if (v)
+                t->row_vector = (int)strtol(v + strlen(" vector=0x"), NULL, 16);
+        }
     } else if (starts(line, "EV ") && line[3]) {
         push(&t->ev, &t->n_ev, line);
     } else if (starts(line, "PASS:")) {
@@ -140,6 +144,7 @@ void trace_parse(struct trace *t, const char *text, size_t len)
 {
     memset(t, 0, sizeof(*t));
     t->vectoring_exits = -1;
+    t->row_vector = -1;
     t->exits = -1;
     size_t pos = 0;
     while (pos < len) {
@@ -188,6 +193,7 @@ void trace_free(struct trace *t)
     free(t->livelock);
     memset(t, 0, sizeof(*t));
     t->vectoring_exits = -1;
+    t->row_vector = -1;
     t->exits = -1;
 }
 

@@ -20,6 +20,7 @@ struct trace {
     size_t n_lines; /* non-empty lines seen */
     char *env;      /* text after "ENV ", or NULL */
     char *row;      /* text after "ROW ", or NULL */
+    int row_vector; /* the perturbed vector from "ROW <name> vector=0x..", -1 when none */
     char **ev;      /* the EV lines, in order, whole ("EV #GP err=...") */
     size_t n_ev;
     unsigned n_pass, n_fail, n_skip;

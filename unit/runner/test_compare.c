@@ -130,6 +130,7 @@ static void good_virt(struct trace *t, char **ev, size_t n)
     t->vectoring_exits = 1;
     t->exits = 100;
     t->hv_policy = "kvm";
+    t->row_vector = -1;
 }
 
 static enum verdict virt(const struct trace *t, const struct run_facts *f, enum verdict bare,
@@ -197,6 +198,35 @@ static void test_judge_virt(void **state)
     free(d);
     assert_int_equal(virt(&t, &f, V_SKIP, &b, NULL), V_ERROR);
     assert_int_equal(virt(&t, &f, V_TIMEOUT, &b, NULL), V_ERROR);
+}
+
+/* v > 0 is not enough: an exit during delivery of another event than the row's own (the
+ * ROW line's vector) means the perturbation missed, and the row did not test. */
+static void test_own_vector(void **state)
+{
+    (void)state;
+    char *ev[] = {GP};
+    char *idtv_gp[] = {
+        "hv: IDTV exit=EPT_VIOLATION idtv=0x80000b0d err=0x0 len=0 x -> reinject (y)"};
+    char *idtv_irq[] = {"hv: IDTV exit=EPT_VIOLATION idtv=0x80000040 err=0x0 len=0 x -> drop (y)"};
+    struct trace b, t;
+    struct run_facts f = {0};
+    char *d;
+    good_virt(&b, ev, 1);
+
+    good_virt(&t, ev, 1);
+    t.row_vector = 13;
+    t.idtv = idtv_gp;
+    t.n_idtv = 1;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_PASS);
+    t.idtv = idtv_irq;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, &d), V_ERROR);
+    assert_non_null(strstr(d, "vector 0x0d"));
+    free(d);
+    t.n_idtv = 0; /* no IDTV line at all, yet v=1 */
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR);
+    t.row_vector = -1; /* harness rows name no vector: not checked */
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_PASS);
 }
 
 static void test_judge_virt_hv_reports(void **state)
@@ -389,9 +419,13 @@ static void test_detail_carries_context(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_compare_classes),        cmocka_unit_test(test_judge_virt),
-        cmocka_unit_test(test_judge_virt_hv_reports),  cmocka_unit_test(test_judge_bare),
-        cmocka_unit_test(test_detail_carries_context), cmocka_unit_test(test_shutdown_reference),
+        cmocka_unit_test(test_compare_classes),
+        cmocka_unit_test(test_judge_virt),
+        cmocka_unit_test(test_judge_virt_hv_reports),
+        cmocka_unit_test(test_judge_bare),
+        cmocka_unit_test(test_detail_carries_context),
+        cmocka_unit_test(test_shutdown_reference),
+        cmocka_unit_test(test_own_vector),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
