@@ -17,10 +17,7 @@
 
 #include "runner/compare.h"
 
-#define GP  "EV #GP err=0x0000 rip=trigger+0xa cs=0x08 rf=1 ist=1 cr2=- dr6=-"
-#define IRQ "EV INT 0x40 err=- rip=trigger+0x2f cs=0x08 rf=0 ist=1 cr2=- dr6=-"
-#define DB  "EV #DB err=- rip=trigger+0x3 cs=0x08 rf=0 ist=0 cr2=- dr6=0x4000"
-#define UD  "EV #UD err=- rip=trigger+0x0 cs=0x08 rf=0 ist=0 cr2=- dr6=-"
+#include "unit/runner/judge_fixture.h"
 
 static enum verdict cmp(char *const *b, size_t nb, char *const *v, size_t nv, char **detail)
 {
@@ -116,35 +113,6 @@ static void test_compare_classes(void **state)
     }
 }
 
-/* A virtualized trace that passes unless a test changes it. */
-static void good_virt(struct trace *t, char **ev, size_t n)
-{
-    memset(t, 0, sizeof(*t));
-    t->ev = ev;
-    t->n_ev = n;
-    t->n_lines = 5;
-    t->result = RESULT_SUCCESS;
-    t->result_line = "Test result: SUCCESS";
-    t->n_result_lines = 1;
-    t->n_hv_summary = 1;
-    t->vectoring_exits = 1;
-    t->exits = 100;
-    t->hv_policy = "kvm";
-    t->row_vector = -1;
-}
-
-static enum verdict virt(const struct trace *t, const struct run_facts *f, enum verdict bare,
-                         const struct trace *bt, char **detail)
-{
-    struct judgement j;
-    judge_virt(t, f, "kvm", bare, bt, &j);
-    if (detail)
-        *detail = j.detail;
-    else
-        free(j.detail);
-    return j.verdict;
-}
-
 static void test_judge_virt(void **state)
 {
     (void)state;
@@ -198,35 +166,6 @@ static void test_judge_virt(void **state)
     free(d);
     assert_int_equal(virt(&t, &f, V_SKIP, &b, NULL), V_ERROR);
     assert_int_equal(virt(&t, &f, V_TIMEOUT, &b, NULL), V_ERROR);
-}
-
-/* v > 0 is not enough: an exit during delivery of another event than the row's own (the
- * ROW line's vector) means the perturbation missed, and the row did not test. */
-static void test_own_vector(void **state)
-{
-    (void)state;
-    char *ev[] = {GP};
-    char *idtv_gp[] = {
-        "hv: IDTV exit=EPT_VIOLATION idtv=0x80000b0d err=0x0 len=0 x -> reinject (y)"};
-    char *idtv_irq[] = {"hv: IDTV exit=EPT_VIOLATION idtv=0x80000040 err=0x0 len=0 x -> drop (y)"};
-    struct trace b, t;
-    struct run_facts f = {0};
-    char *d;
-    good_virt(&b, ev, 1);
-
-    good_virt(&t, ev, 1);
-    t.row_vector = 13;
-    t.idtv = idtv_gp;
-    t.n_idtv = 1;
-    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_PASS);
-    t.idtv = idtv_irq;
-    assert_int_equal(virt(&t, &f, V_PASS, &b, &d), V_ERROR);
-    assert_non_null(strstr(d, "vector 0x0d"));
-    free(d);
-    t.n_idtv = 0; /* no IDTV line at all, yet v=1 */
-    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR);
-    t.row_vector = -1; /* harness rows name no vector: not checked */
-    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_PASS);
 }
 
 static void test_judge_virt_hv_reports(void **state)
@@ -304,14 +243,6 @@ static void test_judge_virt_hv_reports(void **state)
     free(d);
 }
 
-static enum verdict bare(const struct trace *t, const struct run_facts *f)
-{
-    struct judgement j;
-    judge_bare(t, f, &j);
-    free(j.detail);
-    return j.verdict;
-}
-
 static void test_judge_bare(void **state)
 {
     (void)state;
@@ -352,56 +283,6 @@ static void test_judge_bare(void **state)
     assert_int_equal(bare(&t, &f), V_FAILED);
 }
 
-/* CASES 8: the bare CPU shuts down. Bare: TRIPLE-FAULT only when the emulator logged the
- * shutdown (otherwise a missing result line stays CRASH). Under hv: PASS only for a
- * reported shutdown after the same events with an exit during delivery; a guest that goes
- * on is DIFFERENT, a loop is LIVELOCK, no vectoring exit is ERROR. */
-static void test_shutdown_reference(void **state)
-{
-    (void)state;
-    char *ev[] = {GP};
-    struct trace b, t;
-    struct run_facts f = {0}, shut = {.cpu_shutdown = true};
-    char *d;
-
-    good_virt(&b, NULL, 0);
-    b.result = RESULT_NONE;
-    assert_int_equal(bare(&b, &f), V_CRASH);
-    assert_int_equal(bare(&b, &shut), V_TRIPLE_FAULT);
-    b.result = RESULT_SUCCESS; /* a shutdown logged after the final line is not one */
-    assert_int_equal(bare(&b, &shut), V_PASS);
-    b.result = RESULT_NONE;
-
-    good_virt(&t, NULL, 0);
-    t.result = RESULT_NONE;
-    t.triple_fault = true;
-    t.vectoring_exits = 2;
-    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, NULL), V_PASS);
-    t.vectoring_exits = 0;
-    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, &d), V_ERROR);
-    free(d);
-    t.vectoring_exits = 2;
-    t.ev = ev; /* an event the bare CPU never delivered */
-    t.n_ev = 1;
-    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, NULL), V_DIFFERENT);
-
-    good_virt(&t, ev, 1); /* the guest went on and ended by itself */
-    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, &d), V_DIFFERENT);
-    assert_non_null(strstr(d, "shut down"));
-    free(d);
-
-    good_virt(&t, NULL, 0);
-    t.result = RESULT_NONE;
-    t.livelock = "hv: LIVELOCK rip=0x1: 2000 exits";
-    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, NULL), V_LIVELOCK);
-
-    good_virt(&t, NULL, 0); /* a shutdown is no PASS where bare did not shut down */
-    t.result = RESULT_NONE;
-    t.triple_fault = true;
-    good_virt(&b, ev, 1);
-    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_TRIPLE_FAULT);
-}
-
 static void test_detail_carries_context(void **state)
 {
     (void)state;
@@ -419,13 +300,10 @@ static void test_detail_carries_context(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_compare_classes),
-        cmocka_unit_test(test_judge_virt),
-        cmocka_unit_test(test_judge_virt_hv_reports),
-        cmocka_unit_test(test_judge_bare),
+        cmocka_unit_test(test_compare_classes),        cmocka_unit_test(test_judge_virt),
+        cmocka_unit_test(test_judge_virt_hv_reports),  cmocka_unit_test(test_judge_bare),
         cmocka_unit_test(test_detail_carries_context),
-        cmocka_unit_test(test_shutdown_reference),
-        cmocka_unit_test(test_own_vector),
+
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
