@@ -11,21 +11,13 @@
  */
 #include "guest/guest.h"
 #include "guest/scenario.h"
-
-static void pf_pf_trigger(void)
-{
-    __asm__ volatile("1: movq (%0), %%rax\n\t"
-                     "2:\n\t" EXTABLE(1b, 2b)
-                     :
-                     : "r"(0x100000000ull)
-                     : "rax", "memory");
-}
+#include "tests/triggers.h"
 
 SCENARIO(pf_df_merge) = {
     .name = "pf-df-merge",
     .vector = 14,
     .perturb = PERTURB_INTERCEPT_GUEST_NOT_PRESENT,
-    .trigger = pf_pf_trigger,
+    .trigger = trigger_pf,
 };
 
 /* The same, with the #DF gate on the same absent IST1 page: delivering the #DF faults too,
@@ -37,5 +29,5 @@ SCENARIO(df_shutdown) = {
     .vector = 14,
     .perturb = PERTURB_INTERCEPT_GUEST_NOT_PRESENT,
     .also_ist1 = 1u << 8,
-    .trigger = pf_pf_trigger,
+    .trigger = trigger_pf,
 };

@@ -30,7 +30,7 @@ static void ud_trigger(void)
 
 /* A load from a linear address the guest's page tables do not map (4 GiB and up: PDPT
  * entry 4 is not present) raises #PF with CR2 = that address (SDM 4.7, 6.15 "Interrupt 14"). */
-static void pf_trigger(void)
+void trigger_pf(void)
 {
     __asm__ volatile("1: movq (%0), %%rax\n\t"
                      "2:\n\t" EXTABLE(1b, 2b)
@@ -50,7 +50,7 @@ SCENARIO(pf_stack) = {
     .name = "pf-stack",
     .vector = 14,
     .perturb = PERTURB_EPT_NOT_PRESENT,
-    .trigger = pf_trigger,
+    .trigger = trigger_pf,
 };
 
 SCENARIO(gp_stack) = {

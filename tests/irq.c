@@ -13,17 +13,23 @@
 #include "lib/x86.h"
 #include "tests/triggers.h"
 
-/* The IPI is made pending with IF=0; it is taken right after the one-instruction STI
- * shadow (SDM Vol. 2B, STI), so the saved RIP is the same in every environment. */
-void trigger_irq(void)
+/* With the interrupt pending, open one window: it is taken right after the one-instruction
+ * STI shadow (SDM Vol. 2B, STI), so the saved RIP is the same in every environment; then
+ * more windows where any late delivery would land. Inlined: RIPs stay inside the trigger. */
+static inline __attribute__((always_inline)) void take_pending_interrupt(void)
 {
-    apic_self_ipi_pending(IRQ_VECTOR);
     __asm__ volatile("sti\n\t"
                      "nop\n\t"
                      "cli\n\t" ::
                          : "memory");
-    for (unsigned i = 0; i < 1000; i++) /* any late delivery would land here */
+    for (unsigned i = 0; i < 1000; i++)
         __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
+void trigger_irq(void)
+{
+    apic_self_ipi_pending(IRQ_VECTOR);
+    take_pending_interrupt();
 }
 
 /* The same IPI to a vector whose IDT gate is not present: delivery raises #NP with an
@@ -35,12 +41,7 @@ static void np_ext_trigger(void)
 {
     idt_set_present(NP_VECTOR, false);
     apic_self_ipi_pending(NP_VECTOR);
-    __asm__ volatile("sti\n\t"
-                     "nop\n\t"
-                     "cli\n\t" ::
-                         : "memory");
-    for (unsigned i = 0; i < 1000; i++)
-        __asm__ volatile("sti; nop; cli" ::: "memory");
+    take_pending_interrupt();
     idt_set_present(NP_VECTOR, true);
 }
 

@@ -7,6 +7,8 @@
 
 /* #GP(0) from a load at a non-canonical address (tests/hw_exceptions.c). */
 void trigger_gp(void);
+/* #PF from a load at 4 GiB, which the guest's page tables do not map (tests/hw_exceptions.c). */
+void trigger_pf(void);
 /* Self-IPI IRQ_VECTOR taken right after an STI shadow (tests/irq.c); irq_check() verifies
  * that it is neither pending nor in service afterwards. */
 void trigger_irq(void);
