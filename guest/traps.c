@@ -61,6 +61,8 @@ void trap_handler(struct trap_frame *f)
         apic_eoi();
     if (v == 1) {
         f->rflags &= ~X86_RFLAGS_TF; /* single-step once (SDM 17.3.1.4) */
+        f->rflags |= X86_RFLAGS_RF;  /* an instruction breakpoint must not fire again on
+                                        return (SDM 17.3.1.1); harmless after a trap */
         write_dr6(0xffff0ff0);       /* software clears DR6 (SDM 17.2.3) */
     }
     if (resumes_by_itself(v) || delivery_fault(f))

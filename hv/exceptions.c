@@ -16,8 +16,11 @@ static uint32_t intercepted;
 
 long intercept_exception(uint64_t vector, uint64_t on)
 {
-    if (vector > 31 || vector == 2 || on > 1)
-        return HC_EINVAL; /* vector 2 in the bitmap means nothing (SDM 24.6.3) */
+    /* Vector 2 in the bitmap means nothing (SDM 24.6.3). #DB, #BP and #OF are not offered:
+     * their exits report DR6 in the qualification or a software-exception type with an
+     * instruction length, which handle_exception_nmi() does not reflect. */
+    if (vector > 31 || vector == 2 || vector == 1 || vector == 3 || vector == 4 || on > 1)
+        return HC_EINVAL;
     if (on)
         intercepted |= 1u << vector;
     else
