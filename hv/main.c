@@ -99,6 +99,9 @@ void kernel_main(uint32_t magic, uint32_t info)
     if (!v->policy)
         hv_fatal("unknown policy '%s'", name);
     vcpu_events_init(&v->events, v->policy);
+    const char *fault = config_get()->fault; /* docs/protocol.md: harness knobs */
+    if (*fault && strcmp(fault, "entry") != 0)
+        hv_fatal("unknown fault knob '%s' (known: entry)", fault);
     uint64_t entry = load_guest();
     uint64_t eptp = ept_build();
     vmx_enable();
