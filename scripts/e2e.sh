@@ -8,7 +8,8 @@
 #      VMXON exit of ud-vmxon under drop-all (docs/ANSWER.md, CASES 11)
 #   2. the bare column on QEMU: exit 0; virtualized cells n/a with the reason printed
 #   3. usage errors (exit 2, message names the problem): unknown scenario, unknown policy,
-#      unknown option, --bochs /nonexistent, bochs-bin missing from PATH, missing build
+#      unknown option, unknown --fault, --bochs /nonexistent, bochs-bin missing from PATH,
+#      missing build
 #   4. harness self-tests: a hanging guest is TIMEOUT, a guest without a final line is
 #      CRASH, a bare triple fault is TRIPLE-FAULT and the same run under hv without an exit
 #      during delivery is ERROR, `--fault entry` is ENTRY-FAIL;
@@ -152,6 +153,7 @@ usage unknown-scenario "unknown scenario 'no-such-scenario' (valid: " \
 usage unknown-policy "unknown policy 'no-such-policy' (valid: " \
     run --policy no-such-policy --build "$BUILD" --results "$OUT/unused"
 usage unknown-option "unknown option '--frobnicate'" run --frobnicate
+usage unknown-fault "--fault 'no-such-knob': unknown" run --fault no-such-knob
 usage bochs-path "/nonexistent: not found or not executable" \
     run --bochs /nonexistent --build "$BUILD" --results "$OUT/unused"
 PATH=/nonexistent-path rd bochs-not-in-path run --build "$BUILD" --results "$OUT/unused"
