@@ -1,5 +1,5 @@
 /* hv/exceptions.c — intercepted guest exceptions (exit reason 0, exception bitmap, SDM
- * 24.6.3) and the events hv/ itself owes the guest after emulating an instruction.
+ * 24.6.3), the #UD of VMX instructions, and moving past an emulated instruction.
  *
  * An intercepted exception is reflected into the guest through core/'s queue, as a
  * shadow-paging hypervisor reflects guest #PFs. If the exit happened while another event
@@ -47,7 +47,7 @@ enum exit_action handle_exception_nmi(struct vcpu *v)
 
 /* VMX instructions exit unconditionally in VMX non-root operation (SDM 25.1.2). The guest
  * sees CR4.VMXE=0 (read shadow) and CPUID without VMX, so the architectural answer is #UD
- * (SDM Vol. 3 30.3, VMXON: "IF CR4.VMXE = 0 THEN #UD"): an exception the hypervisor
+ * (SDM 30.3, VMXON: #UD when CR4.VMXE is 0): an exception the hypervisor
  * injects for an instruction it emulates (CASES.md #11). RIP stays: #UD is a fault. */
 enum exit_action handle_vmx_instruction(struct vcpu *v)
 {
