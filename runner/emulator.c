@@ -79,16 +79,31 @@ char **bochs_argv(const char *bochs)
 char **qemu_argv(const char *qemu)
 {
     static const char *const args[] = {
-        "-M",          "pc",
-        "-cpu",        "max,vendor=GenuineIntel",
-        "-m",          "64",
-        "-nodefaults", "-display",
-        "none",        "-no-reboot",
-        "-icount",     "shift=0,sleep=off",
-        "-kernel",     RUN_GUEST,
-        "-debugcon",   "file:" RUN_E9,
-        "-serial",     "file:" RUN_SERIAL,
-        "-device",     "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        "-M",
+        "pc",
+        "-cpu",
+        "max,vendor=GenuineIntel",
+        "-m",
+        "64",
+        "-nodefaults",
+        "-display",
+        "none",
+        "-no-reboot",
+        "-icount",
+        "shift=0,sleep=off",
+        "-kernel",
+        RUN_GUEST,
+        "-debugcon",
+        "file:" RUN_E9,
+        "-serial",
+        "file:" RUN_SERIAL,
+        "-device",
+        "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        /* with -no-reboot a triple fault ends QEMU silently; -d cpu_reset logs it */
+        "-d",
+        "cpu_reset",
+        "-D",
+        RUN_QEMU_LOG,
     };
     return make_argv(qemu, args, ARRAY_SIZE(args));
 }

@@ -19,14 +19,15 @@ bool cpu_has_vmx(enum cpu_model c); /* can run virtualized cells */
 #define BOCHS_VGAROM "/usr/share/bochs/VGABIOS-lgpl-latest"
 
 /* Names inside a run directory. */
-#define RUN_GUEST  "guest.bin"
-#define RUN_HV     "hv.bin"
-#define RUN_BOOT   "boot.img"
-#define RUN_SERIAL "serial.txt"
-#define RUN_LOG    "bochs.log"
-#define RUN_STDOUT "stdout.txt"
-#define RUN_STDERR "stderr.txt"
-#define RUN_E9     "e9.txt"
+#define RUN_GUEST    "guest.bin"
+#define RUN_HV       "hv.bin"
+#define RUN_BOOT     "boot.img"
+#define RUN_SERIAL   "serial.txt"
+#define RUN_LOG      "bochs.log"
+#define RUN_QEMU_LOG "qemu.log" /* -d cpu_reset: QEMU's own report of a triple fault */
+#define RUN_STDOUT   "stdout.txt"
+#define RUN_STDERR   "stderr.txt"
+#define RUN_E9       "e9.txt"
 
 /* The bochsrc of a run: bare (guest at 1 MiB) or virt (hv at 1 MiB, guest at 0x1100000). */
 char *bochsrc_text(bool virt);

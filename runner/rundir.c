@@ -116,7 +116,8 @@ static char *build_context(const struct run *r, bool serial_missing)
     if (serial_missing && !p->start_error)
         sb_addf(&sb, "%sno %s", sb.len ? "; " : "", RUN_SERIAL);
     if (r->log_problem)
-        sb_addf(&sb, "%s" RUN_LOG ": %s", sb.len ? "; " : "", r->log_problem);
+        sb_addf(&sb, "%s%s: %s", sb.len ? "; " : "", r->cpu == CPU_BOCHS ? RUN_LOG : RUN_QEMU_LOG,
+                r->log_problem);
     return sb.buf;
 }
 
@@ -131,14 +132,12 @@ void rundir_collect(struct run *r)
     bool serial_missing = text == NULL;
     trace_parse(&r->trace, text ? text : "", text ? len : 0);
     free(text);
-    if (r->cpu == CPU_BOCHS) {
-        p = path_join(r->dir, RUN_LOG);
-        char *log = read_file(p, &len);
-        free(p);
-        if (log)
-            r->log_problem = log_first_problem(log, len);
-        free(log);
-    }
+    p = path_join(r->dir, r->cpu == CPU_BOCHS ? RUN_LOG : RUN_QEMU_LOG);
+    char *log = read_file(p, &len);
+    free(p);
+    if (log)
+        r->log_problem = log_first_problem(log, len);
+    free(log);
     r->context = build_context(r, serial_missing);
 }
 

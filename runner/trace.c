@@ -216,14 +216,17 @@ const char *guest_result_name(enum guest_result r)
     return "?";
 }
 
+/* Bochs (reset_on_triple_fault=0): ">>PANIC<< exception(): 3rd (14) exception with no
+ * resolution"; QEMU (-d cpu_reset): "Triple fault". */
 bool log_is_shutdown(const char *line)
 {
-    return strstr(line, "exception with no resolution") != NULL;
+    return strstr(line, "exception with no resolution") != NULL ||
+           strstr(line, "Triple fault") != NULL;
 }
 
 char *log_first_problem(const char *text, size_t len)
 {
-    static const char *const marks[] = {"VMENTER FAIL", "VMFAIL", "PANIC"};
+    static const char *const marks[] = {"VMENTER FAIL", "VMFAIL", "PANIC", "Triple fault"};
     size_t pos = 0;
     while (pos < len) {
         size_t end = pos;

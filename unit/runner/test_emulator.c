@@ -69,7 +69,7 @@ static void test_command_lines(void **state)
                               "-m 64 -nodefaults -display none -no-reboot -icount "
                               "shift=0,sleep=off -kernel guest.bin -debugcon file:e9.txt "
                               "-serial file:serial.txt -device "
-                              "isa-debug-exit,iobase=0xf4,iosize=0x04");
+                              "isa-debug-exit,iobase=0xf4,iosize=0x04 -d cpu_reset -D qemu.log");
     free(line);
     argv_free(q);
 

@@ -220,6 +220,19 @@ static void test_bochs_log(void **state)
     p = log_first_problem(vmfail, sizeof(vmfail) - 1);
     assert_string_equal(p, "00001e[CPU0  ] VMFAIL: VMPTRLD with invalid address");
     free(p);
+
+    /* a shutdown as each emulator reports it; an ordinary PANIC is not one */
+    static const char bochs_tf[] =
+        "00013066398p[CPU0  ] >>PANIC<< exception(): 3rd (14) exception with no resolution\n";
+    p = log_first_problem(bochs_tf, sizeof(bochs_tf) - 1);
+    assert_true(log_is_shutdown(p));
+    free(p);
+    static const char qemu_tf[] = "CPU Reset (CPU 0)\nEAX=00000000\nTriple fault\n";
+    p = log_first_problem(qemu_tf, sizeof(qemu_tf) - 1);
+    assert_string_equal(p, "Triple fault");
+    assert_true(log_is_shutdown(p));
+    free(p);
+    assert_false(log_is_shutdown("00013156590p[CPU0  ] >>PANIC<< something"));
 }
 
 int main(void)
