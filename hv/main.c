@@ -15,6 +15,7 @@
 #define MB_HEADER_MAGIC     0x1badb002u
 #define MB_FLAG_AOUT_KLUDGE (1u << 16)
 #define MB_INFO_MEMORY      (1u << 0)
+#define MB_INFO_MODS        (1u << 3)
 
 void kernel_main(uint32_t magic, uint32_t info);
 
@@ -59,6 +60,25 @@ void trap_handler(struct trap_frame *f)
     hv_fatal("host exception %lu (error 0x%lx) at rip 0x%lx", f->vector, f->error, f->rip);
 }
 
+/* Where the guest image comes from. A Multiboot loader (GRUB `module`, QEMU `-initrd`)
+ * passes it as the first module (Multiboot 1 specification 3.3, flags bit 3): copy it to
+ * guest-physical 1 MiB. The Bochs boot sector passes no modules: Bochs itself has placed
+ * the image there (bochsrc optramimage2). */
+static const char *place_guest_image(uint32_t magic, uint32_t info)
+{
+    const uint32_t *mbi = (const uint32_t *)(uintptr_t)info;
+    if (magic != 0x2badb002u || !(mbi[0] & MB_INFO_MODS) || mbi[5] == 0)
+        return "bochs optramimage2";
+    const uint32_t *mod = (const uint32_t *)(uintptr_t)mbi[6]; /* mod_start, mod_end, ... */
+    uint64_t start = mod[0], size = mod[1] - mod[0], dst = GUEST_RAM_HPA + GUEST_IMAGE_GPA;
+    if (mod[1] < mod[0] || !ept_gpa_is_ram(GUEST_IMAGE_GPA, size) ||
+        (start < GUEST_RAM_HPA + GUEST_RAM_SIZE && start + size > GUEST_RAM_HPA))
+        hv_fatal("Multiboot module at 0x%lx (%lu bytes) overlaps guest memory or is too large",
+                 start, size);
+    memcpy((void *)dst, (const void *)start, size);
+    return "multiboot module";
+}
+
 /* Multiboot 1 specification 3.1: the header lies in the first 8 KiB, 4-byte aligned. */
 static uint64_t load_guest(void)
 {
@@ -86,8 +106,6 @@ static uint64_t load_guest(void)
 
 void kernel_main(uint32_t magic, uint32_t info)
 {
-    (void)magic;
-    (void)info;
     con_init();
     gdt_init();
     idt_init();
@@ -102,11 +120,14 @@ void kernel_main(uint32_t magic, uint32_t info)
     const char *fault = config_get()->fault; /* docs/protocol.md: harness knobs */
     if (*fault && strcmp(fault, "entry") != 0)
         hv_fatal("unknown fault knob '%s' (known: entry)", fault);
+    const char *source = place_guest_image(magic, info);
     uint64_t entry = load_guest();
+    kprintf("hv: redeliver lab hypervisor, policy=%s, guest image from %s, entry 0x%lx\n", name,
+            source, entry);
     uint64_t eptp = ept_build();
     vmx_enable();
     vmcs_setup(v, eptp, entry);
-    kprintf("hv: redeliver lab hypervisor, policy=%s, guest entry 0x%lx\n", name, entry);
+
     for (;;) {
         int r = vmx_run(&v->regs, v->launched);
         if (r) {

@@ -33,7 +33,8 @@ static uint32_t adjust_controls(uint32_t msr, uint32_t want, const char *what)
 void vmx_enable(void)
 {
     if (!(cpuid(1, 0).ecx & (1u << 5))) /* CPUID.1:ECX.VMX, SDM 23.6 */
-        hv_fatal("the CPU has no VMX (use a Bochs cpu model with VMX, e.g. corei7_icelake_u)");
+        hv_fatal("the CPU has no VMX (CPUID.1:ECX.VMX=0): on Bochs use cpu model "
+                 "corei7_icelake_u; QEMU needs KVM with nested VMX, TCG has none");
     uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL); /* SDM 23.7: lock and VMXON outside SMX */
     if ((fc & 5) != 5)
         hv_fatal("IA32_FEATURE_CONTROL=0x%lx does not allow VMXON", fc);

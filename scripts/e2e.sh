@@ -165,6 +165,26 @@ else
 fi
 usage missing-build "run make first" run --build "$OUT/no-such-build" --results "$OUT/unused"
 
+# ---- 3b. hv/ loaded the way GRUB would load it: QEMU -kernel hv.bin -initrd guest.bin ----
+# QEMU TCG has no VMX, so hv/ must say so clearly — after taking the guest image from the
+# Multiboot module (docs/real-hardware.md).
+img="$OUT/bochs-matrix/gp-stack/bochs-virt-kvm"
+qemu=$(command -v qemu-system-x86_64 || true)
+if [ -n "$qemu" ] && [ -s "$img/hv.bin" ] && [ -s "$img/guest.bin" ]; then
+    rm -f "$OUT/hv-qemu.txt"
+    timeout 30 "$qemu" -M pc -m 64 -nodefaults -display none -no-reboot -kernel "$img/hv.bin" \
+        -initrd "$img/guest.bin" -serial "file:$OUT/hv-qemu.txt" \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
+    if grep -q "guest image from multiboot module" "$OUT/hv-qemu.txt" 2>/dev/null &&
+        grep -q "hv: ERROR the CPU has no VMX" "$OUT/hv-qemu.txt"; then
+        ok "hv/ from a Multiboot loader: guest from the module, clear no-VMX error on TCG"
+    else
+        fail "hv/ from a Multiboot loader" "got: $(cat "$OUT/hv-qemu.txt" 2>/dev/null)"
+    fi
+else
+    fail "hv/ from a Multiboot loader" "no qemu-system-x86_64 or no images in $img"
+fi
+
 # ---- 4. harness self-tests ----
 # harness NAME ARGS...: run; the exit status must be 1 exactly when summary.json counts
 # unexpected verdicts (0 otherwise) — never 2, never a crash of the runner.
