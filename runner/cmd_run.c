@@ -167,11 +167,15 @@ static int report(struct ctx *c)
     char *table = report_table(&c->m, &info);
     char *json = report_json(&c->m, &info);
     char *tap = report_tap(&c->m, &info);
+    char *junit = report_junit(&c->m, &info);
+    char *html = report_html(&c->m, &info);
     char *err = NULL;
     int rc = 0;
     /* the files first: a closed stdout (| head) must not cost them */
     if (results_write(c->o->results, "summary.json", json, &err) != 0 ||
         results_write(c->o->results, "results.tap", tap, &err) != 0 ||
+        results_write(c->o->results, "results.xml", junit, &err) != 0 ||
+        results_write(c->o->results, "results.html", html, &err) != 0 ||
         results_write(c->o->results, "table.txt", table, &err) != 0) {
         fprintf(stderr, "redeliver: %s\n", err);
         free(err);
@@ -182,6 +186,8 @@ static int report(struct ctx *c)
     free(table);
     free(json);
     free(tap);
+    free(junit);
+    free(html);
     if (rc)
         return rc;
     struct matrix_totals t;

@@ -1,8 +1,11 @@
 /* runner/report.h — the outputs of a run: the verdict table and the lines under it (stdout,
- * for people), summary.json and results.tap (for tools). */
+ * for people), summary.json, results.tap, results.xml (JUnit) and results.html (for tools,
+ * CI and browsers). */
 #ifndef RUNNER_REPORT_H
 #define RUNNER_REPORT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "runner/matrix.h"
@@ -17,12 +20,38 @@ struct report_info {
 /* The table, then unexpected results, expected failures, notes, n/a reasons, total. */
 char *report_table(const struct matrix *m, const struct report_info *info);
 
+/* Lines under the table, without indentation or newline (also used by results.html):
+ * "<scenario> <cpu> <env>: ERROR, expected PASS (reason) — detail [dir]",
+ * "<scenario> <cpu> <env>: LOST — reason" (an xfail) and "total: ... — details in <dir>". */
+char *report_run_line(const struct run *r);
+char *report_xfail_line(const struct run *r);
+char *report_total_line(const struct matrix *m, const struct report_info *info);
+
 char *report_json(const struct matrix *m, const struct report_info *info);
 char *report_tap(const struct matrix *m, const struct report_info *info);
+
+/* results.xml: JUnit XML, one <testsuite name="redeliver.<cpu>"> per CPU model, one
+ * <testcase classname="<scenario>" name="<env>"> per run; <failure> exactly for the runs
+ * that are not as expected, <skipped> for n/a, <system-out> for expected failures. */
+char *report_junit(const struct matrix *m, const struct report_info *info);
+
+/* results.html: one self-contained page (inline CSS, no script, nothing external): the
+ * table of table.txt with cells colored by class, a title per cell with the detail, then
+ * the unexpected results, expected failures, notes and n/a reasons. */
+char *report_html(const struct matrix *m, const struct report_info *info);
 
 /* JSON string literal of `s`, appended to sb: well-formed UTF-8 as it is, any other byte
  * escaped as \u00XX (valid JSON for any input). */
 struct sbuf;
 void json_string(struct sbuf *sb, const char *s);
+
+/* Length of the well-formed UTF-8 sequence of 2 to 4 bytes at s, else 0. */
+size_t utf8_len(const unsigned char *s);
+
+/* `s` as XML/HTML character data appended to sb: & < > " ' as references; well-formed
+ * UTF-8 kept; control characters other than \t \n \r, DEL, C1 controls, U+FFFE/U+FFFF and
+ * bytes that are not UTF-8 replaced by U+FFFD. In an attribute (attr), \t \n \r become
+ * character references so that they survive attribute-value normalization. */
+void markup_text(struct sbuf *sb, const char *s, bool attr);
 
 #endif

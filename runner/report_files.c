@@ -1,4 +1,5 @@
-/* runner/report_files.c — summary.json and results.tap (TAP version 13). */
+/* runner/report_files.c — summary.json and results.tap (TAP version 13); results.xml and
+ * results.html are in report_junit_html.c. */
 #include "runner/report.h"
 
 #include <stdlib.h>
@@ -6,8 +7,7 @@
 
 #include "runner/util.h"
 
-/* Length of the well-formed UTF-8 sequence of 2 to 4 bytes at s, else 0. */
-static size_t utf8_len(const unsigned char *s)
+size_t utf8_len(const unsigned char *s)
 {
     if (s[0] < 0xc2 || s[0] > 0xf4)
         return 0;

@@ -76,6 +76,38 @@ static void free_table(struct table *t)
     free(t->cell);
 }
 
+char *report_run_line(const struct run *r)
+{
+    struct sbuf sb = {0};
+    sb_addf(&sb, "%s %s %s: %s, expected %s", r->sc->name, cpu_name(r->cpu), run_env(r),
+            verdict_name(r->j.verdict), verdict_name(r->expected));
+    if (r->expect_reason)
+        sb_addf(&sb, " (%s)", r->expect_reason);
+    if (r->j.detail)
+        sb_addf(&sb, " — %s", r->j.detail);
+    sb_addf(&sb, " [%s]", r->dir);
+    return sb.buf;
+}
+
+char *report_xfail_line(const struct run *r)
+{
+    return xasprintf("%s %s %s: %s — %s", r->sc->name, cpu_name(r->cpu), run_env(r),
+                     verdict_name(r->j.verdict), r->expect_reason);
+}
+
+char *report_total_line(const struct matrix *m, const struct report_info *info)
+{
+    struct matrix_totals tot;
+    matrix_totals(m, &tot);
+    struct sbuf sb = {0};
+    sb_addf(&sb, "total: %zu run%s, %zu as expected (%zu xfail), %zu unexpected", tot.runs,
+            tot.runs == 1 ? "" : "s", tot.as_expected, tot.xfail, tot.unexpected);
+    if (tot.na)
+        sb_addf(&sb, ", %zu n/a", tot.na);
+    sb_addf(&sb, " — details in %s", info->results);
+    return sb.buf;
+}
+
 static void unexpected_lines(struct sbuf *sb, const struct matrix *m)
 {
     bool header = false;
@@ -86,13 +118,9 @@ static void unexpected_lines(struct sbuf *sb, const struct matrix *m)
         if (!header)
             sb_add(sb, "\nunexpected (! in the table):\n");
         header = true;
-        sb_addf(sb, "  %s %s %s: %s, expected %s", r->sc->name, cpu_name(r->cpu), run_env(r),
-                verdict_name(r->j.verdict), verdict_name(r->expected));
-        if (r->expect_reason)
-            sb_addf(sb, " (%s)", r->expect_reason);
-        if (r->j.detail)
-            sb_addf(sb, " — %s", r->j.detail);
-        sb_addf(sb, " [%s]\n", r->dir);
+        char *line = report_run_line(r);
+        sb_addf(sb, "  %s\n", line);
+        free(line);
     }
 }
 
@@ -106,8 +134,9 @@ static void xfail_lines(struct sbuf *sb, const struct matrix *m)
         if (!header)
             sb_add(sb, "\nexpected failures (xfail, with the catalogue's reason):\n");
         header = true;
-        sb_addf(sb, "  %s %s %s: %s — %s\n", r->sc->name, cpu_name(r->cpu), run_env(r),
-                verdict_name(r->j.verdict), r->expect_reason);
+        char *line = report_xfail_line(r);
+        sb_addf(sb, "  %s\n", line);
+        free(line);
     }
 }
 
@@ -154,12 +183,8 @@ char *report_table(const struct matrix *m, const struct report_info *info)
                 "\nfault: --fault %s was written into the images: a harness self-test, "
                 "not a conformance result.\n",
                 info->fault);
-    struct matrix_totals tot;
-    matrix_totals(m, &tot);
-    sb_addf(&sb, "\ntotal: %zu run%s, %zu as expected (%zu xfail), %zu unexpected", tot.runs,
-            tot.runs == 1 ? "" : "s", tot.as_expected, tot.xfail, tot.unexpected);
-    if (tot.na)
-        sb_addf(&sb, ", %zu n/a", tot.na);
-    sb_addf(&sb, " — details in %s\n", info->results);
+    char *total = report_total_line(m, info);
+    sb_addf(&sb, "\n%s\n", total);
+    free(total);
     return sb.buf;
 }
