@@ -13,10 +13,17 @@
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v);
 
-static enum exit_action handle_triple_fault(struct vcpu *v)
+/* The guest shut down: by itself (exit reason 2) or because the double-fault table said so
+ * when an exception was queued on top of a #DF being delivered (SDM 6.15, Table 6-5). */
+static void report_triple_fault(const char *how)
 {
     console_relay_flush();
-    kprintf("hv: TRIPLE-FAULT rip=0x%lx\n", vmread(GUEST_RIP));
+    kprintf("hv: TRIPLE-FAULT rip=0x%lx%s\n", vmread(GUEST_RIP), how);
+}
+
+static enum exit_action handle_triple_fault(struct vcpu *v)
+{
+    report_triple_fault("");
     hv_end_run(v);
 }
 
@@ -25,17 +32,17 @@ static enum exit_action handle_triple_fault(struct vcpu *v)
  * livelocks. Say so instead of waiting for the runner's timeout. */
 #define LIVELOCK_EXITS 2000
 
-static void check_livelock(struct vcpu *v)
+/* Called for every exit: `vectoring` says whether this one happened during delivery. */
+static void check_livelock(struct vcpu *v, bool vectoring)
 {
-    static uint64_t last_rip, same;
-    uint64_t rip = vmread(GUEST_RIP);
-    same = rip == last_rip ? same + 1 : 0;
-    last_rip = rip;
-    if (same < LIVELOCK_EXITS)
+    uint64_t rip = vectoring ? vmread(GUEST_RIP) : 0;
+    v->livelock_exits = vectoring && rip == v->livelock_rip ? v->livelock_exits + 1 : 0;
+    v->livelock_rip = rip;
+    if (v->livelock_exits < LIVELOCK_EXITS)
         return;
     console_relay_flush();
     kprintf("hv: LIVELOCK rip=0x%lx: %lu exits in a row during event delivery at one RIP\n", rip,
-            same);
+            v->livelock_exits);
     hv_end_run(v);
 }
 
@@ -135,8 +142,8 @@ enum exit_action handle_exit(struct vcpu *v)
         v->vectoring_exits++;
         if (v->vectoring_exits <= 16) /* enough to see what happened, not a flood */
             log_vectoring(v, &note);
-        check_livelock(v);
     }
+    check_livelock(v, note.vectoring);
     uint32_t basic = vmx_exit_reason_basic(v->exit.exit_reason);
     if (basic < HV_EXIT_REASONS)
         v->exits_by_reason[basic]++;
@@ -147,9 +154,7 @@ enum exit_action handle_exit(struct vcpu *v)
                  vmx_exit_reason_name(basic), v->exit.exit_qualification, vmread(GUEST_RIP));
     enum exit_action a = h(v);
     if (a == EXIT_RESUME && vcpu_events_shutdown(&v->events)) {
-        /* SDM 6.15, Table 6-5: a fault while delivering #DF is a shutdown (triple fault). */
-        console_relay_flush();
-        kprintf("hv: TRIPLE-FAULT rip=0x%lx (double-fault table: shutdown)\n", vmread(GUEST_RIP));
+        report_triple_fault(" (double-fault table: shutdown)");
         return EXIT_END_RUN;
     }
     if (a == EXIT_RESUME)

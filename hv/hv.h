@@ -30,6 +30,7 @@ struct vcpu {
     struct vcpu_events events;
     struct vmx_exit_events exit; /* fields of the current exit */
     uint64_t exits, vectoring_exits;
+    uint64_t livelock_rip, livelock_exits;     /* consecutive exits during delivery at one RIP */
     uint32_t exits_by_reason[HV_EXIT_REASONS]; /* basic exit reason -> count */
 };
 
