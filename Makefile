@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # redeliver — top-level build.  `make` builds everything with warnings as errors.
 #   make run    the conformance matrix and its verdict table (installs what is missing)
 #   make test   unit tests, fuzzing (bounded) and the scenarios end to end on Bochs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * boot/boot.S — a 512-byte floppy boot sector that starts a Multiboot 1 kernel which Bochs
  * itself has already placed at 1 MiB (bochsrc `optramimage1`, see shared BOCHS.md).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # core/ targets, included by the top-level Makefile.
 #   make core-free   every core/*.c built freestanding (as hv/ links it)
 #   make fuzz        libFuzzer target over decode, checks and the event queue

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* EPT-violation exit qualification (SDM 27.2.1 Table 27-7). */
 #include "core/ept_qual.h"
 #include "core/text.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Exit qualification of an EPT violation (SDM 27.2.1 Table 27-7; 28.3.3.2). */
 #ifndef CORE_EPT_QUAL_H
 #define CORE_EPT_QUAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Exception vector tables (see exception_class.h). One row per vector 0-31. */
 #include "core/exception_class.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Architectural facts about exception vectors 0-31 as tables: mnemonic, fault/trap/abort
  * (SDM 6.15, Table 6-1), class for the double-fault rule (SDM 6.15, Table 6-4), whether
  * the exception pushes an error code, and the double-fault decision (Table 6-5). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* VM-entry checks on event injection, SDM 26.2.1.3 and 26.3.1.5 (see injection_check.h). */
 #include "core/injection_check.h"
 #include "core/exception_class.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The VM-entry checks on event injection (SDM 26.2.1.3) and on the guest interruptibility
  * state that involve the injected event (SDM 26.3.1.5), each failure with its reason; and
  * what a CPU can report in IDT-vectoring information (SDM 24.9.3, 27.2.4). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The re-delivery policies as a table (DESIGN.md, Policies; see policy.h): one rule per
  * interruption type per policy. */
 #include "core/policy.h"

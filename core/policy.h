@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Re-delivery policies: what to do with a valid IDT-vectoring event (DESIGN.md, Policies).
  * Each policy is one row of a table: an action per interruption type. */
 #ifndef CORE_POLICY_H

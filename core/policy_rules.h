@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Internal to core/: the layout of a policy row, shared by policy.c (the table) and
  * vcpu_events.c (which reads it on the exit path without a call). hv/ sees struct policy
  * as opaque (core/policy.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tiny text builder for freestanding code (see text.h). */
 #include "core/text.h"
 

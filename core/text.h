@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tiny text builder for freestanding code: no libc. Appends are truncated to the buffer
  * (always NUL-terminated when len > 0); `pos` counts what fit. */
 #ifndef CORE_TEXT_H

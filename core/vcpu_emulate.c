@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Events owed by an instruction the hypervisor emulated (see vcpu_events.h). */
 #include "core/exception_class.h"
 #include "core/vcpu_events.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The vCPU event queue and the after-exit / before-entry pair (see vcpu_events.h). */
 #include "core/vcpu_events.h"
 #include "core/exception_class.h"

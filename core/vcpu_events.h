@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The vCPU event state a hypervisor keeps between exits, and the after-exit /
  * before-entry pair that moves events between it and the VMCS fields.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Interruption-information codecs and formatter (SDM 24.8.3, 24.9.2, 24.9.3). */
 #include "core/vmx_event.h"
 #include "core/exception_class.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Interruption-information words of the VMCS: IDT-vectoring information (SDM 24.9.3),
  * VM-exit interruption information (SDM 24.9.2) and VM-entry interruption information
  * (SDM 24.8.3). The three share one layout; they differ in which bits mean something. */

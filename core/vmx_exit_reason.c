@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Names of the basic exit reasons, SDM Appendix C (Table C-1). */
 #include "core/vmx_exit_reason.h"
 

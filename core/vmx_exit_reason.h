@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* VM-exit reasons: the exit-reason field (SDM 24.9.1) and the names of all basic exit
  * reasons (SDM Appendix C). */
 #ifndef CORE_VMX_EXIT_REASON_H

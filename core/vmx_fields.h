@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The VMCS event fields as the hypervisor reads them after an exit and writes them before
  * an entry (SDM 24.8.3, 24.9). Plain data: the hv does the VMREAD/VMWRITE. */
 #ifndef CORE_VMX_FIELDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* guest/apic.c — the local APIC in xAPIC mode (SDM 10.4.1 MMIO page, 10.6.1 ICR, 10.8.4 ISR/IRR).
  */
 #include "guest/guest.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* guest/guest.h — the test-kernel runtime that scenarios (tests/) build on. */
 #ifndef GUEST_GUEST_H
 #define GUEST_GUEST_H

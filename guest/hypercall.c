@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* guest/hypercall.c — the hypercall client: VMCALL under hv/, nothing on a bare CPU. */
 #include "guest/guest.h"
 #include "lib/string.h"

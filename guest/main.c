@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* guest/main.c — the test kernel: set up the CPU, run the one configured scenario row,
  * print its trace and exactly one `Test result:` line (docs/protocol.md). */
 #include "guest/guest.h"

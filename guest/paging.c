@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* guest/paging.c — taking one 4 KiB page out of the guest's own page tables.
  * lib/entry.S maps the first 4 GiB with 2 MiB pages; the 2 MiB page around the target is
  * split into 4 KiB pages once (SDM 4.5, Figure 4-8/4-9), then the one PTE's P bit is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* guest/scenario.h — a conformance scenario is one row of data (STYLE.md, "What to absorb").
  *
  * A row names the vector whose delivery it perturbs and how; the runtime arms the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* guest/stacks.c — IST stacks (SDM 6.14.5). The victim stack is exactly one page so that
  * one EPT entry covers every push of an event frame onto it. */
 #include "guest/guest.h"

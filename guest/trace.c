@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* guest/trace.c — recording and printing observed events (docs/protocol.md, "EV" lines). */
 #include "guest/trace.h"
 #include "guest/guest.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* guest/trace.h — the event trace: one packed record per delivered event. */
 #ifndef GUEST_TRACE_H
 #define GUEST_TRACE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* guest/traps.c — what the guest does with every delivered event: record it, then resume.
  * Faults resume at the fixup of their instruction (EXTABLE); a fault without one ends the
  * run as FAILURE; traps, NMIs and interrupts return (SDM 6.5: a trap's saved RIP is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/cpuid.c — CPUID exits: pass-through, plus the hypervisor leaf that tells the guest it
  * runs under redeliver's hv (lib/hypercall_abi.h). */
 #include "hv/hv.h"

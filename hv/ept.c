@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/ept.c — the EPT map of guest memory (SDM 28.2) and the "not present until the next
  * EPT violation" perturbation.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/exceptions.c — intercepted guest exceptions (exit reason 0, exception bitmap, SDM
  * 24.6.3), the #UD of VMX instructions, and moving past an emulated instruction.
  *

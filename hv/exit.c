@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/exit.c — one VM exit: read the exit's event fields, let core/ decide what happens to an
  * IDT-vectored event (after-exit), dispatch the exit through one table indexed by basic exit
  * reason, then write what core/ wants injected (before-entry). Handlers report what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/hv.h — the lab hypervisor's vCPU and the pieces that work on it. */
 #ifndef HV_HV_H
 #define HV_HV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/hypercall.c — the guest's test hypercalls (lib/hypercall_abi.h): VMCALL exits. */
 #include "hv/hv.h"
 #include "lib/hypercall_abi.h"

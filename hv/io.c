@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/io.c — I/O-instruction exits (SDM 27.2.1, Table 27-5): the guest's console and its
  * request to end the run. Guest COM1 bytes are collected per line and re-emitted whole so
  * that guest lines and `hv:` lines never interleave (docs/protocol.md). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/main.c — the lab hypervisor: load the guest image as a Multiboot 1 loader would, run it
  * under the configured re-delivery policy, report every exit with valid IDT-vectoring
  * information, and end the run when the guest does (docs/protocol.md). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/vmcs.h — VMCS field encodings (SDM Appendix B) and VMX capability MSRs (Appendix A). */
 #ifndef HV_VMCS_H
 #define HV_VMCS_H

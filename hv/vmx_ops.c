@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/vmx_ops.c — checked VMX instructions. Conventions for their outcome (SDM 30.2):
  * VMsucceed clears CF and ZF; VMfailInvalid sets CF (no current VMCS); VMfailValid sets ZF
  * and stores an error number in the VM-instruction error field. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/vmx_ops.h — every VMX instruction through a checked wrapper (SDM 30.2, 30.3).
  * A failure prints `hv: ERROR <insn> failed: ...` with the VM-instruction error and ends
  * the run; callers never see a failed VMX instruction. */

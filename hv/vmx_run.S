@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hv/vmx_run.S — VMLAUNCH/VMRESUME with the guest's general-purpose registers, and the
  * VM-exit entry point (HOST_RIP). The VMCS holds RSP, RIP and RFLAGS (SDM 24.4.1); the

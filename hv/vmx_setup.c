@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/vmx_setup.c — entering VMX operation and building the one VMCS (SDM 23-26).
  *
  * The guest starts exactly as a Multiboot 1 loader leaves it: flat 32-bit protected mode,

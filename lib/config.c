@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/config.c — the configuration block (docs/protocol.md); the runner patches a copy. */
 #include "lib/config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/config.h — the 128-byte configuration block the runner patches into an image copy.
  * Layout and meaning: docs/protocol.md, "Configuration block". */
 #ifndef LIB_CONFIG_H

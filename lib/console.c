@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/console.c — polled 16550 COM1 plus port 0xE9 (shared BOCHS.md, "Output"). */
 #include "lib/console.h"
 #include "lib/x86.h"

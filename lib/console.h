@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/console.h — the console: every byte to port 0xE9 (Bochs/QEMU debug port) and COM1. */
 #ifndef LIB_CONSOLE_H
 #define LIB_CONSOLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/desc.c — GDT with a 64-bit TSS, and an IDT of interrupt gates (SDM 6.14.1, 7.2.3). */
 #include "lib/desc.h"
 

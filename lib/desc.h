@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/desc.h — GDT, 64-bit TSS with IST stacks and IDT (SDM 7.7, 6.14). */
 #ifndef LIB_DESC_H
 #define LIB_DESC_H

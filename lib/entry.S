@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lib/entry.S — Multiboot 1 header and the 32-bit entry shared by hv/ and guest/.
  *

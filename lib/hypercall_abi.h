@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/hypercall_abi.h — the test-hypercall ABI between guest/ and hv/.
  *
  * Detection: CPUID.1:ECX[31] (hypervisor present) and leaf 0x40000000 returning the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/platform.c — end the emulator once the console is drained. */
 #include "lib/platform.h"
 #include "lib/console.h"

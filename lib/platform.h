@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/platform.h — ending a run on the emulators (shared BOCHS.md, "Output and exit status"). */
 #ifndef LIB_PLATFORM_H
 #define LIB_PLATFORM_H

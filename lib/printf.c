@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/printf.c — a small printf: %c %s %d %i %u %x %X %p, flags '0' '-', width, l/ll/z. */
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/string.c — freestanding string and memory functions. */
 #include "lib/string.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/string.h — the few string functions freestanding code needs (gcc may call mem*). */
 #ifndef LIB_STRING_H
 #define LIB_STRING_H

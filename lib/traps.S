@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lib/traps.S — 256 IDT entry stubs, 16 bytes apart, and the common save/restore path.
  * Vectors 8, 10-14, 17, 21, 29 and 30 push an error code (SDM 6.13, Table 6-1 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/x86.h — x86-64 instruction helpers shared by hv/ and guest/. */
 #ifndef LIB_X86_H
 #define LIB_X86_H

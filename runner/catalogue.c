@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/catalogue.c — the tests/scenarios.cfg parser (format: the file's header). */
 #include "runner/catalogue.h"
 

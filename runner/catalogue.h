@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/catalogue.h — tests/scenarios.cfg: which scenarios exist, what each is about, and
  * which deviations are expected for which policy (format in the file's header).
  *

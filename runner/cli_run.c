@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/cli_run.c — option parsing for `redeliver run` / `redeliver list`. */
 #include "runner/cli_run.h"
 

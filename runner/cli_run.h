@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/cli_run.h — the options of `redeliver run` (and `redeliver list`), parsed into a
  * plain struct. Names are checked later against the catalogue and core/ (cmd_run.c); this
  * file only knows the syntax, so it is unit-tested alone. */

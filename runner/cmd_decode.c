@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* `redeliver decode KIND VALUE`: a VMCS event field in words (core/ does the decoding). */
 #include "core/ept_qual.h"
 #include "core/exception_class.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* `redeliver explain --idtv V ...`: what each re-delivery policy writes into the VM-entry
  * fields for one exit with IDT-vectoring information, why, and whether VM entry would
  * accept it (SDM 26.2.1.3, 26.3.1.5). Runs the same core/ code as hv/. */

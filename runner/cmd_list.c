@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/cmd_list.c — `redeliver list`: scenarios with summaries, policies, CPU models. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/cmd_run.c — `redeliver run`: check everything that can be checked before the first
  * emulator starts (names, emulators, images, results directory: exit status 2), run the
  * matrix, judge, print the table, write the files; exit 0 only when every verdict is what

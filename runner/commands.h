@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/commands.h — the subcommands of `redeliver`. Each takes argv with argv[0] = the
  * subcommand's name ("run", "decode", ...) and returns the process exit status:
  * 0 success, 1 something unexpected was found, 2 usage error. */

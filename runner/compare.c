@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/compare.c — verdicts of bare and virtualized runs (DESIGN.md, "The oracle"). */
 #include "runner/compare.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/compare.h — from what a run printed to its one-word verdict (DESIGN.md, "The
  * oracle"). Pure functions: the inputs are parsed traces and a few facts about the process,
  * so every verdict class is unit-tested without an emulator. */

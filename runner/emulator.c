@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/emulator.c — bochsrc, command lines, finding the emulators (BOCHS.md). */
 #include "runner/emulator.h"
 

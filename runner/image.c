@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/image.c — find and patch the configuration block (docs/protocol.md). */
 #define _GNU_SOURCE
 #include "runner/image.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/image.h — the configuration block of a kernel image (docs/protocol.md): the
  * runner writes the scenario, policy and fault knob into a private copy of each image
  * before a run, so the same file boots under Bochs, QEMU and GRUB without a command line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/main.c — `redeliver`: dispatch to the subcommands (runner/commands.h). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/matrix.c — layout of the runs, verdicts, expectations, table cells. */
 #include "runner/matrix.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/matrix.h — the runs of one `redeliver run` and their verdicts.
  *
  * The matrix is scenarios × CPU models × environments (bare, then one virtualized run per

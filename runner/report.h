@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/report.h — the outputs of a run: the verdict table and the lines under it (stdout,
  * for people), summary.json, results.tap, results.xml (JUnit) and results.html (for tools,
  * CI and browsers). */

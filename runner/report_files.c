@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/report_files.c — summary.json and results.tap (TAP version 13); results.xml and
  * results.html are in report_junit_html.c. */
 #include "runner/report.h"

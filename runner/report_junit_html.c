@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/report_junit_html.c — results.xml (JUnit XML, for CI: Jenkins, GitLab) and
  * results.html (one static page for people). Same runs, cells and lines as table.txt. */
 #include "runner/report.h"

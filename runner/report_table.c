@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/report_table.c — the verdict table and what is printed under it. */
 #include "runner/report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/results.c — see results.h. */
 #include "runner/results.h"
 

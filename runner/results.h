@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/results.h — the results directory of a run (default results/latest).
  *
  * It is emptied before each run, but only when redeliver made it (it holds the marker

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/rundir.c — see rundir.h; file names in emulator.h. */
 #include "runner/rundir.h"
 

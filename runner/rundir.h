@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/rundir.h — one run's directory: the private patched images, the emulator's
  * configuration and command line before the run; the captures it leaves behind after. */
 #ifndef RUNNER_RUNDIR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/session.c — see session.h. Policies come from core/ (core/policy.h). */
 #include "runner/session.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/session.h — what `run` and `list` both need: the catalogue, and the scenario,
  * policy and CPU names of the command line checked against it and against core/. */
 #ifndef RUNNER_SESSION_H

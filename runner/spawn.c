@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/spawn.c — see spawn.h. */
 #define _GNU_SOURCE
 #include "runner/spawn.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/spawn.h — run emulator processes, N at a time, each with a deadline.
  *
  * Each process starts in its own directory and process group with stdin from /dev/null,

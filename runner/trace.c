@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/trace.c — parse serial.txt and bochs.log (docs/protocol.md). */
 #define _GNU_SOURCE
 #include "runner/trace.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/trace.h — what one run printed on COM1, parsed per docs/protocol.md ("Console
  * lines"): the guest's event trace and checks, its final line, and the hypervisor's lines.
  * Unknown lines are ignored; protocol violations are recorded, never guessed around. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/util.c — see util.h. */
 #define _GNU_SOURCE
 #include "runner/util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/util.h — small host helpers: checked allocation, formatted strings, files and
  * directories, a growable string buffer, the monotonic clock. Nothing here knows about
  * scenarios or emulators. */

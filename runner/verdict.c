@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/verdict.c — verdict names and which ones a catalogue may declare. */
 #include "runner/verdict.h"
 

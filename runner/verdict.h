@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/verdict.h — the one-word outcome of a run, as printed in the verdict table.
  *
  * Bare runs: PASS SKIP FAILED ERROR CRASH TIMEOUT. Virtualized runs add what the hypervisor

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # scripts/answer.sh BUILD [--check] — regenerate the measured part of docs/ANSWER.md.
 #
 # Runs the whole matrix (every scenario, every policy, Bochs and QEMU) and puts its verdict

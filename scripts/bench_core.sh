@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # `make bench`: callgrind instruction counts (Ir) of core's after-exit + before-entry on
 # the common paths. Usage: scripts/bench_core.sh BENCH_BINARY N
 # Each path runs N times, one call of a marked path_* function per iteration

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # scripts/deps.sh — install the Debian packages redeliver needs, only those missing.
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -eu

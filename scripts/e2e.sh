@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # scripts/e2e.sh BUILD_DIR — end-to-end test of redeliver: the real images on the real
 # emulators, through the CLI, checked the way a user reads them (exit status, table, TAP,
 # summary.json). Runs every check, prints `ok`/`FAIL` per check, exits 1 if any failed.

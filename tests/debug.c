@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests/debug.c — trap-class #DB: single-step (RFLAGS.TF).
  *

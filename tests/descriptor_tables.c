@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests/descriptor_tables.c — exits while delivery reads the IDT, the GDT or the TSS.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests/double_fault.c — merging an IDT-vectored exception with a new one.
  *

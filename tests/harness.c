@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests/harness.c — runner self-tests, not conformance rows (tests/scenarios.cfg marks them
  * `harness = yes`). They prove that the runner classifies broken runs itself.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests/hw_exceptions.c — hardware exceptions raised by the guest's own instruction.
  *

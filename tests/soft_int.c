@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests/soft_int.c — software interrupts and exceptions: INT n (type 4), INT3 (type 6) and
  * ICEBP/INT1 (type 5), each with the handler's IST stack page not present in EPT.

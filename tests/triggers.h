@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* tests/triggers.h — triggers that rows of several families share (the row names the page
  * it perturbs; the trigger only raises the event). */
 #ifndef TESTS_TRIGGERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What: the driver for `make bench`: runs each common path of the event queue N times,
  * one call of a marked path_* function per iteration, so that callgrind
  * (--toggle-collect=path_*) counts exactly after_exit + (queue) + before_entry plus the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What: the EPT-violation exit-qualification decoder (core/ept_qual.h, SDM 27.2.1
  * Table 27-7) and its one-line format.
  * Why: hv/ logs every EPT violation it uses to force an exit during delivery; bit 12 (NMI

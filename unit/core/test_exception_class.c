@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What: the per-vector tables (mnemonic, fault/trap/abort, double-fault class, error code)
  * and the double-fault decision for all 32 x 32 exception pairs (core/exception_class.h).
  * Why: the #DF merge in the event queue is only as right as this table (CASES 7, 8).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What: the VM-entry checks on event injection (SDM 26.2.1.3) and on interruptibility
  * (SDM 26.3.1.5), core/injection_check.h; and the "could a CPU report this" filter for
  * IDT-vectoring information.

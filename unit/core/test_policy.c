@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What: the re-delivery policies (core/policy.h) driven through the real after-exit /
  * before-entry pair, for every IDT-vectoring word a CPU can report (every type, every
  * vector the type allows, error bit as the vector requires, bit 12 set and clear).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What: core's libc-free text helpers (core/text.h): the builder used by every formatter,
  * and the number parser behind `redeliver decode` / `explain`.
  * Why: the CLI must reject malformed numbers (exit 2) rather than guess, and the hv's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What: vcpu_events_instruction_emulated() — the events an instruction emulated by the
  * hypervisor owes the guest. Why: CASES 2 (the single-step #DB after an emulated CPUID under
  * TF) and the STI shadow, which hv/ must end without core/'s copy going stale.

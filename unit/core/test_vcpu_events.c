@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What: the vCPU event queue (core/vcpu_events.h): pending vs injected exceptions with
  * error codes and CR2/DR6 payloads, the double-fault merge, NMI and interrupt slots with
  * their blocking rules, NMI unblocking due to IRET.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What: the interruption-information codecs and formatter (core/vmx_event.h) for the three
  * VMCS fields (SDM 24.8.3, 24.9.2, 24.9.3), and the exit-reason names (SDM Appendix C).
  * Why: every decision in core/ starts from these bits; a wrong mask here would silently

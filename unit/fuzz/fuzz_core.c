@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What: libFuzzer target over core/: the field decoders and formatters, the injection
  * checks, and the event queue driven the way hv/ drives it (exit fields -> after_exit ->
  * queue -> before_entry) for every policy.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/judge_fixture.h — traces and judge calls shared by the verdict tests. */
 #ifndef UNIT_RUNNER_JUDGE_FIXTURE_H
 #define UNIT_RUNNER_JUDGE_FIXTURE_H

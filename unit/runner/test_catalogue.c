@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_catalogue.c — the tests/scenarios.cfg parser (runner/catalogue.c).
  *
  * Why: expectations decide the exit status. A typo in `expect.drop-all` must be an error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_cli.c — `redeliver run` option parsing (runner/cli_run.c).
  *
  * Why: a mistyped option or value must be a usage error (exit status 2) naming what was

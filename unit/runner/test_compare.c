@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_compare.c — verdicts (runner/compare.c), DESIGN.md "The oracle".
  *
  * Why: the verdict is the product. Each class must come out for the situation it names and

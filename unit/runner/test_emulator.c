@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_emulator.c — emulator configuration (runner/emulator.c).
  *
  * Why: BOCHS.md's boot configuration is measured, not guessed: a missing `sound: dummy`,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_image.c — patching the configuration block (runner/image.c).
  *
  * Why: the block is the only way a run tells the guest which scenario and hv which policy

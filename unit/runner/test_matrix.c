@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_matrix.c — expectations, table cells and the reports (runner/matrix.c,
  * runner/report_*.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_reference.c — what a virtualized run is compared with, and what proves
  * that it tested anything (runner/compare.c).
  *

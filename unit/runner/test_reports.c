@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_reports.c — results.xml (JUnit) and results.html (runner/report_junit_html.c).
  *
  * Why: CI systems (Jenkins, GitLab) read the JUnit file and fail the pipeline on its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_results.c — the results directory (runner/results.c).
  *
  * Why: the runner empties its results directory before each run. It must only ever empty

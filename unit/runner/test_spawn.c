@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_spawn.c — running emulators with deadlines (runner/spawn.c), with
  * /bin/sh standing in for Bochs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_trace.c — the serial parser (runner/trace.c) against docs/protocol.md.
  *
  * Why: every verdict rests on this parse. A missed EV line turns a LOST into a PASS; a
