@@ -79,21 +79,40 @@ void vcpu_queue_interrupt(struct vcpu_events *ev, uint8_t vector);
 /* Fills out; returns true when something is injected. */
 bool vcpu_events_before_entry(struct vcpu_events *ev, struct vmx_entry_events *out);
 
+/* The instruction hv/ emulated, as far as the events it owes depend on it (SDM 17.2-17.3). */
+struct vmx_emulated_insn {
+    uint64_t rflags;      /* guest RFLAGS (TF, RF) */
+    uint64_t pending_dbg; /* guest pending-debug-exceptions field (SDM 24.4.2) */
+    uint64_t dr7;         /* guest DR7 (saved in the VMCS by the debug-controls exit control) */
+    uint64_t dr[4];       /* guest DR0-DR3 (not switched: the hardware registers) */
+    bool cr4_de;          /* guest CR4.DE: DR7 R/W=10 is an I/O breakpoint (SDM 17.2.4) */
+    bool io;              /* the instruction was IN or OUT (not string I/O): */
+    uint16_t io_port;     /*   the port it accessed */
+    uint8_t io_size;      /*   and how many bytes (1, 2 or 4) */
+};
+
 /* What hv/ writes after emulating the instruction that caused the exit. */
 struct vmx_emulated_fields {
     bool write_interruptibility;
     uint32_t guest_interruptibility;
     bool write_pending_dbg;
     uint64_t pending_dbg_exceptions;
+    bool clear_rf; /* write RFLAGS.RF = 0: the instruction completed (SDM 17.3.1.1) */
 };
 
 /* hv/ emulated the exiting instruction and moves RIP past it: the instruction retired, so
- * a STI / MOV-SS shadow ends (SDM 24.4.2), and with RFLAGS.TF = 1 the single-step #DB it
- * would have raised is owed to the guest (SDM 17.3.1.4; CASES.md #2), with DR6.BS and any
- * B0-B3 the pending-debug-exceptions field holds (SDM 24.4.2, 27.3.4). `rflags`: guest
- * RFLAGS; `pending_dbg`: the guest pending-debug-exceptions field. */
-void vcpu_events_instruction_emulated(struct vcpu_events *ev, uint64_t rflags, uint64_t pending_dbg,
+ * a STI / MOV-SS shadow ends (SDM 24.4.2), RFLAGS.RF is cleared (SDM 17.3.1.1), and the
+ * trap-class #DB it would have raised is owed to the guest: single-step with RFLAGS.TF = 1
+ * (SDM 17.3.1.4; CASES.md #2) and I/O breakpoints that its port access matches (SDM 17.2.4,
+ * 17.2.5), with DR6.BS / Bn and any B0-B3 the pending-debug-exceptions field holds
+ * (SDM 24.4.2, 27.3.4). docs/core.md, "Emulated instructions". */
+void vcpu_events_instruction_emulated(struct vcpu_events *ev, const struct vmx_emulated_insn *in,
                                       struct vmx_emulated_fields *out);
+
+/* DR6 bits B0-B3 of the enabled I/O breakpoints (DR7 R/W = 10, CR4.DE = 1) that an access of
+ * `size` bytes at `port` matches (SDM 17.2.4, 17.2.5); 0 when none. */
+uint32_t x86_io_breakpoint_hits(uint64_t dr7, const uint64_t dr[4], bool cr4_de, uint16_t port,
+                                uint8_t size);
 
 /* The double-fault table said shutdown (or the exit was a triple fault): the hv reports a
  * triple fault instead of entering. */

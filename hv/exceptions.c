@@ -7,6 +7,7 @@
  * was being delivered, core/ has already re-queued that one (after-exit), and queuing the
  * new exception merges both per the double-fault table (#PF during #PF -> #DF). */
 #include "core/vmx_event.h"
+#include "core/vmx_exit_reason.h"
 #include "hv/hv.h"
 #include "hv/vmcs.h"
 #include "hv/vmx_ops.h"
@@ -57,16 +58,32 @@ enum exit_action handle_vmx_instruction(struct vcpu *v)
 }
 
 /* The guest instruction that caused this exit has been emulated: move RIP past it; what
- * that owes the guest in events (the end of an STI shadow, a single-step #DB) is core/'s
- * to decide (vcpu_events_instruction_emulated). */
+ * that owes the guest in events (the end of an STI shadow, RF cleared, a single-step or
+ * I/O-breakpoint #DB) is core/'s to decide (vcpu_events_instruction_emulated). hv/ never
+ * touches DR0-DR3, so the hardware registers hold the guest's values. */
 void skip_instruction(struct vcpu *v)
 {
+    struct vmx_emulated_insn in = {
+        .rflags = vmread(GUEST_RFLAGS),
+        .pending_dbg = vmread(GUEST_PENDING_DBG_EXCEPTIONS),
+        .dr7 = vmread(GUEST_DR7),
+        .dr = {read_dr0(), read_dr1(), read_dr2(), read_dr3()},
+        .cr4_de = (vmread(GUEST_CR4) & X86_CR4_DE) != 0,
+    };
+    uint64_t q = v->exit.exit_qualification;
+    if (vmx_exit_reason_basic(v->exit.exit_reason) == VMX_EXIT_IO_INSTRUCTION &&
+        !(q & IO_QUAL_STRING)) {
+        in.io = true;
+        in.io_port = IO_QUAL_PORT(q);
+        in.io_size = (uint8_t)IO_QUAL_SIZE(q);
+    }
     struct vmx_emulated_fields f;
     vmwrite(GUEST_RIP, vmread(GUEST_RIP) + v->exit.exit_instr_len);
-    vcpu_events_instruction_emulated(&v->events, vmread(GUEST_RFLAGS),
-                                     vmread(GUEST_PENDING_DBG_EXCEPTIONS), &f);
+    vcpu_events_instruction_emulated(&v->events, &in, &f);
     if (f.write_interruptibility)
         vmwrite(GUEST_INTERRUPTIBILITY_INFO, f.guest_interruptibility);
     if (f.write_pending_dbg)
         vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, f.pending_dbg_exceptions);
+    if (f.clear_rf)
+        vmwrite(GUEST_RFLAGS, in.rflags & ~X86_RFLAGS_RF);
 }

@@ -15,6 +15,12 @@
 #define GUEST_IMAGE_GPA 0x100000ul
 #define GUEST_MBI_GPA   0x9000ul
 
+/* SDM 27.2.1, Table 27-5: exit qualification of I/O instructions. */
+#define IO_QUAL_SIZE(q) (((q)&7) + 1)
+#define IO_QUAL_IN      (1u << 3)
+#define IO_QUAL_STRING  (1u << 4)
+#define IO_QUAL_PORT(q) ((uint16_t)((q) >> 16))
+
 /* Exit reasons counted one by one (all basic reasons of SDM Appendix C are below 80). */
 #define HV_EXIT_REASONS 80
 

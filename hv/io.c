@@ -8,11 +8,6 @@
 #include "lib/console.h"
 #include "lib/platform.h"
 
-#define IO_QUAL_SIZE(q) (((q)&7) + 1)
-#define IO_QUAL_IN      (1u << 3)
-#define IO_QUAL_STRING  (1u << 4)
-#define IO_QUAL_PORT(q) ((uint16_t)((q) >> 16))
-
 static char line[256];
 static unsigned line_len;
 

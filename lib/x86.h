@@ -8,6 +8,7 @@
 #define X86_CR0_PE    (1ul << 0)
 #define X86_CR0_NE    (1ul << 5)
 #define X86_CR0_PG    (1ul << 31)
+#define X86_CR4_DE    (1ul << 3)
 #define X86_CR4_PAE   (1ul << 5)
 #define X86_CR4_VMXE  (1ul << 13)
 #define X86_RFLAGS_TF (1ul << 8)
@@ -65,6 +66,19 @@ DEFINE_CR_ACCESSORS(2)
 DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
+
+#define DEFINE_DR_READ(n)                                                                          \
+    static inline uint64_t read_dr##n(void)                                                        \
+    {                                                                                              \
+        uint64_t v;                                                                                \
+        __asm__ volatile("mov %%dr" #n ", %0" : "=r"(v));                                          \
+        return v;                                                                                  \
+    }
+DEFINE_DR_READ(0)
+DEFINE_DR_READ(1)
+DEFINE_DR_READ(2)
+DEFINE_DR_READ(3)
+#undef DEFINE_DR_READ
 
 static inline uint64_t read_dr6(void)
 {
