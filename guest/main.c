@@ -121,7 +121,7 @@ static void run_row(const struct scenario *s)
 void kernel_main(uint32_t magic, uint32_t info)
 {
     (void)info;
-    con_init();
+    con_init(COM1_PORT);
     gdt_init();
     stacks_init();
     idt_init();

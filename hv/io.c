@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/io.c — I/O-instruction exits (SDM 27.2.1, Table 27-5): the guest's console and its
- * request to end the run. Guest COM1 bytes are collected per line and re-emitted whole so
- * that guest lines and `hv:` lines never interleave (docs/protocol.md). */
+ * request to end the run. Guest COM1 bytes are collected per line and re-emitted whole on
+ * COM1; hv/'s own reports go to COM2, which the guest cannot reach: every port access of the
+ * guest exits here (unconditional I/O exiting), and COM2 is refused (docs/protocol.md,
+ * "Channels"). */
 #include "hv/hv.h"
 #include "hv/vmcs.h"
 #include "hv/vmx_ops.h"
@@ -15,9 +17,9 @@ void console_relay_flush(void)
 {
     if (!line_len)
         return;
-    con_write(line, line_len);
+    uart_write(COM1_PORT, line, line_len);
     if (line[line_len - 1] != '\n')
-        con_putc('\n');
+        uart_write(COM1_PORT, "\n", 1);
     line_len = 0;
 }
 
@@ -30,10 +32,20 @@ static void relay_byte(char c)
         console_relay_flush();
 }
 
+/* COM2 carries hv/'s reports; a guest that reaches for it is trying to forge them. */
+__attribute__((noreturn)) static void report_channel_access(uint16_t port)
+{
+    hv_fatal("the guest accessed port 0x%x: COM2 (0x2f8-0x2ff) is hv/'s report channel, "
+             "refused (docs/protocol.md, \"Channels\")",
+             port);
+}
+
 static uint32_t port_in(uint16_t port)
 {
     if (port == COM1_LSR)
         return UART_LSR_THRE | UART_LSR_TEMT; /* the relay is always ready */
+    if (port >= COM2_PORT && port < COM2_PORT + 8)
+        report_channel_access(port);
     if (port >= COM1_PORT && port < COM1_PORT + 8)
         return 0;
     return ~0u; /* nothing there: reads as all ones, like an unclaimed ISA port */
@@ -41,6 +53,8 @@ static uint32_t port_in(uint16_t port)
 
 static bool port_out(struct vcpu *v, uint16_t port, uint32_t value)
 {
+    if (port >= COM2_PORT && port < COM2_PORT + 8)
+        report_channel_access(port);
     if (port == COM1_PORT) {
         relay_byte((char)value);
     } else if (port == QEMU_DEBUG_EXIT_PORT || port == BOCHS_CONTROL_PORT) {

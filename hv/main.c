@@ -107,7 +107,8 @@ static uint64_t load_guest(void)
 
 void kernel_main(uint32_t magic, uint32_t info)
 {
-    con_init();
+    con_init(COM2_PORT);  /* hv/'s reports: a channel the guest cannot write */
+    uart_init(COM1_PORT); /* the guest's console, relayed by hv/io.c */
     gdt_init();
     idt_init();
     outb(0x21, 0xff); /* 8259A: no legacy IRQs */

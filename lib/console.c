@@ -1,35 +1,51 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* lib/console.c — polled 16550 COM1 plus port 0xE9 (shared BOCHS.md, "Output"). */
+/* lib/console.c — polled 16550 UARTs plus port 0xE9 (docs/protocol.md, "Channels"). */
 #include "lib/console.h"
 #include "lib/x86.h"
 
-void con_init(void)
+static uint16_t con_base = COM1_PORT;
+
+void uart_init(uint16_t base)
 {
-    outb(COM1_PORT + 1, 0x00); /* no UART interrupts */
-    outb(COM1_PORT + 3, 0x80); /* DLAB */
-    outb(COM1_PORT + 0, 0x01); /* 115200 baud */
-    outb(COM1_PORT + 1, 0x00);
-    outb(COM1_PORT + 3, 0x03); /* 8N1 */
-    outb(COM1_PORT + 2, 0xc7); /* FIFO on, cleared */
-    outb(COM1_PORT + 4, 0x03); /* DTR | RTS */
+    outb(base + 1, 0x00); /* no UART interrupts */
+    outb(base + 3, 0x80); /* DLAB */
+    outb(base + 0, 0x01); /* 115200 baud */
+    outb(base + 1, 0x00);
+    outb(base + 3, 0x03); /* 8N1 */
+    outb(base + 2, 0xc7); /* FIFO on, cleared */
+    outb(base + 4, 0x03); /* DTR | RTS */
 }
 
-void con_putc(char c)
+void uart_write(uint16_t base, const char *s, size_t n)
 {
-    outb(CONSOLE_E9_PORT, (uint8_t)c);
-    while (!(inb(COM1_LSR) & UART_LSR_THRE))
+    for (; n--; s++) {
+        outb(CONSOLE_E9_PORT, (uint8_t)*s);
+        while (!(inb(base + UART_LSR) & UART_LSR_THRE))
+            cpu_relax();
+        outb(base, (uint8_t)*s);
+    }
+}
+
+void uart_drain(uint16_t base)
+{
+    while (!(inb(base + UART_LSR) & UART_LSR_TEMT))
         cpu_relax();
-    outb(COM1_PORT, (uint8_t)c);
+}
+
+void con_init(uint16_t base)
+{
+    con_base = base;
+    uart_init(base);
 }
 
 void con_write(const char *s, size_t n)
 {
-    while (n--)
-        con_putc(*s++);
+    uart_write(con_base, s, n);
 }
 
 void con_flush(void)
 {
-    while (!(inb(COM1_LSR) & UART_LSR_TEMT))
-        cpu_relax();
+    uart_drain(COM1_PORT);
+    if (con_base != COM1_PORT)
+        uart_drain(con_base);
 }

@@ -42,6 +42,16 @@ static bool judge_common(const struct trace *t, const struct run_facts *f, bool 
         setf(j, f, V_ERROR, "could not start the emulator: %s", f->start_error);
         return true;
     }
+    if (f->end_problem) { /* whatever the text says, the run did not finish */
+        j->verdict = V_CRASH;
+        j->detail = xasprintf("the emulator ended abnormally: %s", f->end_problem);
+        return true;
+    }
+    if (t->long_line) {
+        setf(j, f, V_ERROR, "a console line longer than %d bytes (protocol lines are short): %s",
+             TRACE_LINE_MAX, t->long_line);
+        return true;
+    }
     if (hv && t->vmentry_fail) {
         set(j, f, V_ENTRY_FAIL, t->vmentry_fail);
         return true;

@@ -17,6 +17,7 @@ struct run_facts {
     bool timed_out;          /* the runner had to kill it */
     const char *context;     /* appended to failure details (exit status, bochs.log), or NULL */
     bool cpu_shutdown;       /* the emulator logged a triple fault (bare CPU shutdown) */
+    const char *end_problem; /* the emulator died or ended abnormally (emulator_end.h) */
 };
 
 struct judgement {

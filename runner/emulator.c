@@ -50,8 +50,10 @@ char *bochsrc_text(bool virt)
     else
         sb_add(&sb, "optramimage1: file=" RUN_GUEST ", address=0x100000\n");
     sb_add(&sb, "port_e9_hack: enabled=1\n"
-                "com1: enabled=1, mode=file, dev=" RUN_SERIAL "\n"
-                "speaker: enabled=0\n"
+                "com1: enabled=1, mode=file, dev=" RUN_SERIAL "\n");
+    if (virt) /* hv/'s reports, on a port the guest cannot reach (docs/protocol.md) */
+        sb_add(&sb, "com2: enabled=1, mode=file, dev=" RUN_HV_LOG "\n");
+    sb_add(&sb, "speaker: enabled=0\n"
                 "sound: driver=dummy\n"
                 "mouse: enabled=0\n"
                 "log: " RUN_LOG "\n"

@@ -23,7 +23,8 @@ bool cpu_has_vmx(enum cpu_model c); /* can run virtualized cells */
 #define RUN_GUEST    "guest.bin"
 #define RUN_HV       "hv.bin"
 #define RUN_BOOT     "boot.img"
-#define RUN_SERIAL   "serial.txt"
+#define RUN_SERIAL   "serial.txt" /* COM1: the guest's channel */
+#define RUN_HV_LOG   "hv.txt"     /* COM2: hv/'s report channel (virtualized runs) */
 #define RUN_LOG      "bochs.log"
 #define RUN_QEMU_LOG "qemu.log" /* -d cpu_reset: QEMU's own report of a triple fault */
 #define RUN_STDOUT   "stdout.txt"

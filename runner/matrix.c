@@ -47,6 +47,7 @@ void matrix_free(struct matrix *m)
         proc_result_free(&r->proc);
         trace_free(&r->trace);
         free(r->log_problem);
+        free(r->end_problem);
         free(r->context);
         free(r->j.detail);
     }
@@ -81,6 +82,7 @@ void run_judge(struct run *r)
         .start_error = r->proc.start_error,
         .timed_out = r->proc.timed_out,
         .context = r->context,
+        .end_problem = r->end_problem,
         .cpu_shutdown = r->log_problem && log_is_shutdown(r->log_problem),
     };
     if (!r->policy)

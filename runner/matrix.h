@@ -27,6 +27,7 @@ struct run {
     struct proc_result proc;
     struct trace trace;
     char *log_problem; /* first VMFAIL / VMENTER FAIL / PANIC line of bochs.log */
+    char *end_problem; /* the emulator did not end as a finished run ends (emulator_end.h) */
     char *context;     /* process facts for the detail line */
     struct judgement j;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "runner/emulator_end.h"
 #include "runner/image.h"
 #include "runner/results.h"
 #include "runner/util.h"
@@ -127,17 +128,25 @@ void rundir_collect(struct run *r)
     if (r->na)
         return;
     char *p = path_join(r->dir, RUN_SERIAL);
-    size_t len = 0;
+    size_t len = 0, hv_len = 0;
     char *text = read_file(p, &len);
     free(p);
+    char *hv = NULL;
+    if (r->policy) {
+        p = path_join(r->dir, RUN_HV_LOG);
+        hv = read_file(p, &hv_len);
+        free(p);
+    }
     bool serial_missing = text == NULL;
-    trace_parse(&r->trace, text ? text : "", text ? len : 0);
+    trace_parse(&r->trace, text ? text : "", text ? len : 0, hv ? hv : "", hv ? hv_len : 0);
     free(text);
+    free(hv);
     p = path_join(r->dir, r->cpu == CPU_BOCHS ? RUN_LOG : RUN_QEMU_LOG);
     char *log = read_file(p, &len);
     free(p);
     if (log)
         r->log_problem = log_first_problem(log, len);
+    r->end_problem = emulator_end_problem(r->cpu, &r->proc, log, log ? len : 0, r->policy != NULL);
     free(log);
     r->context = build_context(r, serial_missing);
 }

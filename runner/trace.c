@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "runner/trace.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,11 +120,12 @@ static bool guest_line(struct trace *t, const char *line)
     return true;
 }
 
-static void one_line(struct trace *t, const char *line)
+/* A line of the guest's channel (COM1). A guest line that imitates hv/ (`hv: ...`) is just
+ * guest text: hypervisor facts come from hv/'s own channel only (docs/protocol.md). */
+static void guest_channel_line(struct trace *t, const char *line)
 {
-    t->n_lines++;
     if (starts(line, "hv: ")) {
-        hv_line(t, line);
+        t->n_imitated_hv++;
         return;
     }
     if (starts(line, "Test result:")) {
@@ -141,34 +143,61 @@ static void one_line(struct trace *t, const char *line)
         t->after_result = xstrdup(line);
 }
 
-void trace_parse(struct trace *t, const char *text, size_t len)
+/* Calls `fn` for each non-empty line of `text`, cleaned of control bytes (a half-written
+ * UART byte, a BIOS's escape sequence) so that one bad byte cannot hide a whole line, and
+ * cut to TRACE_LINE_MAX bytes with the cut stated. */
+static void each_line(struct trace *t, const char *text, size_t len,
+                      void (*fn)(struct trace *, const char *))
+{
+    size_t pos = 0;
+    char *line = xmalloc(TRACE_LINE_MAX + 64);
+    while (pos < len) {
+        size_t end = pos;
+        while (end < len && text[end] != '\n')
+            end++;
+        size_t n = 0, dropped = 0;
+        for (size_t i = pos; i < end; i++) {
+            unsigned char c = (unsigned char)text[i];
+            if (c < 0x20 && c != '\t')
+                continue;
+            if (n < TRACE_LINE_MAX)
+                line[n++] = (char)c;
+            else
+                dropped++;
+        }
+        while (!dropped && n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+            n--;
+        line[n] = 0;
+        if (dropped) {
+            snprintf(line + n, 64, " [%zu more bytes cut]", dropped);
+            if (!t->long_line)
+                t->long_line = xstrdup(line);
+        }
+        t->n_lines += n > 0;
+        if (n > 0)
+            fn(t, line);
+        pos = end + 1;
+    }
+    free(line);
+}
+
+static void hv_channel_line(struct trace *t, const char *line)
+{
+    if (starts(line, "hv: "))
+        hv_line(t, line);
+}
+
+void trace_parse(struct trace *t, const char *guest, size_t guest_len, const char *hv,
+                 size_t hv_len)
 {
     memset(t, 0, sizeof(*t));
     t->vectoring_exits = -1;
     t->row_vector = -1;
     t->exits = -1;
-    size_t pos = 0;
-    while (pos < len) {
-        size_t end = pos;
-        while (end < len && text[end] != '\n')
-            end++;
-        /* Drop NULs and other control bytes (a half-written UART byte, a BIOS's
-         * escape sequence) so that one bad byte cannot hide a whole line. */
-        char *line = xmalloc(end - pos + 1);
-        size_t n = 0;
-        for (size_t i = pos; i < end; i++) {
-            unsigned char c = (unsigned char)text[i];
-            if (c >= 0x20 || c == '\t')
-                line[n++] = (char)c;
-        }
-        while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
-            n--;
-        line[n] = 0;
-        if (n > 0)
-            one_line(t, line);
-        free(line);
-        pos = end + 1;
-    }
+    each_line(t, guest, guest_len, guest_channel_line);
+    size_t guest_lines = t->n_lines;
+    each_line(t, hv, hv_len, hv_channel_line);
+    t->n_lines = guest_lines;
 }
 
 static void free_list(char **v, size_t n)
@@ -192,6 +221,7 @@ void trace_free(struct trace *t)
     free(t->hv_error);
     free(t->vmentry_fail);
     free(t->livelock);
+    free(t->long_line);
     memset(t, 0, sizeof(*t));
     t->vectoring_exits = -1;
     t->row_vector = -1;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* runner/trace.h — what one run printed on COM1, parsed per docs/protocol.md ("Console
- * lines"): the guest's event trace and checks, its final line, and the hypervisor's lines.
+/* runner/trace.h — what one run printed, parsed per docs/protocol.md: the guest's channel
+ * (COM1: its event trace, checks and final line) and hv/'s channel (COM2: the hypervisor's
+ * reports, which the guest cannot write). A guest line that imitates hv/ is guest text.
  * Unknown lines are ignored; protocol violations are recorded, never guessed around. */
 #ifndef RUNNER_TRACE_H
 #define RUNNER_TRACE_H
@@ -17,12 +18,17 @@ enum guest_result {
     RESULT_MALFORMED, /* `Test result: <not a result word>` */
 };
 
+/* Longer lines are cut there, the cut stated in the line ("[N more bytes cut]"). */
+#define TRACE_LINE_MAX 1024
+
 struct trace {
-    size_t n_lines; /* non-empty lines seen */
-    char *env;      /* text after "ENV ", or NULL */
-    char *row;      /* text after "ROW ", or NULL */
-    int row_vector; /* the perturbed vector from "ROW <name> vector=0x..", -1 when none */
-    char **ev;      /* the EV lines, in order, whole ("EV #GP err=...") */
+    size_t n_lines;         /* non-empty lines seen on the guest's channel */
+    char *long_line;        /* the first line cut at TRACE_LINE_MAX (either channel), or NULL */
+    unsigned n_imitated_hv; /* guest lines beginning "hv: ": ignored, counted */
+    char *env;              /* text after "ENV ", or NULL */
+    char *row;              /* text after "ROW ", or NULL */
+    int row_vector;         /* the perturbed vector from "ROW <name> vector=0x..", -1 when none */
+    char **ev;              /* the EV lines, in order, whole ("EV #GP err=...") */
     size_t n_ev;
     unsigned n_pass, n_fail, n_skip;
     char *first_fail; /* text of the first FAIL: line */
@@ -46,8 +52,9 @@ struct trace {
     char *livelock; /* the hv: LIVELOCK line */
 };
 
-/* Parse a serial capture of `len` bytes (may hold NULs and garbage). */
-void trace_parse(struct trace *t, const char *text, size_t len);
+/* Parse the two captures (either may hold NULs and garbage; hv is empty for bare runs). */
+void trace_parse(struct trace *t, const char *guest, size_t guest_len, const char *hv,
+                 size_t hv_len);
 void trace_free(struct trace *t);
 
 const char *guest_result_name(enum guest_result r);

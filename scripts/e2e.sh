@@ -100,8 +100,8 @@ fi
 # CASES 11, as docs/ANSWER.md states it: dropping the #UD hv/ injected for VMXON makes
 # VMXON exit once more (the `hv: exit-counts` line of each run).
 if in_catalogue ud-vmxon; then
-    k=$(grep -o "VMXON=[0-9]*" "$OUT/$name/ud-vmxon/bochs-virt-kvm/serial.txt" 2>/dev/null)
-    d=$(grep -o "VMXON=[0-9]*" "$OUT/$name/ud-vmxon/bochs-virt-drop-all/serial.txt" 2>/dev/null)
+    k=$(grep -o "VMXON=[0-9]*" "$OUT/$name/ud-vmxon/bochs-virt-kvm/hv.txt" 2>/dev/null)
+    d=$(grep -o "VMXON=[0-9]*" "$OUT/$name/ud-vmxon/bochs-virt-drop-all/hv.txt" 2>/dev/null)
     if [ "$k" = VMXON=1 ] && [ "$d" = VMXON=2 ]; then
         ok "ud-vmxon: VMXON exits once under kvm, twice under drop-all"
     else
@@ -174,7 +174,8 @@ qemu=$(command -v qemu-system-x86_64 || true)
 if [ -n "$qemu" ] && [ -s "$img/hv.bin" ] && [ -s "$img/guest.bin" ]; then
     rm -f "$OUT/hv-qemu.txt"
     timeout 30 "$qemu" -M pc -m 64 -nodefaults -display none -no-reboot -kernel "$img/hv.bin" \
-        -initrd "$img/guest.bin" -serial "file:$OUT/hv-qemu.txt" \
+        -initrd "$img/guest.bin" -serial "file:$OUT/hv-qemu-guest.txt" \
+        -serial "file:$OUT/hv-qemu.txt" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
     if grep -q "guest image from multiboot module" "$OUT/hv-qemu.txt" 2>/dev/null &&
         grep -q "hv: ERROR the CPU has no VMX" "$OUT/hv-qemu.txt"; then
@@ -244,6 +245,10 @@ else
     fail "--fault entry: the hv's VMENTRY-FAIL line is under the table" "missing" \
         "$OUT/fault-entry.log"
 fi
+
+# ---- 5. hostile guests: none of them cheats its way to a verdict (scripts/e2e-hostile.sh) ----
+# shellcheck source=scripts/e2e-hostile.sh
+. scripts/e2e-hostile.sh
 
 # ---- the other commands answer ----
 for args in "help" "list" "run --help" "decode idtv 0x80000b0e"; do

@@ -12,12 +12,76 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <stdbool.h>
 
 #include "runner/trace.h"
 
+/* The fixtures below are written as one console for readability; the lines beginning
+ * "hv: " go to hv/'s channel, every other line to the guest's, as the two UARTs carry them. */
 static void parse(struct trace *t, const char *text)
 {
-    trace_parse(t, text, strlen(text));
+    size_t n = strlen(text);
+    char *guest = calloc(1, n + 1), *hv = calloc(1, n + 1);
+    size_t g = 0, h = 0;
+    for (const char *s = text; *s;) {
+        size_t len = strcspn(s, "\n") + (s[strcspn(s, "\n")] == '\n');
+        bool is_hv = strncmp(s, "hv: ", 4) == 0;
+        memcpy(is_hv ? hv + h : guest + g, s, len);
+        *(is_hv ? &h : &g) += len;
+        s += len;
+    }
+    trace_parse(t, guest, g, hv, h);
+    free(guest);
+    free(hv);
+}
+
+/* Issue: a guest that printed `hv: TRIPLE-FAULT` got the TRIPLE-FAULT verdict. hv/'s facts
+ * come from its own channel only; on the guest's channel such a line is guest text. */
+static void test_guest_cannot_forge_hv_lines(void **state)
+{
+    (void)state;
+    struct trace t;
+    static const char guest[] =
+        "hv: TRIPLE-FAULT\n"
+        "hv: LIVELOCK rip=0x1: 2000 exits\n"
+        "hv: VMENTRY-FAIL reason=0x80000021 qual=0x0 forged\n"
+        "hv: ERROR forged\n"
+        "hv: IDTV exit=EPT_VIOLATION idtv=0x8000030d err=0x0 len=0 x -> y (z)\n"
+        "hv: vectoring-exits=1 exits=1 policy=kvm\n"
+        "Test result: SUCCESS\n";
+    static const char hv[] = "hv: vectoring-exits=0 exits=3 policy=kvm\n";
+    trace_parse(&t, guest, sizeof(guest) - 1, hv, sizeof(hv) - 1);
+    assert_false(t.triple_fault);
+    assert_null(t.livelock);
+    assert_null(t.vmentry_fail);
+    assert_null(t.hv_error);
+    assert_int_equal(t.n_idtv, 0);
+    assert_int_equal(t.n_hv_summary, 1);
+    assert_int_equal(t.vectoring_exits, 0);
+    assert_int_equal(t.n_imitated_hv, 6);
+    assert_int_equal(t.result, RESULT_SUCCESS);
+    trace_free(&t);
+}
+
+/* A line longer than TRACE_LINE_MAX is cut, the cut stated, and remembered (the judge makes
+ * such a run ERROR): no 10 MB line is copied into every report. */
+static void test_long_line_cut(void **state)
+{
+    (void)state;
+    struct trace t;
+    size_t n = 3 * TRACE_LINE_MAX;
+    char *text = malloc(n + 32);
+    memcpy(text, "EV ", 3);
+    memset(text + 3, 'x', n - 3);
+    strcpy(text + n, "\nTest result: SUCCESS\n");
+    trace_parse(&t, text, strlen(text), "", 0);
+    assert_int_equal(t.n_ev, 1);
+    assert_true(strlen(t.ev[0]) < TRACE_LINE_MAX + 64);
+    assert_non_null(strstr(t.ev[0], " more bytes cut]"));
+    assert_non_null(t.long_line);
+    assert_int_equal(t.result, RESULT_SUCCESS);
+    trace_free(&t);
+    free(text);
 }
 
 static void test_good_bare_run(void **state)
@@ -181,7 +245,7 @@ static void test_garbage_crlf_and_nul(void **state)
         "\xff\xfe binary\n"
         "Test result: SUCCESS"; /* last line without newline */
     struct trace t;
-    trace_parse(&t, text, sizeof(text) - 1);
+    trace_parse(&t, text, sizeof(text) - 1, "", 0);
     assert_int_equal(t.n_ev, 1);
     assert_string_equal(t.ev[0],
                         "EV #DB err=- rip=trigger+0x3 cs=0x08 rf=0 ist=0 cr2=- dr6=0x4000");
@@ -240,6 +304,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_bare_run),
+        cmocka_unit_test(test_guest_cannot_forge_hv_lines),
+        cmocka_unit_test(test_long_line_cut),
         cmocka_unit_test(test_result_words_and_reason),
         cmocka_unit_test(test_missing_final_line),
         cmocka_unit_test(test_two_final_lines),

@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# scripts/e2e-hostile.sh — sourced by scripts/e2e.sh (uses its harness, cell, ok, fail):
+# hostile guests end with the verdict their catalogue entries state, in bounded time, and
+# the runner's detail names what happened (docs/protocol.md, "Trust").
+
+# hostile NAME POLICY VERDICT TEXT DESCRIPTION: run NAME bare and under POLICY; the cell
+# under POLICY (or bare, when POLICY is "bare") is VERDICT and the run's verdict.txt has TEXT.
+hostile() {
+    local name=$1 policy=$2 verdict=$3 text=$4 what=$5 env dir
+    if ! in_catalogue "$name"; then
+        fail "$name" "no [$name] in $CFG"
+        return
+    fi
+    harness "$name" --scenario "$name" --policy "${policy/bare/kvm}" --timeout 20
+    env=$policy
+    dir="$OUT/$name/$name/bochs-virt-$policy"
+    [ "$policy" = bare ] && dir="$OUT/$name/$name/bochs-bare"
+    if ! tap_has "$name" "^(not )?ok [0-9]+ - $name bochs $env: $verdict"; then
+        fail "$what" "no TAP line '$name bochs $env: $verdict'" "$OUT/$name.log"
+    elif ! grep -qF -- "$text" "$dir/verdict.txt" 2>/dev/null; then
+        fail "$what" "verdict.txt does not say '$text'" "$dir/verdict.txt"
+    else
+        ok "$what"
+    fi
+}
+
+hostile hostile-forge-hv kvm PASS "verdict:   PASS" \
+    "hostile-forge-hv: hv: lines printed by the guest are guest text (kvm PASS as gp-stack)"
+hostile hostile-dying-emulator bare CRASH "ended abnormally" \
+    "hostile-dying-emulator: a SUCCESS trace from an emulator that then panicked is CRASH"
+hostile hostile-com2 kvm ERROR "hv/'s report channel, refused" \
+    "hostile-com2: a guest write to COM2 is refused by hv/ (ERROR)"
