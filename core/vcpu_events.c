@@ -49,6 +49,7 @@ void vcpu_events_init(struct vcpu_events *ev, const struct policy *p)
     ev->interrupt.instr_len = 0;
     ev->interrupt_next = 0;
     ev->raw_info = ev->raw_error = ev->raw_len = 0;
+    ev->shutdown_vector = 0;
     set_note(ev, false, none, "");
 }
 
@@ -192,6 +193,7 @@ static void queue_exception(struct vcpu_events *ev, uint8_t vector, bool has_err
         enum double_fault_outcome o = double_fault_decide(e->vector, vector);
         if (o == DF_SHUTDOWN) {
             ev->flags = (f & ~EXC_ANY) | VCPU_EV_SHUTDOWN;
+            ev->shutdown_vector = vector;
             set_note(ev, ev->note.vectoring, "shutdown",
                      "contributory or page fault while delivering #DF: triple fault "
                      "(SDM 6.15 Interrupt 8; CASES 8)");

@@ -61,6 +61,7 @@ struct vcpu_events {
     struct vcpu_interrupt interrupt;
     uint8_t interrupt_next; /* vector queued by the hv (VCPU_EV_INTR_PENDING) */
     uint32_t raw_info, raw_error, raw_len;
+    uint8_t shutdown_vector;     /* the exception whose queuing said shutdown (VCPU_EV_SHUTDOWN) */
     struct redelivery_note note; /* the last decision, updated by merges */
 };
 

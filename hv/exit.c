@@ -14,17 +14,31 @@
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v);
 
-/* The guest shut down: by itself (exit reason 2) or because the double-fault table said so
- * when an exception was queued on top of a #DF being delivered (SDM 6.15, Table 6-5). */
-static void report_triple_fault(const char *how)
+/* The guest shut down: by itself (exit reason 2: the CPU did it, `by=cpu`) or because the
+ * double-fault table said so when an exception was queued on top of one being delivered
+ * (SDM 6.15, Table 6-5). For the latter the report names the exception raised and what the
+ * CPU was delivering when it was raised, from IDT-vectoring information (a hardware fact,
+ * not core/'s bookkeeping): a real triple fault is an exception raised while delivering #DF
+ * (SDM 6.15 "Interrupt 8"), and the runner compares that with the bare CPU's shutdown
+ * (docs/protocol.md). */
+static void report_triple_fault(const struct vcpu *v, bool by_cpu)
 {
     console_relay_flush();
-    kprintf("hv: TRIPLE-FAULT rip=0x%lx%s\n", vmread(GUEST_RIP), how);
+    uint32_t idtv = v->exit.idt_vectoring_info;
+    if (by_cpu) {
+        kprintf("hv: TRIPLE-FAULT rip=0x%lx by=cpu\n", vmread(GUEST_RIP));
+        return;
+    }
+    char delivering[8] = "none";
+    if (vmx_intr_info_valid(idtv))
+        ksnprintf(delivering, sizeof(delivering), "0x%02x", vmx_intr_info_vector(idtv));
+    kprintf("hv: TRIPLE-FAULT rip=0x%lx by=double-fault-table raised=0x%02x delivering=%s\n",
+            vmread(GUEST_RIP), v->events.shutdown_vector, delivering);
 }
 
 static enum exit_action handle_triple_fault(struct vcpu *v)
 {
-    report_triple_fault("");
+    report_triple_fault(v, true);
     hv_end_run(v);
 }
 
@@ -155,7 +169,7 @@ enum exit_action handle_exit(struct vcpu *v)
                  vmx_exit_reason_name(basic), v->exit.exit_qualification, vmread(GUEST_RIP));
     enum exit_action a = h(v);
     if (a == EXIT_RESUME && vcpu_events_shutdown(&v->events)) {
-        report_triple_fault(" (double-fault table: shutdown)");
+        report_triple_fault(v, false);
         return EXIT_END_RUN;
     }
     if (a == EXIT_RESUME)

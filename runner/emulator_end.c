@@ -54,8 +54,8 @@ char *emulator_end_problem(enum cpu_model cpu, const struct proc_result *p, cons
         what = xasprintf("%s killed by signal %d (%s)", cpu_name(cpu), p->signal,
                          strsignal(p->signal));
     else if (p->exit_code != normal)
-        what = xasprintf("%s exit status %d (a finished run exits %d)", cpu_name(cpu),
-                         p->exit_code, normal);
+        what = xasprintf("%s exit status %d (a finished run exits %d)", cpu_name(cpu), p->exit_code,
+                         normal);
     if (fatal) {
         char *both = what ? xasprintf("%s; log: %s", what, fatal) : xasprintf("log: %s", fatal);
         free(what);

@@ -146,6 +146,8 @@ void rundir_collect(struct run *r)
     free(p);
     if (log)
         r->log_problem = log_first_problem(log, len);
+    if (!r->policy)
+        r->trace.shutdown_raised = log_shutdown_vector(r->log_problem);
     r->end_problem = emulator_end_problem(r->cpu, &r->proc, log, log ? len : 0, r->policy != NULL);
     free(log);
     r->context = build_context(r, serial_missing);

@@ -55,6 +55,28 @@ static void hv_summary(struct trace *t, const char *s)
     t->hv_policy = xstrdup(p + strlen(" policy="));
 }
 
+/* A vector field " <key>=0x<hex>" of an hv: line; -1 when absent or malformed. */
+static int vector_field(const char *s, const char *key)
+{
+    const char *p = strstr(s, key);
+    if (!p || strncmp(p + strlen(key), "0x", 2) != 0)
+        return -1;
+    char *end;
+    long v = strtol(p + strlen(key) + 2, &end, 16);
+    return end != p + strlen(key) + 2 && (*end == ' ' || !*end) && v >= 0 && v < 256 ? (int)v : -1;
+}
+
+/* "TRIPLE-FAULT rip=<r> by=cpu" or "... by=double-fault-table raised=0x<v> delivering=0x<v>" */
+static void triple_fault_line(struct trace *t, const char *s)
+{
+    if (t->triple_fault)
+        return;
+    t->triple_fault = true;
+    t->shutdown_by_cpu = strstr(s, " by=cpu") != NULL;
+    t->shutdown_raised = vector_field(s, " raised=");
+    t->shutdown_delivering = vector_field(s, " delivering=");
+}
+
 static void hv_line(struct trace *t, const char *line)
 {
     const char *s = line + strlen("hv: ");
@@ -67,7 +89,7 @@ static void hv_line(struct trace *t, const char *line)
     else if ((starts(s, "VMENTRY-FAIL ") || strcmp(s, "VMENTRY-FAIL") == 0) && !t->vmentry_fail)
         t->vmentry_fail = xstrdup(line);
     else if (strcmp(s, "TRIPLE-FAULT") == 0 || starts(s, "TRIPLE-FAULT "))
-        t->triple_fault = true;
+        triple_fault_line(t, s);
     else if (starts(s, "LIVELOCK ") && !t->livelock)
         t->livelock = xstrdup(line);
 }
@@ -194,6 +216,7 @@ void trace_parse(struct trace *t, const char *guest, size_t guest_len, const cha
     t->vectoring_exits = -1;
     t->row_vector = -1;
     t->exits = -1;
+    t->shutdown_raised = t->shutdown_delivering = -1;
     each_line(t, guest, guest_len, guest_channel_line);
     size_t guest_lines = t->n_lines;
     each_line(t, hv, hv_len, hv_channel_line);
@@ -226,6 +249,7 @@ void trace_free(struct trace *t)
     t->vectoring_exits = -1;
     t->row_vector = -1;
     t->exits = -1;
+    t->shutdown_raised = t->shutdown_delivering = -1;
 }
 
 const char *guest_result_name(enum guest_result r)
@@ -253,6 +277,16 @@ bool log_is_shutdown(const char *line)
 {
     return strstr(line, "exception with no resolution") != NULL ||
            strstr(line, "Triple fault") != NULL;
+}
+
+int log_shutdown_vector(const char *line)
+{
+    const char *p = line ? strstr(line, "3rd (") : NULL;
+    if (!p || !log_is_shutdown(line))
+        return -1;
+    char *end;
+    long v = strtol(p + 5, &end, 10);
+    return end != p + 5 && *end == ')' && v >= 0 && v < 32 ? (int)v : -1;
 }
 
 char *log_first_problem(const char *text, size_t len)

@@ -49,6 +49,12 @@ struct trace {
     char *hv_error;     /* first "hv: ERROR ..." line, whole */
     char *vmentry_fail; /* first "hv: VMENTRY-FAIL ..." line, whole */
     bool triple_fault;
+    /* what the shutdown came from: under hv/, the `hv: TRIPLE-FAULT` line (raised=,
+     * delivering=; by=cpu when the CPU shut down by itself); bare, bochs.log's report of
+     * the exception raised while delivering #DF. -1 when unknown or not said. */
+    bool shutdown_by_cpu;
+    int shutdown_raised;
+    int shutdown_delivering;
     char *livelock; /* the hv: LIVELOCK line */
 };
 
@@ -65,5 +71,9 @@ const char *guest_result_name(enum guest_result r);
 char *log_first_problem(const char *text, size_t len);
 /* Is this bochs.log line Bochs's report of a triple fault (reset_on_triple_fault=0)? */
 bool log_is_shutdown(const char *line);
+/* The vector of the exception that shut the bare CPU down, from that report
+ * (">>PANIC<< exception(): 3rd (14) exception with no resolution": raised while delivering
+ * #DF); -1 when the line does not say. */
+int log_shutdown_vector(const char *line);
 
 #endif

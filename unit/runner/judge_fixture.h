@@ -28,6 +28,7 @@ static inline void good_virt(struct trace *t, char **ev, size_t n)
     t->exits = 100;
     t->hv_policy = "kvm";
     t->row_vector = -1;
+    t->shutdown_raised = t->shutdown_delivering = -1;
 }
 
 static inline enum verdict virt(const struct trace *t, const struct run_facts *f, enum verdict bare,

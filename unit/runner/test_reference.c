@@ -34,11 +34,33 @@ static void test_shutdown_reference(void **state)
     assert_int_equal(bare(&b, &shut), V_PASS);
     b.result = RESULT_NONE;
 
+    b.shutdown_raised = 14; /* bochs.log: 3rd (14) exception with no resolution */
     good_virt(&t, NULL, 0);
     t.result = RESULT_NONE;
     t.triple_fault = true;
+    t.shutdown_raised = 14; /* hv/: #PF raised while the CPU delivered #DF */
+    t.shutdown_delivering = 8;
     t.vectoring_exits = 2;
     assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, NULL), V_PASS);
+    /* raw-copy in df-shutdown: the "shutdown" merged a stale queued #PF while the CPU was
+     * delivering #PF: the #DF never happened. Comparing two empty traces proved nothing. */
+    t.shutdown_delivering = 14;
+    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, &d), V_DIFFERENT);
+    assert_non_null(strstr(d, "never delivered"));
+    free(d);
+    t.shutdown_delivering = 8;
+    t.shutdown_raised = 13; /* another exception */
+    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, NULL), V_DIFFERENT);
+    t.shutdown_raised = -1;
+    t.shutdown_by_cpu = true; /* exit reason 2: the CPU itself shut down, as bare */
+    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, NULL), V_PASS);
+    t.shutdown_by_cpu = false;
+    b.shutdown_raised = -1; /* the bare log did not say: nothing to compare */
+    t.shutdown_raised = 14;
+    assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, NULL), V_ERROR);
+    b.shutdown_raised = 14;
+    struct run_facts died = {.end_problem = "bochs exit status 1"};
+    assert_int_equal(virt(&t, &died, V_TRIPLE_FAULT, &b, NULL), V_CRASH);
     t.vectoring_exits = 0;
     assert_int_equal(virt(&t, &f, V_TRIPLE_FAULT, &b, &d), V_ERROR);
     free(d);
@@ -66,6 +88,25 @@ static void test_shutdown_reference(void **state)
 
 /* v > 0 is not enough: an exit during delivery of another event than the row's own (the
  * ROW line's vector) means the perturbation missed, and the row did not test. */
+/* Two empty traces compare equal: a conformance row whose bare run saw no event proves
+ * nothing under hv/ (ERROR), whatever the policy did. */
+static void test_empty_reference(void **state)
+{
+    (void)state;
+    struct trace b, t;
+    struct run_facts f = {0};
+    char *d;
+    char *idtv[] = {"hv: IDTV exit=EPT_VIOLATION idtv=0x80000b0d err=0x0 len=0 x -> drop (y)"};
+    good_virt(&b, NULL, 0);
+    good_virt(&t, NULL, 0);
+    t.row_vector = 13;
+    t.idtv = idtv;
+    t.n_idtv = 1;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, &d), V_ERROR);
+    assert_non_null(strstr(d, "prove nothing"));
+    free(d);
+}
+
 static void test_own_vector(void **state)
 {
     (void)state;
@@ -98,6 +139,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shutdown_reference),
         cmocka_unit_test(test_own_vector),
+        cmocka_unit_test(test_empty_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
