@@ -240,6 +240,18 @@ void vcpu_queue_exception_payload(struct vcpu_events *ev, uint8_t vector, bool h
     queue_exception(ev, vector, has_error, error, vector == X86_PF || vector == X86_DB, payload);
 }
 
+void vcpu_queue_soft_exception(struct vcpu_events *ev, uint8_t vector, enum vmx_event_type type,
+                               uint32_t instr_len)
+{
+    queue_exception(ev, vector, false, 0, false, 0);
+    /* an instruction raised it, so no delivery was under way to merge with; if one was
+     * anyway (a merge or a shutdown took the slot), the slot is left as the table said */
+    if ((ev->flags & VCPU_EV_EXC_PENDING) && ev->exception.vector == vector) {
+        ev->exception.type = (uint8_t)type;
+        ev->exception.instr_len = instr_len;
+    }
+}
+
 void vcpu_queue_nmi(struct vcpu_events *ev)
 {
     ev->flags |= VCPU_EV_NMI_PENDING;

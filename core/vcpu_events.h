@@ -74,6 +74,10 @@ void vcpu_queue_exception(struct vcpu_events *ev, uint8_t vector, bool has_error
  * in protected mode (SDM 26.2.1.3), the caller's business. */
 void vcpu_queue_exception_payload(struct vcpu_events *ev, uint8_t vector, bool has_error,
                                   uint32_t error, uint64_t payload);
+/* A software exception the hv intercepted and reflects: INT1/ICEBP (type 5), INT3 or INTO
+ * (type 6), re-injected with the VM-exit instruction length (SDM 24.8.3, 26.5.1.1). */
+void vcpu_queue_soft_exception(struct vcpu_events *ev, uint8_t vector, enum vmx_event_type type,
+                               uint32_t instr_len);
 void vcpu_queue_nmi(struct vcpu_events *ev);
 /* An external interrupt; the hv queues it only when the guest has RFLAGS.IF = 1. */
 void vcpu_queue_interrupt(struct vcpu_events *ev, uint8_t vector);

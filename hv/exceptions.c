@@ -14,30 +14,67 @@
 #include "lib/hypercall_abi.h"
 #include "lib/x86.h"
 
-static uint32_t intercepted;
+/* Always intercepted, as KVM does since CVE-2015-5307 and CVE-2015-8104: an #AC or #DB whose
+ * delivery raises #AC or #DB again loops inside the CPU without an exit, where even the
+ * VMX-preemption timer cannot interrupt it (measured on Bochs: hostile-db-storm). Taken and
+ * reflected, each round is an exit, and hv/'s loop detection (hv/exit.c) ends the run. */
+#define ALWAYS_INTERCEPTED ((1u << 1) | (1u << 17))
+
+static uint32_t intercepted = ALWAYS_INTERCEPTED;
+
+uint32_t exception_bitmap(void)
+{
+    return intercepted;
+}
 
 long intercept_exception(uint64_t vector, uint64_t on)
 {
-    /* Vector 2 in the bitmap means nothing (SDM 24.6.3). #DB, #BP and #OF are not offered:
-     * their exits report DR6 in the qualification or a software-exception type with an
-     * instruction length, which handle_exception_nmi() does not reflect. */
-    if (vector > 31 || vector == 2 || vector == 1 || vector == 3 || vector == 4 || on > 1)
+    /* Vector 2 in the bitmap means nothing (SDM 24.6.3). #BP and #OF are not offered: their
+     * exits report a software-exception type with an instruction length that this path
+     * does not reflect. */
+    if (vector > 31 || vector == 2 || vector == 3 || vector == 4 || on > 1)
         return HC_EINVAL;
     if (on)
         intercepted |= 1u << vector;
     else
-        intercepted &= ~(1u << vector);
+        intercepted &= ~(1u << vector) | ALWAYS_INTERCEPTED;
     vmwrite(EXCEPTION_BITMAP, intercepted);
     return HC_OK;
+}
+
+#define DR6_FIXED_ONES 0xffff0ff0ul /* SDM 17.2.3 */
+#define DBG_QUAL_BITS  0x1600ful    /* SDM 27.2.1 Table 27-1: B3-B0, BD, BS, RTM */
+
+/* A #DB exit: DR6 is not written, the exit qualification holds what the CPU would have put
+ * there (SDM 27.1, 27.2.1); ICEBP exits as a privileged software exception (type 5) with an
+ * instruction length. The pending-debug-exceptions field may still hold the same causes
+ * (Bochs 2.7 leaves BS there: docs/core.md): cleared, or they would be raised twice. */
+static void reflect_debug(struct vcpu *v, uint32_t info)
+{
+    if (vmx_intr_info_type(info) == VMX_EVENT_PRIV_SOFT_EXCEPTION) {
+        vcpu_queue_soft_exception(&v->events, 1, VMX_EVENT_PRIV_SOFT_EXCEPTION,
+                                  v->exit.exit_instr_len);
+        return;
+    }
+    vcpu_queue_exception_payload(&v->events, 1, false, 0,
+                                 DR6_FIXED_ONES | (v->exit.exit_qualification & DBG_QUAL_BITS));
+    vmwrite(GUEST_PENDING_DBG_EXCEPTIONS,
+            vmread(GUEST_PENDING_DBG_EXCEPTIONS) & ~(0xful | 1ul << 12 | 1ul << 14));
 }
 
 enum exit_action handle_exception_nmi(struct vcpu *v)
 {
     uint32_t info = v->exit.exit_intr_info;
     uint8_t vector = vmx_intr_info_vector(info);
-    if (vmx_intr_info_type(info) != VMX_EVENT_HW_EXCEPTION || !(intercepted & (1u << vector)))
+    enum vmx_event_type type = vmx_intr_info_type(info);
+    if (!(intercepted & (1u << vector)) ||
+        (type != VMX_EVENT_HW_EXCEPTION && !(vector == 1 && type == VMX_EVENT_PRIV_SOFT_EXCEPTION)))
         hv_fatal("exception-or-NMI exit for an event hv/ did not intercept: exit-intr 0x%08x",
                  info);
+    if (vector == 1) {
+        reflect_debug(v, info);
+        return EXIT_RESUME;
+    }
     bool has_error = vmx_intr_info_has_error(info);
     if (vector == 14) /* SDM 27.2.1: the exit qualification is the faulting address (CR2) */
         vcpu_queue_exception_payload(&v->events, vector, has_error, v->exit.exit_intr_error,

@@ -42,22 +42,27 @@ static enum exit_action handle_triple_fault(struct vcpu *v)
     hv_end_run(v);
 }
 
-/* A lab guest never takes thousands of exits during delivery at one RIP: a policy that
- * keeps handing the guest an event whose delivery fails again (CASES.md #7, "drop = loop")
- * livelocks. Say so instead of waiting for the runner's timeout. */
+/* A lab guest never takes thousands of exits in a row at one RIP during event delivery or for
+ * an intercepted exception: a policy that keeps handing the guest an event whose delivery
+ * fails again (CASES.md #7, "drop = loop") livelocks, and so does an event storm that the
+ * intercepts of #DB and #AC turned into exits (CVE-2015-8104, CVE-2015-5307). Say so instead
+ * of waiting for the runner's timeout. */
 #define LIVELOCK_EXITS 2000
 
-/* Called for every exit: `vectoring` says whether this one happened during delivery. */
-static void check_livelock(struct vcpu *v, bool vectoring)
+/* Called for every exit: `event` says whether this one happened during delivery or was an
+ * intercepted exception. */
+static void check_livelock(struct vcpu *v, bool event)
 {
-    uint64_t rip = vectoring ? vmread(GUEST_RIP) : 0;
-    v->livelock_exits = vectoring && rip == v->livelock_rip ? v->livelock_exits + 1 : 0;
+    uint64_t rip = event ? vmread(GUEST_RIP) : 0;
+    v->livelock_exits = event && rip == v->livelock_rip ? v->livelock_exits + 1 : 0;
     v->livelock_rip = rip;
     if (v->livelock_exits < LIVELOCK_EXITS)
         return;
     console_relay_flush();
-    kprintf("hv: LIVELOCK rip=0x%lx: %lu exits in a row during event delivery at one RIP\n", rip,
-            v->livelock_exits);
+    kprintf("hv: LIVELOCK rip=0x%lx: %lu exits in a row at one RIP, each during event delivery "
+            "or for an intercepted exception\n",
+            rip, v->livelock_exits);
+    hv_state_dump(v);
     hv_end_run(v);
 }
 
@@ -91,7 +96,10 @@ static const exit_handler exit_handlers[] = {
     [VMX_EXIT_VMCLEAR... VMX_EXIT_VMXON] = handle_vmx_instruction,
     [VMX_EXIT_INVEPT] = handle_vmx_instruction,
     [VMX_EXIT_INVVPID] = handle_vmx_instruction,
+    [VMX_EXIT_PREEMPTION_TIMER] = handle_preemption_timer,
     [VMX_EXIT_IO_INSTRUCTION] = handle_io,
+    [VMX_EXIT_RDMSR] = handle_rdmsr,
+    [VMX_EXIT_WRMSR] = handle_wrmsr,
     [VMX_EXIT_EPT_VIOLATION] = handle_ept_violation,
 };
 
@@ -158,8 +166,8 @@ enum exit_action handle_exit(struct vcpu *v)
         if (v->vectoring_exits <= 16) /* enough to see what happened, not a flood */
             log_vectoring(v, &note);
     }
-    check_livelock(v, note.vectoring);
     uint32_t basic = vmx_exit_reason_basic(v->exit.exit_reason);
+    check_livelock(v, note.vectoring || basic == VMX_EXIT_EXCEPTION_NMI);
     if (basic < HV_EXIT_REASONS)
         v->exits_by_reason[basic]++;
     exit_handler h =

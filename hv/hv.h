@@ -39,6 +39,9 @@ struct vcpu {
     uint64_t exits, vectoring_exits;
     uint64_t livelock_rip, livelock_exits;     /* consecutive exits during delivery at one RIP */
     uint32_t exits_by_reason[HV_EXIT_REASONS]; /* basic exit reason -> count */
+    uint64_t watchdog_rip, watchdog_rsp, watchdog_exits; /* at the last timer exit */
+    unsigned watchdog_stalled; /* slices in a row with no exit, same RIP and RSP */
+    unsigned watchdog_silent;  /* slices in a row with no exit */
 };
 
 enum exit_action { EXIT_RESUME, EXIT_END_RUN };
@@ -59,6 +62,17 @@ long ept_unmap_until_fault(uint64_t gpa);
 bool ept_fault_restore(uint64_t gpa); /* true when gpa was an armed perturbation */
 long ept_on_fault_write(uint64_t gpa, uint64_t value);
 
+/* hv/watchdog.c */
+uint32_t watchdog_slice(void);
+enum exit_action handle_preemption_timer(struct vcpu *v);
+void hv_state_dump(const struct vcpu *v);
+
+/* hv/msr.c */
+uint64_t msr_bitmap_build(void);
+enum exit_action handle_rdmsr(struct vcpu *v);
+enum exit_action handle_wrmsr(struct vcpu *v);
+void check_memory_layout(void);
+
 /* hv/exit.c */
 enum exit_action handle_exit(struct vcpu *v);
 /* hv/io.c, hv/hypercall.c, hv/cpuid.c */
@@ -68,6 +82,7 @@ enum exit_action handle_cpuid(struct vcpu *v);
 enum exit_action handle_exception_nmi(struct vcpu *v);
 enum exit_action handle_vmx_instruction(struct vcpu *v);
 long intercept_exception(uint64_t vector, uint64_t on);
+uint32_t exception_bitmap(void);
 void console_relay_flush(void);
 
 /* hv/vmx_run.S: enters the guest; returns 0 after a VM exit, 1 on VMfailInvalid,

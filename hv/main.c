@@ -122,6 +122,7 @@ void kernel_main(uint32_t magic, uint32_t info)
     const char *fault = config_get()->fault; /* docs/protocol.md: harness knobs */
     if (*fault && strcmp(fault, "entry") != 0)
         hv_fatal("unknown fault knob '%s' (known: entry)", fault);
+    check_memory_layout();
     const char *source = place_guest_image(magic, info);
     uint64_t entry = load_guest();
     kprintf("hv: redeliver lab hypervisor, policy=%s, guest image from %s, entry 0x%lx\n", name,

@@ -57,6 +57,7 @@
 #define IDT_VECTORING_INFO          0x4408
 #define IDT_VECTORING_ERROR_CODE    0x440a
 #define VM_EXIT_INSTRUCTION_LEN     0x440c
+#define VMX_PREEMPTION_TIMER_VALUE  0x482e
 #define GUEST_ES_LIMIT              0x4800
 #define GUEST_CS_LIMIT              0x4802
 #define GUEST_SS_LIMIT              0x4804
@@ -122,6 +123,7 @@
 
 /* VMX capability MSRs (Appendix A) */
 #define MSR_IA32_VMX_BASIC           0x480
+#define MSR_IA32_VMX_MISC            0x485
 #define MSR_IA32_VMX_CR0_FIXED0      0x486
 #define MSR_IA32_VMX_CR0_FIXED1      0x487
 #define MSR_IA32_VMX_CR4_FIXED0      0x488
@@ -139,6 +141,7 @@
 /* Controls (SDM 24.6.1, 24.6.2, 24.7.1, 24.8.1) */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING                (1u << 3)
+#define PIN_PREEMPTION_TIMER           (1u << 6)
 #define CPU_HLT_EXITING                (1u << 7)
 #define CPU_UNCOND_IO_EXITING          (1u << 24)
 #define CPU_USE_MSR_BITMAPS            (1u << 28)
@@ -147,10 +150,14 @@
 #define CPU2_UNRESTRICTED_GUEST        (1u << 7)
 #define EXIT_SAVE_DEBUG_CONTROLS       (1u << 2) /* DR7 and IA32_DEBUGCTL */
 #define EXIT_HOST_ADDR_SPACE_SIZE      (1u << 9)
+#define EXIT_SAVE_IA32_PAT             (1u << 18)
+#define EXIT_SAVE_PREEMPTION_TIMER     (1u << 22)
+#define EXIT_LOAD_IA32_PAT             (1u << 19)
 #define EXIT_SAVE_IA32_EFER            (1u << 20)
 #define EXIT_LOAD_IA32_EFER            (1u << 21)
 #define ENTRY_LOAD_DEBUG_CONTROLS      (1u << 2)
 #define ENTRY_IA32E_MODE_GUEST         (1u << 9)
+#define ENTRY_LOAD_IA32_PAT            (1u << 14)
 #define ENTRY_LOAD_IA32_EFER           (1u << 15)
 
 #endif

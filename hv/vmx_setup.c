@@ -15,7 +15,6 @@
 
 static uint8_t vmxon_region[PAGE] __attribute__((aligned(PAGE)));
 static uint8_t vmcs_region[PAGE] __attribute__((aligned(PAGE)));
-static uint8_t msr_bitmap[PAGE] __attribute__((aligned(PAGE))); /* all zero: no MSR exits */
 
 extern char vmx_exit_entry[];
 
@@ -61,7 +60,9 @@ void vmx_enable(void)
 
 static void setup_controls(uint64_t eptp)
 {
-    vmwrite(PIN_BASED_VM_EXEC_CONTROL, adjust_controls(MSR_IA32_VMX_TRUE_PINBASED, 0, "pin"));
+    vmwrite(PIN_BASED_VM_EXEC_CONTROL,
+            adjust_controls(MSR_IA32_VMX_TRUE_PINBASED, PIN_PREEMPTION_TIMER, "pin"));
+    vmwrite(VMX_PREEMPTION_TIMER_VALUE, watchdog_slice()); /* hv/watchdog.c */
     vmwrite(CPU_BASED_VM_EXEC_CONTROL,
             adjust_controls(MSR_IA32_VMX_TRUE_PROCBASED,
                             CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
@@ -72,12 +73,15 @@ static void setup_controls(uint64_t eptp)
                             "secondary"));
     vmwrite(VM_EXIT_CONTROLS, adjust_controls(MSR_IA32_VMX_TRUE_EXIT,
                                               EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE |
-                                                  EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER,
+                                                  EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT |
+                                                  EXIT_SAVE_PREEMPTION_TIMER | EXIT_SAVE_IA32_EFER |
+                                                  EXIT_LOAD_IA32_EFER,
                                               "VM-exit"));
     vmwrite(VM_ENTRY_CONTROLS,
             adjust_controls(MSR_IA32_VMX_TRUE_ENTRY,
-                            ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_LOAD_IA32_EFER, "VM-entry"));
-    vmwrite(EXCEPTION_BITMAP, 0);
+                            ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_LOAD_IA32_PAT | ENTRY_LOAD_IA32_EFER,
+                            "VM-entry"));
+    vmwrite(EXCEPTION_BITMAP, exception_bitmap()); /* hv/exceptions.c: #DB and #AC */
     vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
     vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
     vmwrite(CR3_TARGET_COUNT, 0);
@@ -85,7 +89,7 @@ static void setup_controls(uint64_t eptp)
     vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
     vmwrite(VM_ENTRY_MSR_LOAD_COUNT, 0);
     vmwrite(VM_ENTRY_INTR_INFO, 0);
-    vmwrite(MSR_BITMAP, (uint64_t)msr_bitmap);
+    vmwrite(MSR_BITMAP, msr_bitmap_build()); /* hv/msr.c: which writes hv/ takes */
     vmwrite(EPT_POINTER, eptp);
     vmwrite(VMCS_LINK_POINTER, ~0ull);
     /* SDM 24.6.6: bits set in a mask are owned by the host; the guest reads the shadow.
@@ -122,6 +126,7 @@ static void setup_host_state(void)
     vmwrite(HOST_IA32_SYSENTER_ESP, 0);
     vmwrite(HOST_IA32_SYSENTER_EIP, 0);
     vmwrite(HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
+    vmwrite(HOST_IA32_PAT, rdmsr(MSR_IA32_PAT)); /* the guest's PAT is its own (hv/msr.c) */
     /* HOST_RSP is written by vmx_run before every entry: exits land on the caller's stack */
     vmwrite(HOST_RIP, (uint64_t)vmx_exit_entry);
 }
@@ -168,6 +173,7 @@ static void setup_guest_state(uint64_t entry)
     vmwrite(GUEST_RIP, entry);
     vmwrite(GUEST_RFLAGS, 0x2);
     vmwrite(GUEST_IA32_EFER, 0);
+    vmwrite(GUEST_IA32_PAT, 0x0007040600070406ull); /* the power-up value, SDM 11.12.4 */
     vmwrite(GUEST_IA32_DEBUGCTL, 0);
     vmwrite(GUEST_SYSENTER_CS, 0);
     vmwrite(GUEST_SYSENTER_ESP, 0);

@@ -65,6 +65,10 @@ static bool judge_common(const struct trace *t, const struct run_facts *f, bool 
         set(j, f, V_LIVELOCK, t->livelock);
         return true;
     }
+    if (hv && t->hang) {
+        set(j, f, V_HANG, t->hang);
+        return true;
+    }
     if (hv && t->hv_error) {
         set(j, f, V_ERROR, t->hv_error);
         return true;

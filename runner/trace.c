@@ -92,6 +92,8 @@ static void hv_line(struct trace *t, const char *line)
         triple_fault_line(t, s);
     else if (starts(s, "LIVELOCK ") && !t->livelock)
         t->livelock = xstrdup(line);
+    else if (starts(s, "HANG ") && !t->hang)
+        t->hang = xstrdup(line);
 }
 
 static enum guest_result result_word(const char *s)
@@ -244,6 +246,7 @@ void trace_free(struct trace *t)
     free(t->hv_error);
     free(t->vmentry_fail);
     free(t->livelock);
+    free(t->hang);
     free(t->long_line);
     memset(t, 0, sizeof(*t));
     t->vectoring_exits = -1;

@@ -56,6 +56,7 @@ struct trace {
     int shutdown_raised;
     int shutdown_delivering;
     char *livelock; /* the hv: LIVELOCK line */
+    char *hang;     /* the hv: HANG line (watchdog) */
 };
 
 /* Parse the two captures (either may hold NULs and garbage; hv is empty for bare runs). */

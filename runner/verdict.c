@@ -15,6 +15,7 @@ static const char *const names[V_COUNT] = {
     [V_ENTRY_FAIL] = "ENTRY-FAIL",
     [V_TRIPLE_FAULT] = "TRIPLE-FAULT",
     [V_LIVELOCK] = "LIVELOCK",
+    [V_HANG] = "HANG",
     [V_LOST] = "LOST",
     [V_DUPLICATED] = "DUPLICATED",
     [V_REORDERED] = "REORDERED",
@@ -48,6 +49,7 @@ bool verdict_valid_expect(enum verdict v, bool harness)
     case V_ENTRY_FAIL:
     case V_TRIPLE_FAULT:
     case V_LIVELOCK:
+    case V_HANG:
         return true;
     case V_ERROR:
         return harness;
@@ -65,9 +67,9 @@ bool verdict_valid_bare(enum verdict v)
 const char *verdict_expect_words(bool harness)
 {
     return harness ? "LOST DUPLICATED REORDERED DIFFERENT FAILED CRASH TIMEOUT ENTRY-FAIL "
-                     "TRIPLE-FAULT LIVELOCK ERROR"
+                     "TRIPLE-FAULT LIVELOCK HANG ERROR"
                    : "LOST DUPLICATED REORDERED DIFFERENT FAILED CRASH TIMEOUT ENTRY-FAIL "
-                     "TRIPLE-FAULT LIVELOCK";
+                     "TRIPLE-FAULT LIVELOCK HANG";
 }
 
 const char *verdict_bare_words(void)

@@ -2,8 +2,8 @@
 /* runner/verdict.h — the one-word outcome of a run, as printed in the verdict table.
  *
  * Bare runs: PASS SKIP FAILED ERROR CRASH TIMEOUT. Virtualized runs add what the hypervisor
- * reports (ENTRY-FAIL, TRIPLE-FAULT, LIVELOCK) and what the comparison with the bare trace shows
- * (LOST, DUPLICATED, REORDERED, DIFFERENT). NA marks a cell that cannot run (virtualized on
+ * reports (ENTRY-FAIL, TRIPLE-FAULT, LIVELOCK, HANG) and what the comparison with the bare trace
+ * shows (LOST, DUPLICATED, REORDERED, DIFFERENT). NA marks a cell that cannot run (virtualized on
  * QEMU TCG) and is never a result. */
 #ifndef RUNNER_VERDICT_H
 #define RUNNER_VERDICT_H
@@ -21,6 +21,7 @@ enum verdict {
     V_ENTRY_FAIL,
     V_TRIPLE_FAULT,
     V_LIVELOCK,
+    V_HANG, /* hv/'s watchdog: the guest made no exit for a long stretch of guest time */
     V_LOST,
     V_DUPLICATED,
     V_REORDERED,

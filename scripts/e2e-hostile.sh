@@ -3,15 +3,16 @@
 # hostile guests end with the verdict their catalogue entries state, in bounded time, and
 # the runner's detail names what happened (docs/protocol.md, "Trust").
 
-# hostile NAME POLICY VERDICT TEXT DESCRIPTION: run NAME bare and under POLICY; the cell
-# under POLICY (or bare, when POLICY is "bare") is VERDICT and the run's verdict.txt has TEXT.
+# hostile NAME POLICY VERDICT TEXT DESCRIPTION [TIMEOUT]: run NAME bare and under POLICY;
+# the cell under POLICY (or bare, when POLICY is "bare") is VERDICT and the run's
+# verdict.txt has TEXT. TIMEOUT (default 20 s) bounds a bare run that never ends.
 hostile() {
-    local name=$1 policy=$2 verdict=$3 text=$4 what=$5 env dir
+    local name=$1 policy=$2 verdict=$3 text=$4 what=$5 timeout=${6:-20} env dir
     if ! in_catalogue "$name"; then
         fail "$name" "no [$name] in $CFG"
         return
     fi
-    harness "$name" --scenario "$name" --policy "${policy/bare/kvm}" --timeout 20
+    harness "$name" --scenario "$name" --policy "${policy/bare/kvm}" --timeout "$timeout"
     env=$policy
     dir="$OUT/$name/$name/bochs-virt-$policy"
     [ "$policy" = bare ] && dir="$OUT/$name/$name/bochs-bare"
@@ -30,3 +31,11 @@ hostile hostile-dying-emulator bare CRASH "ended abnormally" \
     "hostile-dying-emulator: a SUCCESS trace from an emulator that then panicked is CRASH"
 hostile hostile-com2 kvm ERROR "hv/'s report channel, refused" \
     "hostile-com2: a guest write to COM2 is refused by hv/ (ERROR)"
+hostile hostile-apic-base kvm ERROR "IA32_APIC_BASE" \
+    "hostile-apic-base: hv/ refuses a guest that moves its APIC page (MSR bitmap)"
+hostile hostile-gpa-outside kvm ERROR "outside guest memory" \
+    "hostile-gpa-outside: guest-physical memory beyond guest RAM is not mapped (ERROR)"
+hostile hostile-hypercall-args kvm PASS "verdict:   PASS" \
+    "hostile-hypercall-args: hypercall pointers outside guest RAM are refused"
+hostile hostile-db-storm kvm LIVELOCK "intercepted exception" \
+    "hostile-db-storm: a #DB storm (CVE-2015-8104) ends as LIVELOCK under hv, not TIMEOUT" 8

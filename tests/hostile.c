@@ -15,6 +15,7 @@
  */
 #include "guest/guest.h"
 #include "guest/scenario.h"
+#include "lib/desc.h"
 #include "lib/console.h"
 #include "lib/platform.h"
 #include "lib/x86.h"
@@ -65,4 +66,90 @@ SCENARIO(hostile_com2) = {
     .name = "hostile-com2",
     .perturb = PERTURB_NONE,
     .trigger = com2_trigger,
+};
+
+/* IA32_APIC_BASE is a host-physical address that EPT does not translate: a guest that moves
+ * its APIC page could put it over hv/'s own memory (SDM 10.4.4). The move here (to a spot of
+ * no memory, and back) is harmless bare. Expected: bare PASS; under hv/ ERROR naming the
+ * refused MSR write. */
+#define APIC_BASE_EN  (1ul << 11)
+#define APIC_BASE_BSP (1ul << 8)
+
+static void apic_base_trigger(void)
+{
+    uint64_t old = rdmsr(MSR_IA32_APIC_BASE);
+    wrmsr(MSR_IA32_APIC_BASE, 0xfed00000ul | APIC_BASE_EN | (old & APIC_BASE_BSP));
+    wrmsr(MSR_IA32_APIC_BASE, old);
+}
+
+SCENARIO(hostile_apic_base) = {
+    .name = "hostile-apic-base",
+    .perturb = PERTURB_NONE,
+    .trigger = apic_base_trigger,
+};
+
+/* Guest-physical memory beyond what hv/ gives the guest (16 MiB) is not mapped in EPT, so it
+ * can never reach host memory that is not the guest's. Expected: bare PASS (Bochs has 64 MiB);
+ * under hv/ ERROR naming the EPT violation outside guest memory. */
+static void gpa_outside_trigger(void)
+{
+    (void)*(volatile uint64_t *)0x1800000ul;
+}
+
+SCENARIO(hostile_gpa_outside) = {
+    .name = "hostile-gpa-outside",
+    .perturb = PERTURB_NONE,
+    .trigger = gpa_outside_trigger,
+};
+
+/* Hypercall arguments that point outside guest RAM, straddle its end, or are misaligned must
+ * be refused (HC_EINVAL), never followed into host memory. The #GP of gp-stack makes the
+ * row a real perturbation too. Expected: PASS everywhere (bare: no hypercalls, checks skip). */
+static void hypercall_args_setup(void)
+{
+    long r[] = {
+        hypercall(HC_GET_POLICY, 0xfffff8ul, 64), /* straddles the end of the 16 MiB */
+        hypercall(HC_GET_POLICY, 0x1000000ul, 8),
+        hypercall(HC_GET_POLICY, 0xfee00000ul, 8),
+        hypercall(HC_EPT_UNMAP_UNTIL_FAULT, 0x1000000ul, 0),
+        hypercall(HC_EPT_UNMAP_UNTIL_FAULT, 0x100001ul, 0),
+        hypercall(HC_ON_FAULT_WRITE, 0x1000000ul, 0),
+        hypercall(HC_ON_FAULT_WRITE, 0x100004ul, 0),
+    };
+    for (unsigned i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+        report(!hv_present() || r[i] == HC_EINVAL, "bad hypercall argument %u refused (%ld)", i,
+               r[i]);
+}
+
+SCENARIO(hostile_hypercall_args) = {
+    .name = "hostile-hypercall-args",
+    .vector = 13,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
+    .setup = hypercall_args_setup,
+    .trigger = trigger_gp,
+};
+
+/* CVE-2015-8104 shape: a data breakpoint (DR0, write, 8 bytes) on the slot of the victim IST
+ * stack where delivering #DB pushes SS. Every #DB delivery hits it, and the trap it raises is
+ * taken before the handler's first instruction: #DB after #DB, no instruction retires. A bare
+ * CPU loops forever (runner: TIMEOUT); hv/ must regain control and say so (docs/hv.md,
+ * "Watchdog"), not spin until the runner's wall clock runs out. */
+#define DR7_L0_W8 (1ul << 0 | 1ul << 16 | 2ul << 18 | 0x400ul)
+
+static void db_storm_trigger(void)
+{
+    idt_set_ist(1, IST_VICTIM);
+    uint64_t slot = guest_victim_stack_page() + 4096 - 8;
+    __asm__ volatile("mov %0, %%dr0\n\t"
+                     "mov %1, %%dr7\n\t"
+                     ".byte 0xf1\n\t" /* ICEBP: the first #DB */
+                     "mov %2, %%dr7\n\t" ::"r"(slot),
+                     "r"(DR7_L0_W8), "r"(0x400ul)
+                     : "memory");
+}
+
+SCENARIO(hostile_db_storm) = {
+    .name = "hostile-db-storm",
+    .perturb = PERTURB_NONE,
+    .trigger = db_storm_trigger,
 };
