@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # core/ targets, included by the top-level Makefile.
 #   make core-free   every core/*.c built freestanding (as hv/ links it)
-#   make fuzz        libFuzzer target over decode, checks and the event queue
+#   make fuzz        libFuzzer target over decode, checks, the event queue and its meaning
 #   make fuzz-test   run it for FUZZ_TIME seconds (part of `make test`)
 #   make bench       callgrind instruction counts of after-exit + before-entry
 #   make bench-check the same for the freestanding build; fails over a target (make test)
@@ -16,10 +16,11 @@ BENCH_N     ?= 1000
 .PHONY: core-free fuzz fuzz-test bench
 core-free: $(call free_obj,$(CORE_SRCS))
 
+FUZZ_SRCS   := $(wildcard unit/fuzz/*.c)
 fuzz: $(FUZZ_CORE)
-$(FUZZ_CORE): unit/fuzz/fuzz_core.c $(CORE_SRCS) $(wildcard core/*.h)
+$(FUZZ_CORE): $(FUZZ_SRCS) $(wildcard unit/fuzz/*.h) $(CORE_SRCS) $(wildcard core/*.h)
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ unit/fuzz/fuzz_core.c $(CORE_SRCS)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS) $(CORE_SRCS)
 
 fuzz-test: $(FUZZ_CORE)
 	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/artifacts
