@@ -56,6 +56,7 @@ struct out {
     struct vmx_entry_events e;
     uint32_t intr; /* guest interruptibility after the entry */
     bool shutdown;
+    uint8_t shutdown_vector; /* the exception that said shutdown (hv/ reports it) */
 };
 
 struct lane {
@@ -208,6 +209,7 @@ static void entry_of(struct lane *l, struct out *o)
     vcpu_events_before_entry(&l->ev, &o->e);
     o->intr = o->e.write_interruptibility ? o->e.guest_interruptibility : before;
     o->shutdown = vcpu_events_shutdown(&l->ev);
+    o->shutdown_vector = l->ev.shutdown_vector;
     if (!o->e.set_cr2)
         o->e.cr2 = 0;
     if (!o->e.set_dr6)
@@ -294,8 +296,9 @@ static void check_conservation(const struct out *o, const struct step *s, const 
     for (unsigned i = 0; i < nqexc; i++) {
         enum ref_df d = cur < 0 ? REF_SERIAL : ref_double_fault((uint8_t)cur, qexc[i]);
         if (d == REF_SHUTDOWN) {
-            CHECK(o->shutdown, "kvm step %d: #%d then #%u must shut down (SDM 6.15 Int 8)", step,
-                  cur, qexc[i]);
+            CHECK(o->shutdown && o->shutdown_vector == qexc[i],
+                  "kvm step %d: #%d then #%u must shut down (SDM 6.15 Int 8), reported #%u", step,
+                  cur, qexc[i], o->shutdown_vector);
             return;
         }
         cur = d == REF_DOUBLE ? 8 : qexc[i];
