@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # core/ targets, included by the top-level Makefile.
 #   make core-free   every core/*.c built freestanding (as hv/ links it)
-#   make fuzz        libFuzzer target over decode, checks and the event queue
+#   make fuzz        libFuzzer target over decode, checks, the event queue and its meaning
 #   make fuzz-test   run it for FUZZ_TIME seconds (part of `make test`)
+#   make fuzz-mutants  the fuzzer catches each deliberately broken copy of core/ within
+#                    MUTANT_TIME seconds (scripts/fuzz_mutants.sh; part of `make test`)
 #   make bench       callgrind instruction counts of after-exit + before-entry
 #   make bench-check the same for the freestanding build; fails over a target (make test)
 
 FUZZ_TIME   ?= 20
+MUTANT_TIME ?= 20
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -I. -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_CORE   := $(BUILD)/fuzz/fuzz_core
@@ -16,10 +19,11 @@ BENCH_N     ?= 1000
 .PHONY: core-free fuzz fuzz-test bench
 core-free: $(call free_obj,$(CORE_SRCS))
 
+FUZZ_SRCS   := $(wildcard unit/fuzz/*.c)
 fuzz: $(FUZZ_CORE)
-$(FUZZ_CORE): unit/fuzz/fuzz_core.c $(CORE_SRCS) $(wildcard core/*.h)
+$(FUZZ_CORE): $(FUZZ_SRCS) $(wildcard unit/fuzz/*.h) $(CORE_SRCS) $(wildcard core/*.h)
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ unit/fuzz/fuzz_core.c $(CORE_SRCS)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS) $(CORE_SRCS)
 
 fuzz-test: $(FUZZ_CORE)
 	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/artifacts
@@ -43,6 +47,12 @@ bench: $(BENCH_CORE) $(BENCH_CORE)_free
 	$(Q)scripts/bench_core.sh $(BENCH_CORE) $(BENCH_N)
 
 TEST_STEPS += fuzz-test
+
+# core/ is copied and mutated under $(BUILD)/mutants, never edited in place.
+.PHONY: fuzz-mutants
+fuzz-mutants:
+	$(Q)CLANG="$(CLANG)" FUZZ_CFLAGS="$(FUZZ_CFLAGS)" scripts/fuzz_mutants.sh $(BUILD) $(MUTANT_TIME)
+TEST_STEPS += fuzz-mutants
 
 # `make test` keeps core/ within the instruction targets of `make bench` (issue 3): the
 # freestanding objects are what hv/ runs; callgrind counts repeat exactly for one binary.

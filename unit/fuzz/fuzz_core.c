@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* What: libFuzzer target over core/: the field decoders and formatters, the injection
- * checks, and the event queue driven the way hv/ drives it (exit fields -> after_exit ->
- * queue -> before_entry) for every policy.
+/* What: libFuzzer target over core/. The first input byte picks one of three parts:
+ * the field decoders, formatters and injection checks; the event queue driven with any
+ * exit fields and queue calls for one policy (robustness, this file); and the meaning of
+ * the queue: every policy in lock step against an independent SDM reference
+ * (fuzz_meaning.c, reference.c).
  * Why: hv/ runs this code on every VM exit with whatever the CPU reports; it must never
- * crash, and a policy that is not known wrong must never hand VM entry fields that fail
- * the SDM 26.2.1.3 / 26.3.1.5 checks for anything a CPU can report.
- * Invariants checked (abort() on violation):
+ * crash, a policy that is not known wrong must never hand VM entry fields that fail the
+ * SDM 26.2.1.3 / 26.3.1.5 checks, and no policy may lose, duplicate or mis-merge an event
+ * or put a payload on the wrong vector (`make fuzz-mutants` shows those are caught).
+ * Invariants checked here (abort() on violation; fuzz_meaning.c lists its own):
  *  - formatters stay inside their buffer and NUL-terminate;
  *  - policies other than raw-copy never set bit 12 or reserved bits in VM-entry info;
  *  - after plausible exits (vmx_exit_events_implausible() == NULL) and well-formed
  *    queue calls, non-known-wrong policies produce entry fields that pass the checks;
- *  - shutdown injects nothing; the note says "vectoring" iff IDT-vectoring was valid. */
+ *  - shutdown injects nothing; the note says "vectoring" iff IDT-vectoring was valid.
+ * Inputs are shaped with the reference's SDM tables (error codes), not core/'s. */
 #include "core/ept_qual.h"
 #include "core/exception_class.h"
 #include "core/injection_check.h"
@@ -18,38 +22,13 @@
 #include "core/vcpu_events.h"
 #include "core/vmx_event.h"
 #include "core/vmx_exit_reason.h"
+#include "unit/fuzz/fuzz_input.h"
+#include "unit/fuzz/reference.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct input {
-    const uint8_t *p;
-    size_t n;
-};
-
-static uint64_t take(struct input *in, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++) {
-        v = (v << 8) | (in->n ? *in->p : 0);
-        if (in->n) {
-            in->p++;
-            in->n--;
-        }
-    }
-    return v;
-}
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_core: " __VA_ARGS__);                                            \
-            fputc('\n', stderr);                                                                   \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static void check_text(const char *buf, size_t len, size_t n)
 {
@@ -100,7 +79,7 @@ static void make_plausible(struct vmx_exit_events *x)
         vec = 2;
     if (type == 3)
         vec &= 31;
-    bool err = type == 3 && exception_has_error_code((uint8_t)vec);
+    bool err = type == 3 && ref_has_error_code((uint8_t)vec);
     x->idt_vectoring_info = (w & 0x80001000u) | (type << 8) | vec | (err ? 0x800u : 0);
     x->idt_vectoring_error &= 0xffff;
     if (type >= 4 && type <= 6)
@@ -153,7 +132,7 @@ static void fuzz_queue(struct input *in)
             bool wellformed = !(op & 0x80);
             if (wellformed)
                 vec &= 31;
-            bool has_err = wellformed ? exception_has_error_code(vec) : (op & 0x40) != 0;
+            bool has_err = wellformed ? ref_has_error_code(vec) : (op & 0x40) != 0;
             clean &= wellformed;
             switch (op & 3) {
             case 0:
@@ -198,9 +177,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct input in = {data, size};
-    if (take(&in, 1) & 1)
+    switch (take(&in, 1) & 3) {
+    case 0:
         fuzz_decoders(&in);
-    else
+        break;
+    case 1:
         fuzz_queue(&in);
+        break;
+    default:
+        fuzz_meaning(&in);
+        break;
+    }
     return 0;
 }
