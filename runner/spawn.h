@@ -3,8 +3,11 @@
  *
  * Each process starts in its own directory and process group with stdin from /dev/null,
  * stdout/stderr to files and TERM=dumb (Bochs needs it). At the deadline its group gets
- * SIGHUP (Bochs ignores SIGTERM), then SIGKILL after a grace period. Ctrl-C (or SIGTERM
- * to the runner) kills every running group and makes pool_run return -1. */
+ * SIGHUP (Bochs ignores SIGTERM), then SIGKILL after a grace period. SIGINT (Ctrl-C),
+ * SIGQUIT (Ctrl-\), SIGTERM or SIGHUP to the runner kill every running group and make
+ * pool_run return -1. Should the runner die without that chance (SIGKILL, a crash), every
+ * emulator still dies with it: PR_SET_PDEATHSIG kills the emulator, and the guard process
+ * (spawn_guard.h) kills what the emulator started in its group. */
 #ifndef RUNNER_SPAWN_H
 #define RUNNER_SPAWN_H
 

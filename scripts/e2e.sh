@@ -15,6 +15,8 @@
 #      CRASH, a bare triple fault is TRIPLE-FAULT and the same run under hv without an exit
 #      during delivery is ERROR, `--fault entry` is ENTRY-FAIL;
 #      exit status 1 exactly when summary.json counts an unexpected verdict
+#   6. the runner's signals: SIGQUIT (Ctrl-\) stops every emulator and exits 130, SIGKILL
+#      of the runner leaves no emulator running either
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
 set -u
@@ -249,6 +251,56 @@ fi
 # ---- 5. hostile guests: none of them cheats its way to a verdict (scripts/e2e-hostile.sh) ----
 # shellcheck source=scripts/e2e-hostile.sh
 . scripts/e2e-hostile.sh
+
+# ---- 6. the runner's signals: no emulator outlives the runner, however it ends ----
+# emulators_in DIR: pids of the processes whose working directory is inside DIR (the
+# emulators of one run: other runs on this machine have other directories)
+emulators_in() {
+    local p c
+    for p in /proc/[0-9]*; do
+        c=$(readlink "$p/cwd" 2>/dev/null) || continue
+        case "$c" in "$1"/*) echo "${p#/proc/}" ;; esac
+    done
+}
+# killed_runner SIGNAL WANT-STATUS: start a hanging run, send SIGNAL to the runner once its
+# emulators run; they must all be gone 2 s later
+killed_runner() {
+    local sig=$1 want=$2 name=signal-$1 dir left=""
+    what="runner gets SIG$sig while Bochs runs"
+    dir="$(cd "$OUT" && pwd)/$name"
+    "$REDELIVER" run --build "$BUILD" --results "$OUT/$name" --scenario harness-hang \
+        --policy kvm --timeout 60 >"$OUT/$name.log" 2>&1 &
+    local runner=$!
+    for _ in $(seq 100); do
+        [ "$(emulators_in "$dir" | wc -l)" -ge 2 ] && break
+        sleep 0.1
+    done
+    if [ "$(emulators_in "$dir" | wc -l)" -lt 2 ]; then
+        kill -KILL $runner 2>/dev/null
+        wait $runner 2>/dev/null
+        fail "$what" "the emulators did not start within 10 s" "$OUT/$name.log"
+        return
+    fi
+    kill -"$sig" $runner
+    wait $runner 2>/dev/null
+    rc=$?
+    for _ in $(seq 20); do
+        left=$(emulators_in "$dir")
+        [ -z "$left" ] && break
+        sleep 0.1
+    done
+    if [ -n "$left" ]; then
+        # shellcheck disable=SC2086
+        kill -KILL $left 2>/dev/null
+        fail "$what" "emulators still running 2 s later: ${left//$'\n'/ }" "$OUT/$name.log"
+    elif [ $rc -ne "$want" ]; then
+        fail "$what" "exit status $rc, want $want" "$OUT/$name.log"
+    else
+        ok "$what: every emulator gone, exit $rc"
+    fi
+}
+killed_runner QUIT 130
+killed_runner KILL 137
 
 # ---- the other commands answer ----
 for args in "help" "list" "run --help" "decode idtv 0x80000b0e"; do
