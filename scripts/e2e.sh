@@ -10,7 +10,8 @@
 #   2. the bare column on QEMU: exit 0; virtualized cells n/a with the reason printed
 #   3. usage errors (exit 2, message names the problem): unknown scenario, unknown policy,
 #      unknown option, unknown --fault, --bochs /nonexistent, bochs-bin missing from PATH,
-#      missing build
+#      missing build; a results directory whose marker is a symbolic link (the file it
+#      points to stays intact), that is a symbolic link, that is a file
 #   4. harness self-tests: a hanging guest is TIMEOUT, a guest without a final line is
 #      CRASH, a bare triple fault is TRIPLE-FAULT and the same run under hv without an exit
 #      during delivery is ERROR, `--fault entry` is ENTRY-FAIL;
@@ -167,6 +168,24 @@ else
     fail "usage error: bochs-bin not in PATH" "exit status $rc, want 2 and the message" "$log"
 fi
 usage missing-build "run make first" run --build "$OUT/no-such-build" --results "$OUT/unused"
+# the results marker is never followed: a marker linked to someone's file leaves it intact
+rm -rf "$OUT/marker-link" "$OUT/precious.txt"
+mkdir -p "$OUT/marker-link"
+echo precious >"$OUT/precious.txt"
+ln -s "$(cd "$OUT" && pwd)/precious.txt" "$OUT/marker-link/.redeliver-results"
+usage marker-symlink ".redeliver-results is a symbolic link" \
+    run --build "$BUILD" --results "$OUT/marker-link"
+if [ "$(cat "$OUT/precious.txt")" = precious ]; then
+    ok "the file the marker links to is intact"
+else
+    fail "the file the marker links to is intact" "it now holds: $(head -c 200 "$OUT/precious.txt")"
+fi
+rm -f "$OUT/results-link"
+ln -s marker-link "$OUT/results-link"
+usage results-symlink "results-link is a symbolic link" \
+    run --build "$BUILD" --results "$OUT/results-link"
+usage results-file "exists and is not a directory" \
+    run --build "$BUILD" --results "$OUT/precious.txt"
 
 # ---- 3b. hv/ loaded the way GRUB would load it: QEMU -kernel hv.bin -initrd guest.bin ----
 # QEMU TCG has no VMX, so hv/ must say so clearly — after taking the guest image from the
