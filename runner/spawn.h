@@ -14,6 +14,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* No file the process writes may grow past this: RLIMIT_FSIZE, set before exec, makes a
+ * write past it fail (EFBIG) or kill the process with SIGXFSZ. Output beyond it is lost,
+ * and the run says so (proc_result.output_capped). The runner reads no more than this of
+ * any captured file either (rundir.c). */
+#define PROC_OUTPUT_CAP_MIB 64
+#define PROC_OUTPUT_CAP     ((unsigned long long)PROC_OUTPUT_CAP_MIB << 20)
+
 struct proc_spec {
     char **argv;             /* argv[0]: absolute path of the executable */
     const char *dir;         /* working directory */
@@ -28,12 +35,16 @@ struct proc_result {
     int exit_code;     /* -1 when it died from a signal */
     int signal;        /* that signal, else 0 */
     double seconds;    /* wall time */
+    /* "output exceeded the 64 MiB cap (bochs.log)": a file in the process's directory
+     * reached the cap; else NULL */
+    char *output_capped;
 };
 
 struct pool_opts {
-    unsigned jobs;  /* parallel processes, >= 1 */
-    double timeout; /* seconds per process */
-    double grace;   /* seconds between SIGHUP and SIGKILL */
+    unsigned jobs;                 /* parallel processes, >= 1 */
+    double timeout;                /* seconds per process */
+    double grace;                  /* seconds between SIGHUP and SIGKILL */
+    unsigned long long output_cap; /* bytes per written file; 0: PROC_OUTPUT_CAP */
     /* called as each process ends (in the runner's process), may be NULL */
     void (*done)(void *ctx, size_t index, const struct proc_result *r);
     void *ctx;
@@ -46,7 +57,8 @@ int pool_run(const struct proc_spec *specs, struct proc_result *results, size_t 
 
 void proc_result_free(struct proc_result *r);
 
-/* "exit status 1", "killed by signal 9", ... (caller frees) */
+/* "exit status 1", "killed by signal 9", ..., then "; output exceeded the 64 MiB cap
+ * (serial.txt)" when it did (caller frees) */
 char *proc_result_describe(const struct proc_result *r);
 
 #endif

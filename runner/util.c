@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,28 +121,50 @@ const char *sb_str(const struct sbuf *sb)
     return sb->buf ? sb->buf : "";
 }
 
-char *read_file(const char *path, size_t *len)
+char *read_file_max(const char *path, size_t max, size_t *len, bool *truncated)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    if (truncated)
+        *truncated = false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return NULL;
     struct sbuf sb = {0};
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        sb_addn(&sb, chunk, n);
-    int err = ferror(f) ? EIO : 0;
-    fclose(f);
-    if (err) {
-        free(sb.buf);
-        errno = err;
-        return NULL;
+    sb_addn(&sb, "", 0);
+    char chunk[65536];
+    for (;;) {
+        size_t want = max - sb.len < sizeof(chunk) ? max - sb.len : sizeof(chunk);
+        if (want == 0) { /* at the cap: is there more? */
+            char one;
+            ssize_t n = read(fd, &one, 1);
+            if (n > 0 && truncated)
+                *truncated = true;
+            if (n >= 0 || errno != EINTR)
+                break;
+            continue;
+        }
+        ssize_t n = read(fd, chunk, want);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) { /* a directory is EISDIR here */
+            int e = errno;
+            close(fd);
+            free(sb.buf);
+            errno = e;
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        sb_addn(&sb, chunk, (size_t)n);
     }
-    if (!sb.buf)
-        sb_addn(&sb, "", 0);
+    close(fd);
     if (len)
         *len = sb.len;
     return sb.buf;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+    return read_file_max(path, SIZE_MAX, len, NULL);
 }
 
 int write_file(const char *path, const void *data, size_t len)

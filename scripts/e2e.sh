@@ -18,6 +18,8 @@
 #      exit status 1 exactly when summary.json counts an unexpected verdict
 #   6. the runner's signals: SIGQUIT (Ctrl-\) stops every emulator and exits 130, SIGKILL
 #      of the runner leaves no emulator running either
+#   6. output caps: an emulator (a script standing in for QEMU) that prints without end
+#      is stopped at 64 MiB and the run's detail says "output exceeded the 64 MiB cap"
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
 set -u
@@ -320,6 +322,27 @@ killed_runner() {
 }
 killed_runner QUIT 130
 killed_runner KILL 137
+
+# ---- 6. output caps: an emulator that prints without end stops at the cap, and says so ----
+name=capped-output
+what="an emulator's runaway output stops at the 64 MiB cap"
+# (100 MB, not endless: without the cap it must not fill the disk)
+printf '#!/bin/sh\n# a QEMU that prints 100 MB on COM1\nhead -c 100000000 /dev/zero | tr "\\000" x >serial.txt\n' \
+    >"$OUT/runaway-qemu.sh"
+chmod +x "$OUT/runaway-qemu.sh"
+rd $name run --cpu qemu --qemu "$OUT/runaway-qemu.sh" --scenario gp-stack --build "$BUILD" \
+    --results "$OUT/$name"
+size=$(stat -c %s "$OUT/$name/gp-stack/qemu-bare/serial.txt" 2>/dev/null)
+if [ $rc -ne 1 ]; then
+    fail "$what" "exit status $rc, want 1 (an unexpected CRASH)" "$log"
+elif [ "$size" != $((64 << 20)) ]; then
+    fail "$what" "serial.txt holds ${size:-no} bytes, want $((64 << 20))" "$log"
+elif ! grep -q "CRASH.*output exceeded the 64 MiB cap (serial.txt)" "$log"; then
+    fail "$what" "the detail does not name the cap" "$log"
+else
+    ok "$what: CRASH, 'output exceeded the 64 MiB cap (serial.txt)'"
+fi
+rm -f "$OUT/$name/gp-stack/qemu-bare/serial.txt" # 64 MiB
 
 # ---- the other commands answer ----
 for args in "help" "list" "run --help" "decode idtv 0x80000b0e"; do

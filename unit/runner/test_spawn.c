@@ -178,6 +178,74 @@ static void test_parallel_jobs(void **state)
     assert_true(took < 1.8); /* one after the other would take 2 s */
 }
 
+static struct proc_result run_capped(const char *script, unsigned long long cap)
+{
+    struct proc_spec s = sh(script);
+    struct proc_result r;
+    struct pool_opts o = {.jobs = 1, .timeout = 10, .grace = 1, .output_cap = cap};
+    assert_int_equal(pool_run(&s, &r, 1, &o), 0);
+    spec_free(&s);
+    return r;
+}
+
+static long long file_size(const char *name)
+{
+    char *p = path_join(dir, name);
+    size_t len = 0;
+    char *text = read_file(p, &len);
+    free(p);
+    free(text);
+    return text ? (long long)len : -1;
+}
+
+static void assert_describes(const struct proc_result *r, const char *want)
+{
+    char *d = proc_result_describe(r);
+    if (strcmp(d, want) != 0)
+        fail_msg("got '%s', want '%s'", d, want);
+    free(d);
+}
+
+static void test_output_cap(void **state)
+{
+    (void)state;
+    /* an emulator that writes without end stops at the cap, and the run says so */
+    struct proc_result r = run_capped("exec head -c 3000000 /dev/zero", 1 << 20);
+    assert_int_equal(file_size("out.txt"), 1 << 20);
+    assert_int_equal(r.signal, SIGXFSZ);
+    assert_describes(&r, "killed by signal 25 (File size limit exceeded); output exceeded the "
+                         "1 MiB cap (out.txt)");
+    proc_result_free(&r);
+
+    /* one that ignores SIGXFSZ gets EFBIG and may carry on: still said */
+    r = run_capped("trap '' XFSZ; head -c 3000000 /dev/zero >&2; exit 0", 1 << 20);
+    assert_int_equal(file_size("err.txt"), 1 << 20);
+    assert_int_equal(r.exit_code, 0);
+    assert_describes(&r, "exit status 0; output exceeded the 1 MiB cap (err.txt)");
+    proc_result_free(&r);
+
+    /* files of its own count too (Bochs writes bochs.log and serial.txt itself); here the
+     * shell reports head's SIGXFSZ as status 128 + 25 */
+    r = run_capped("head -c 5000 /dev/zero > serial.txt", 4096);
+    assert_describes(&r, "exit status 153; output exceeded the 4096-byte cap (serial.txt)");
+    proc_result_free(&r);
+
+    /* below the cap: nothing said */
+    char *p = path_join(dir, "serial.txt");
+    unlink(p);
+    free(p);
+    r = run_capped("head -c 1000 /dev/zero", 4096);
+    assert_null(r.output_capped);
+    assert_describes(&r, "exit status 0");
+
+    /* the default is PROC_OUTPUT_CAP, for stdout, stderr and every other file */
+    r = run_capped("grep 'Max file size' /proc/self/limits", 0);
+    char *limits = slurp("out.txt"), *want = xasprintf(" %llu ", PROC_OUTPUT_CAP);
+    assert_non_null(strstr(limits, want));
+    free(limits);
+    free(want);
+}
+
 /* Is the process gone within `seconds`? A zombie waiting for its reaper counts as gone. */
 static bool gone_within(pid_t pid, double seconds)
 {
@@ -283,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_group_cleaned_up),
         cmocka_unit_test(test_runner_killed),
         cmocka_unit_test(test_runner_quit),
+        cmocka_unit_test(test_output_cap),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
