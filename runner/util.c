@@ -61,6 +61,7 @@ char *xstrndup(const char *s, size_t n)
 
 char *xvasprintf(const char *fmt, va_list ap)
 {
+    int saved = errno; /* callers format a message about errno, then test it */
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
@@ -69,6 +70,7 @@ char *xvasprintf(const char *fmt, va_list ap)
         out_of_memory();
     char *p = xmalloc((size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
+    errno = saved;
     return p;
 }
 
@@ -167,20 +169,34 @@ char *read_file(const char *path, size_t *len)
     return read_file_max(path, SIZE_MAX, len, NULL);
 }
 
-int write_file(const char *path, const void *data, size_t len)
+/* All of it at `off`, or -1 with the errno of the write that failed (a short write is
+ * retried, so a full disk ends as ENOSPC, never as a silent partial file). */
+static int pwrite_all(int fd, const char *p, size_t n, off_t off)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    size_t n = fwrite(data, 1, len, f);
-    int err = (n != len || ferror(f)) ? EIO : 0;
-    if (fclose(f) != 0 && !err)
-        err = errno;
-    if (err) {
-        errno = err;
-        return -1;
+    while (n > 0) {
+        ssize_t w = pwrite(fd, p, n, off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+        off += w;
     }
     return 0;
+}
+
+int write_file(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    int rc = pwrite_all(fd, data, len, 0);
+    int e = errno;
+    if (close(fd) != 0 && rc == 0)
+        return -1; /* a delayed write error (NFS, quota) */
+    errno = e;
+    return rc;
 }
 
 static bool all_zero(const char *p, size_t n)
@@ -212,7 +228,7 @@ int copy_file_sparse(const char *from, const char *to)
             size += n;
             continue;
         }
-        if (pwrite(out, block, (size_t)n, size) != n) {
+        if (pwrite_all(out, block, (size_t)n, size) != 0) {
             rc = -1;
             break;
         }

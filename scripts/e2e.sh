@@ -11,7 +11,9 @@
 #   3. usage errors (exit 2, message names the problem): unknown scenario, unknown policy,
 #      unknown option, unknown --fault, --bochs /nonexistent, bochs-bin missing from PATH,
 #      missing build; a results directory whose marker is a symbolic link (the file it
-#      points to stays intact), that is a symbolic link, that is a file
+#      points to stays intact), that is a symbolic link, that is a file; a directory
+#      given for --bochs, --qemu, --catalogue or an image, a file for --build; a full
+#      disk (a 64k tmpfs: one line naming the file; skipped when mount is not allowed)
 #   4. harness self-tests: a hanging guest is TIMEOUT, a guest without a final line is
 #      CRASH, a bare triple fault is TRIPLE-FAULT and the same run under hv without an exit
 #      during delivery is ERROR, `--fault entry` is ENTRY-FAIL;
@@ -41,6 +43,11 @@ fi
 ok() {
     checks=$((checks + 1))
     echo "ok   - $1"
+}
+
+# skip DESCRIPTION WHY: a check that cannot run here, and why.
+skip() {
+    echo "skip - $1: $2"
 }
 
 # fail DESCRIPTION WHY [LOG]: report, and show the end of the command's output.
@@ -188,6 +195,36 @@ usage results-symlink "results-link is a symbolic link" \
     run --build "$BUILD" --results "$OUT/results-link"
 usage results-file "exists and is not a directory" \
     run --build "$BUILD" --results "$OUT/precious.txt"
+# a directory where a file is expected, a file where a directory is
+usage bochs-dir "--bochs /tmp is a directory" run --bochs /tmp --build "$BUILD" \
+    --results "$OUT/unused"
+usage qemu-dir "--qemu /tmp is a directory" run --cpu qemu --qemu /tmp --build "$BUILD" \
+    --results "$OUT/unused"
+usage catalogue-dir "/tmp: Is a directory" run --catalogue /tmp --build "$BUILD" \
+    --results "$OUT/unused"
+usage build-file "--build $OUT/precious.txt is not a directory" \
+    run --build "$OUT/precious.txt" --results "$OUT/unused"
+rm -rf "$OUT/dir-images"
+mkdir -p "$OUT/dir-images/guest.bin" "$OUT/dir-images/hv.bin" "$OUT/dir-images/boot.img"
+usage image-dir "$OUT/dir-images/guest.bin: Is a directory" \
+    run --build "$OUT/dir-images" --results "$OUT/unused"
+# a full disk: one line naming the file, exit status 2, no emulator started
+small="$OUT/small-disk"
+mkdir -p "$small"
+if ! mount -t tmpfs -o size=64k tmpfs "$small" 2>"$OUT/small-disk.mount"; then
+    skip "a full disk" "cannot mount a 64k tmpfs: $(head -n 1 "$OUT/small-disk.mount")"
+else
+    what="a full disk: exit 2, one line naming the file, nothing was run"
+    rd full-disk run --scenario gp-stack --policy kvm --build "$BUILD" --results "$small/results"
+    if [ $rc -eq 2 ] && [ "$(wc -l <"$log")" -eq 1 ] &&
+        grep -Eq "^redeliver: $small/results/[^ ]+: No space left on device" "$log" &&
+        [ ! -e "$small/results/gp-stack/bochs-bare/serial.txt" ]; then
+        ok "$what ($(cut -c1-90 "$log"))"
+    else
+        fail "$what" "exit status $rc" "$log"
+    fi
+    umount "$small"
+fi
 
 # ---- 3b. hv/ loaded the way GRUB would load it: QEMU -kernel hv.bin -initrd guest.bin ----
 # QEMU TCG has no VMX, so hv/ must say so clearly — after taking the guest image from the
