@@ -161,6 +161,11 @@ void rundir_collect(struct run *r)
     if (!r->policy)
         r->trace.shutdown_raised = log_shutdown_vector(r->log_problem);
     r->end_problem = emulator_end_problem(r->cpu, &r->proc, log, log ? len : 0, r->policy != NULL);
+    if (r->end_problem && r->proc.output_capped) { /* the detail then shows only end_problem */
+        char *both = xasprintf("%s; %s", r->end_problem, r->proc.output_capped);
+        free(r->end_problem);
+        r->end_problem = both;
+    }
     free(log);
     r->context = build_context(r, serial_missing, &cut);
     free(cut.buf);

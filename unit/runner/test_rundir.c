@@ -49,6 +49,7 @@ static void done(struct run *r)
     proc_result_free(&r->proc);
     trace_free(&r->trace);
     free(r->log_problem);
+    free(r->end_problem);
     free(r->context);
 }
 
@@ -71,7 +72,8 @@ static void test_capped_output_in_detail(void **state)
     assert_non_null(strstr(r.context, "output exceeded the 64 MiB cap (qemu.log)"));
     done(&r);
 
-    /* killed by SIGXFSZ: said once, with the signal */
+    /* killed by SIGXFSZ: said once, with the signal, in the context and in end_problem
+     * (which the judge shows alone when the emulator ended abnormally) */
     collect(&r);
     r.proc.exit_code = -1;
     r.proc.signal = 25;
@@ -79,6 +81,11 @@ static void test_capped_output_in_detail(void **state)
     rundir_collect(&r);
     assert_non_null(strstr(r.context, "signal 25"));
     char *once = strstr(r.context, "output exceeded");
+    assert_non_null(once);
+    assert_null(strstr(once + 1, "output exceeded"));
+    assert_non_null(r.end_problem);
+    assert_non_null(strstr(r.end_problem, "signal 25"));
+    once = strstr(r.end_problem, "output exceeded the 64 MiB cap (serial.txt)");
     assert_non_null(once);
     assert_null(strstr(once + 1, "output exceeded"));
     done(&r);
