@@ -18,9 +18,10 @@
 #      CRASH, a bare triple fault is TRIPLE-FAULT and the same run under hv without an exit
 #      during delivery is ERROR, `--fault entry` is ENTRY-FAIL;
 #      exit status 1 exactly when summary.json counts an unexpected verdict
+#   5. hostile guests (scripts/e2e-hostile.sh): none cheats its way to a verdict
 #   6. the runner's signals: SIGQUIT (Ctrl-\) stops every emulator and exits 130, SIGKILL
 #      of the runner leaves no emulator running either
-#   6. output caps: an emulator (a script standing in for QEMU) that prints without end
+#   7. output caps: an emulator (a script standing in for QEMU) that prints without end
 #      is stopped at 64 MiB and the run's detail says "output exceeded the 64 MiB cap"
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
@@ -360,7 +361,7 @@ killed_runner() {
 killed_runner QUIT 130
 killed_runner KILL 137
 
-# ---- 6. output caps: an emulator that prints without end stops at the cap, and says so ----
+# ---- 7. output caps: an emulator that prints without end stops at the cap, and says so ----
 name=capped-output
 what="an emulator's runaway output stops at the 64 MiB cap"
 # (100 MB, not endless: without the cap it must not fill the disk)
