@@ -3,6 +3,7 @@
  * emulator starts (names, emulators, images, results directory: exit status 2), run the
  * matrix, judge, print the table, write the files; exit 0 only when every verdict is what
  * tests/scenarios.cfg expects. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,9 +44,21 @@ static int usage_error(const char *fmt, ...)
     return 2;
 }
 
+/* --bochs DIR would read "not found or not executable": say what is wrong. */
+static int not_a_directory(const char *option, const char *given, const char *example)
+{
+    if (!given || !is_dir(given))
+        return 0;
+    return usage_error("%s %s is a directory: give the emulator's executable (e.g. %s)", option,
+                       given, example);
+}
+
 static int find_emulators(struct ctx *c)
 {
     char *err = NULL;
+    if ((c->use_bochs && not_a_directory("--bochs", c->o->bochs, "/usr/bin/bochs-bin")) ||
+        (c->use_qemu && not_a_directory("--qemu", c->o->qemu, "/usr/bin/qemu-system-x86_64")))
+        return 2;
     if (c->use_bochs) {
         if (emulator_resolve(c->o->bochs, "bochs-bin", BOCHS_INSTALL, &c->bochs, &err) != 0)
             goto fail;
@@ -73,8 +86,10 @@ static int check_image(const char *path)
     size_t len, off;
     char *err = NULL;
     char *buf = read_file(path, &len);
-    if (!buf)
+    if (!buf && errno == ENOENT)
         return usage_error("%s not found — run make first", path);
+    if (!buf)
+        return usage_error("%s: %s", path, strerror(errno));
     int rc = config_find((unsigned char *)buf, len, path, &off, &err);
     free(buf);
     if (rc != 0) {
@@ -88,6 +103,10 @@ static int check_image(const char *path)
 static int find_images(struct ctx *c)
 {
     const char *b = c->o->build;
+    if (!is_dir(b) && access(b, F_OK) == 0)
+        return usage_error("--build %s is not a directory: give the directory holding hv.bin, "
+                           "guest.bin and boot.img",
+                           b);
     if (!is_dir(b))
         return usage_error("build directory %s not found — run make first", b);
     c->guest = path_join(b, "guest.bin");
@@ -95,6 +114,8 @@ static int find_images(struct ctx *c)
     c->boot = path_join(b, "boot.img");
     if (check_image(c->guest) || (c->use_hv && check_image(c->hv)))
         return 2;
+    if (c->use_bochs && is_dir(c->boot))
+        return usage_error("%s: Is a directory", c->boot);
     if (c->use_bochs && !is_file(c->boot))
         return usage_error("%s not found — run make first", c->boot);
     c->in.guest = c->guest;
@@ -119,7 +140,8 @@ static void progress(void *arg, size_t index, const struct proc_result *r)
     }
 }
 
-/* Prepare every run directory and run the emulators. 0, or 130 when interrupted. */
+/* Prepare every run directory and run the emulators. 0, 130 when interrupted, or 2 when
+ * the disk is full before the first emulator starts (nothing was run). */
 static int run_all(struct ctx *c)
 {
     struct matrix *m = &c->m;
@@ -131,6 +153,14 @@ static int run_all(struct ctx *c)
         if (r->na)
             continue;
         if (rundir_prepare(r, &c->in, &specs[c->n_spawned], &err) != 0) {
+            if (errno == ENOSPC || errno == EDQUOT) { /* every run would fail: a setup error */
+                usage_error("%s; nothing was run", err);
+                free(err);
+                for (size_t k = 0; k < c->n_spawned; k++)
+                    rundir_spec_free(&specs[k]);
+                free(specs);
+                return 2;
+            }
             r->proc.start_error = err; /* judged ERROR, with the reason */
             r->proc.exit_code = -1;
             continue;

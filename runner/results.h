@@ -3,7 +3,11 @@
  *
  * It is emptied before each run, but only when redeliver made it (it holds the marker
  * file .redeliver-results) or it is empty: a mistyped --results never deletes someone's
- * files. The marker is also a lock, so two runs cannot write into one directory. */
+ * files. The marker is also a lock, so two runs cannot write into one directory.
+ *
+ * Nothing is followed through a symbolic link: a results directory that is a link, or
+ * whose marker is a link, a hard link (more than one name) or not a regular file, is
+ * refused with a message — never emptied, never written through. */
 #ifndef RUNNER_RESULTS_H
 #define RUNNER_RESULTS_H
 

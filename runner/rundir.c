@@ -81,12 +81,26 @@ void rundir_spec_free(struct proc_spec *spec)
     spec->argv = NULL;
 }
 
-/* First non-empty line of a file, trimmed, or NULL. */
+/* A capture, at most PROC_OUTPUT_CAP of it; *cut adds "serial.txt: only its first 64 MiB
+ * were read" when there was more. NULL when it cannot be read. */
+static char *read_capture(const char *dir, const char *name, size_t *len, struct sbuf *cut)
+{
+    char *p = path_join(dir, name);
+    bool truncated = false;
+    char *text = read_file_max(p, (size_t)PROC_OUTPUT_CAP, len, &truncated);
+    free(p);
+    if (truncated)
+        sb_addf(cut, "%s%s: only its first %d MiB were read", cut->len ? "; " : "", name,
+                PROC_OUTPUT_CAP_MIB);
+    return text;
+}
+
+/* First non-empty line of a file (within its first 64 KiB), trimmed, or NULL. */
 static char *first_line(const char *dir, const char *name)
 {
     char *p = path_join(dir, name);
     size_t len;
-    char *text = read_file(p, &len);
+    char *text = read_file_max(p, 64 * 1024, &len, NULL);
     free(p);
     if (!text)
         return NULL;
@@ -102,12 +116,14 @@ static char *first_line(const char *dir, const char *name)
     return line;
 }
 
-static char *build_context(const struct run *r, bool serial_missing)
+static char *build_context(const struct run *r, bool serial_missing, const struct sbuf *cut)
 {
     struct sbuf sb = {0};
     const struct proc_result *p = &r->proc;
     if (!p->start_error && !p->timed_out && p->exit_code != 0) {
-        char *d = proc_result_describe(p);
+        struct proc_result exit_only = *p;
+        exit_only.output_capped = NULL; /* said below, after stderr */
+        char *d = proc_result_describe(&exit_only);
         sb_addf(&sb, "%s %s", cpu_name(r->cpu), d);
         free(d);
         char *err = first_line(r->dir, RUN_STDERR);
@@ -115,6 +131,10 @@ static char *build_context(const struct run *r, bool serial_missing)
             sb_addf(&sb, " (stderr: %s)", err);
         free(err);
     }
+    if (p->output_capped)
+        sb_addf(&sb, "%s%s", sb.len ? "; " : "", p->output_capped);
+    if (cut->len)
+        sb_addf(&sb, "%s%s", sb.len ? "; " : "", sb_str(cut));
     if (serial_missing && !p->start_error)
         sb_addf(&sb, "%sno %s", sb.len ? "; " : "", RUN_SERIAL);
     if (r->log_problem)
@@ -127,30 +147,28 @@ void rundir_collect(struct run *r)
 {
     if (r->na)
         return;
-    char *p = path_join(r->dir, RUN_SERIAL);
+    struct sbuf cut = {0};
     size_t len = 0, hv_len = 0;
-    char *text = read_file(p, &len);
-    free(p);
-    char *hv = NULL;
-    if (r->policy) {
-        p = path_join(r->dir, RUN_HV_LOG);
-        hv = read_file(p, &hv_len);
-        free(p);
-    }
+    char *text = read_capture(r->dir, RUN_SERIAL, &len, &cut);
+    char *hv = r->policy ? read_capture(r->dir, RUN_HV_LOG, &hv_len, &cut) : NULL;
     bool serial_missing = text == NULL;
     trace_parse(&r->trace, text ? text : "", text ? len : 0, hv ? hv : "", hv ? hv_len : 0);
     free(text);
     free(hv);
-    p = path_join(r->dir, r->cpu == CPU_BOCHS ? RUN_LOG : RUN_QEMU_LOG);
-    char *log = read_file(p, &len);
-    free(p);
+    char *log = read_capture(r->dir, r->cpu == CPU_BOCHS ? RUN_LOG : RUN_QEMU_LOG, &len, &cut);
     if (log)
         r->log_problem = log_first_problem(log, len);
     if (!r->policy)
         r->trace.shutdown_raised = log_shutdown_vector(r->log_problem);
     r->end_problem = emulator_end_problem(r->cpu, &r->proc, log, log ? len : 0, r->policy != NULL);
+    if (r->end_problem && r->proc.output_capped) { /* the detail then shows only end_problem */
+        char *both = xasprintf("%s; %s", r->end_problem, r->proc.output_capped);
+        free(r->end_problem);
+        r->end_problem = both;
+    }
     free(log);
-    r->context = build_context(r, serial_missing);
+    r->context = build_context(r, serial_missing, &cut);
+    free(cut.buf);
 }
 
 void rundir_write_verdict(const struct run *r)

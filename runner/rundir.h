@@ -23,7 +23,8 @@ int rundir_prepare(const struct run *r, const struct run_inputs *in, struct proc
 void rundir_spec_free(struct proc_spec *spec);
 
 /* After the process ended: parse serial.txt (and bochs.log) into r->trace,
- * r->log_problem and r->context. */
+ * r->log_problem and r->context. At most PROC_OUTPUT_CAP of each is read; r->context says
+ * when one was longer, and when the process's output reached the cap. */
 void rundir_collect(struct run *r);
 
 /* verdict.txt: the run's verdict, expectation and detail, for people reading the dir. */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,7 @@ char *xstrndup(const char *s, size_t n)
 
 char *xvasprintf(const char *fmt, va_list ap)
 {
+    int saved = errno; /* callers format a message about errno, then test it */
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
@@ -68,6 +70,7 @@ char *xvasprintf(const char *fmt, va_list ap)
         out_of_memory();
     char *p = xmalloc((size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
+    errno = saved;
     return p;
 }
 
@@ -120,44 +123,80 @@ const char *sb_str(const struct sbuf *sb)
     return sb->buf ? sb->buf : "";
 }
 
-char *read_file(const char *path, size_t *len)
+char *read_file_max(const char *path, size_t max, size_t *len, bool *truncated)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    if (truncated)
+        *truncated = false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return NULL;
     struct sbuf sb = {0};
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        sb_addn(&sb, chunk, n);
-    int err = ferror(f) ? EIO : 0;
-    fclose(f);
-    if (err) {
-        free(sb.buf);
-        errno = err;
-        return NULL;
+    sb_addn(&sb, "", 0);
+    char chunk[65536];
+    for (;;) {
+        size_t want = max - sb.len < sizeof(chunk) ? max - sb.len : sizeof(chunk);
+        if (want == 0) { /* at the cap: is there more? */
+            char one;
+            ssize_t n = read(fd, &one, 1);
+            if (n > 0 && truncated)
+                *truncated = true;
+            if (n >= 0 || errno != EINTR)
+                break;
+            continue;
+        }
+        ssize_t n = read(fd, chunk, want);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) { /* a directory is EISDIR here */
+            int e = errno;
+            close(fd);
+            free(sb.buf);
+            errno = e;
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        sb_addn(&sb, chunk, (size_t)n);
     }
-    if (!sb.buf)
-        sb_addn(&sb, "", 0);
+    close(fd);
     if (len)
         *len = sb.len;
     return sb.buf;
 }
 
-int write_file(const char *path, const void *data, size_t len)
+char *read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    size_t n = fwrite(data, 1, len, f);
-    int err = (n != len || ferror(f)) ? EIO : 0;
-    if (fclose(f) != 0 && !err)
-        err = errno;
-    if (err) {
-        errno = err;
-        return -1;
+    return read_file_max(path, SIZE_MAX, len, NULL);
+}
+
+/* All of it at `off`, or -1 with the errno of the write that failed (a short write is
+ * retried, so a full disk ends as ENOSPC, never as a silent partial file). */
+static int pwrite_all(int fd, const char *p, size_t n, off_t off)
+{
+    while (n > 0) {
+        ssize_t w = pwrite(fd, p, n, off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+        off += w;
     }
     return 0;
+}
+
+int write_file(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    int rc = pwrite_all(fd, data, len, 0);
+    int e = errno;
+    if (close(fd) != 0 && rc == 0)
+        return -1; /* a delayed write error (NFS, quota) */
+    errno = e;
+    return rc;
 }
 
 static bool all_zero(const char *p, size_t n)
@@ -189,7 +228,7 @@ int copy_file_sparse(const char *from, const char *to)
             size += n;
             continue;
         }
-        if (pwrite(out, block, (size_t)n, size) != n) {
+        if (pwrite_all(out, block, (size_t)n, size) != 0) {
             rc = -1;
             break;
         }

@@ -35,6 +35,8 @@ const char *sb_str(const struct sbuf *sb);                     /* "" when empty 
 /* Files. read_file returns a NUL-terminated buffer (the file may contain NULs: use *len),
  * or NULL with errno set. write_file replaces the file; returns 0 or -1 with errno. */
 char *read_file(const char *path, size_t *len);
+/* At most `max` bytes of it; *truncated (may be NULL) says whether there was more. */
+char *read_file_max(const char *path, size_t max, size_t *len, bool *truncated);
 int write_file(const char *path, const void *data, size_t len);
 int copy_file_sparse(const char *from, const char *to); /* keeps holes; 0 or -1 */
 int mkdir_p(const char *path);                          /* 0 or -1 with errno */

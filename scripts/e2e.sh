@@ -10,11 +10,19 @@
 #   2. the bare column on QEMU: exit 0; virtualized cells n/a with the reason printed
 #   3. usage errors (exit 2, message names the problem): unknown scenario, unknown policy,
 #      unknown option, unknown --fault, --bochs /nonexistent, bochs-bin missing from PATH,
-#      missing build
+#      missing build; a results directory whose marker is a symbolic link (the file it
+#      points to stays intact), that is a symbolic link, that is a file; a directory
+#      given for --bochs, --qemu, --catalogue or an image, a file for --build; a full
+#      disk (a 64k tmpfs: one line naming the file; skipped when mount is not allowed)
 #   4. harness self-tests: a hanging guest is TIMEOUT, a guest without a final line is
 #      CRASH, a bare triple fault is TRIPLE-FAULT and the same run under hv without an exit
 #      during delivery is ERROR, `--fault entry` is ENTRY-FAIL;
 #      exit status 1 exactly when summary.json counts an unexpected verdict
+#   5. hostile guests (scripts/e2e-hostile.sh): none cheats its way to a verdict
+#   6. the runner's signals: SIGQUIT (Ctrl-\) stops every emulator and exits 130, SIGKILL
+#      of the runner leaves no emulator running either
+#   7. output caps: an emulator (a script standing in for QEMU) that prints without end
+#      is stopped at 64 MiB and the run's detail says "output exceeded the 64 MiB cap"
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
 set -u
@@ -36,6 +44,11 @@ fi
 ok() {
     checks=$((checks + 1))
     echo "ok   - $1"
+}
+
+# skip DESCRIPTION WHY: a check that cannot run here, and why.
+skip() {
+    echo "skip - $1: $2"
 }
 
 # fail DESCRIPTION WHY [LOG]: report, and show the end of the command's output.
@@ -165,6 +178,54 @@ else
     fail "usage error: bochs-bin not in PATH" "exit status $rc, want 2 and the message" "$log"
 fi
 usage missing-build "run make first" run --build "$OUT/no-such-build" --results "$OUT/unused"
+# the results marker is never followed: a marker linked to someone's file leaves it intact
+rm -rf "$OUT/marker-link" "$OUT/precious.txt"
+mkdir -p "$OUT/marker-link"
+echo precious >"$OUT/precious.txt"
+ln -s "$(cd "$OUT" && pwd)/precious.txt" "$OUT/marker-link/.redeliver-results"
+usage marker-symlink ".redeliver-results is a symbolic link" \
+    run --build "$BUILD" --results "$OUT/marker-link"
+if [ "$(cat "$OUT/precious.txt")" = precious ]; then
+    ok "the file the marker links to is intact"
+else
+    fail "the file the marker links to is intact" "it now holds: $(head -c 200 "$OUT/precious.txt")"
+fi
+rm -f "$OUT/results-link"
+ln -s marker-link "$OUT/results-link"
+usage results-symlink "results-link is a symbolic link" \
+    run --build "$BUILD" --results "$OUT/results-link"
+usage results-file "exists and is not a directory" \
+    run --build "$BUILD" --results "$OUT/precious.txt"
+# a directory where a file is expected, a file where a directory is
+usage bochs-dir "--bochs /tmp is a directory" run --bochs /tmp --build "$BUILD" \
+    --results "$OUT/unused"
+usage qemu-dir "--qemu /tmp is a directory" run --cpu qemu --qemu /tmp --build "$BUILD" \
+    --results "$OUT/unused"
+usage catalogue-dir "/tmp: Is a directory" run --catalogue /tmp --build "$BUILD" \
+    --results "$OUT/unused"
+usage build-file "--build $OUT/precious.txt is not a directory" \
+    run --build "$OUT/precious.txt" --results "$OUT/unused"
+rm -rf "$OUT/dir-images"
+mkdir -p "$OUT/dir-images/guest.bin" "$OUT/dir-images/hv.bin" "$OUT/dir-images/boot.img"
+usage image-dir "$OUT/dir-images/guest.bin: Is a directory" \
+    run --build "$OUT/dir-images" --results "$OUT/unused"
+# a full disk: one line naming the file, exit status 2, no emulator started
+small="$OUT/small-disk"
+mkdir -p "$small"
+if ! mount -t tmpfs -o size=64k tmpfs "$small" 2>"$OUT/small-disk.mount"; then
+    skip "a full disk" "cannot mount a 64k tmpfs: $(head -n 1 "$OUT/small-disk.mount")"
+else
+    what="a full disk: exit 2, one line naming the file, nothing was run"
+    rd full-disk run --scenario gp-stack --policy kvm --build "$BUILD" --results "$small/results"
+    if [ $rc -eq 2 ] && [ "$(wc -l <"$log")" -eq 1 ] &&
+        grep -Eq "^redeliver: $small/results/[^ ]+: No space left on device" "$log" &&
+        [ ! -e "$small/results/gp-stack/bochs-bare/serial.txt" ]; then
+        ok "$what ($(cut -c1-90 "$log"))"
+    else
+        fail "$what" "exit status $rc" "$log"
+    fi
+    umount "$small"
+fi
 
 # ---- 3b. hv/ loaded the way GRUB would load it: QEMU -kernel hv.bin -initrd guest.bin ----
 # QEMU TCG has no VMX, so hv/ must say so clearly — after taking the guest image from the
@@ -249,6 +310,77 @@ fi
 # ---- 5. hostile guests: none of them cheats its way to a verdict (scripts/e2e-hostile.sh) ----
 # shellcheck source=scripts/e2e-hostile.sh
 . scripts/e2e-hostile.sh
+
+# ---- 6. the runner's signals: no emulator outlives the runner, however it ends ----
+# emulators_in DIR: pids of the processes whose working directory is inside DIR (the
+# emulators of one run: other runs on this machine have other directories)
+emulators_in() {
+    local p c
+    for p in /proc/[0-9]*; do
+        c=$(readlink "$p/cwd" 2>/dev/null) || continue
+        case "$c" in "$1"/*) echo "${p#/proc/}" ;; esac
+    done
+}
+# killed_runner SIGNAL WANT-STATUS: start a hanging run, send SIGNAL to the runner once its
+# emulators run; they must all be gone 2 s later
+killed_runner() {
+    local sig=$1 want=$2 name=signal-$1 dir left=""
+    what="runner gets SIG$sig while Bochs runs"
+    dir="$(cd "$OUT" && pwd)/$name"
+    "$REDELIVER" run --build "$BUILD" --results "$OUT/$name" --scenario harness-hang \
+        --policy kvm --timeout 60 >"$OUT/$name.log" 2>&1 &
+    local runner=$!
+    for _ in $(seq 100); do
+        [ "$(emulators_in "$dir" | wc -l)" -ge 2 ] && break
+        sleep 0.1
+    done
+    if [ "$(emulators_in "$dir" | wc -l)" -lt 2 ]; then
+        kill -KILL $runner 2>/dev/null
+        wait $runner 2>/dev/null
+        fail "$what" "the emulators did not start within 10 s" "$OUT/$name.log"
+        return
+    fi
+    kill -"$sig" $runner
+    wait $runner 2>/dev/null
+    rc=$?
+    for _ in $(seq 20); do
+        left=$(emulators_in "$dir")
+        [ -z "$left" ] && break
+        sleep 0.1
+    done
+    if [ -n "$left" ]; then
+        # shellcheck disable=SC2086
+        kill -KILL $left 2>/dev/null
+        fail "$what" "emulators still running 2 s later: ${left//$'\n'/ }" "$OUT/$name.log"
+    elif [ $rc -ne "$want" ]; then
+        fail "$what" "exit status $rc, want $want" "$OUT/$name.log"
+    else
+        ok "$what: every emulator gone, exit $rc"
+    fi
+}
+killed_runner QUIT 130
+killed_runner KILL 137
+
+# ---- 7. output caps: an emulator that prints without end stops at the cap, and says so ----
+name=capped-output
+what="an emulator's runaway output stops at the 64 MiB cap"
+# (100 MB, not endless: without the cap it must not fill the disk)
+printf '#!/bin/sh\n# a QEMU that prints 100 MB on COM1\nhead -c 100000000 /dev/zero | tr "\\000" x >serial.txt\n' \
+    >"$OUT/runaway-qemu.sh"
+chmod +x "$OUT/runaway-qemu.sh"
+rd $name run --cpu qemu --qemu "$OUT/runaway-qemu.sh" --scenario gp-stack --build "$BUILD" \
+    --results "$OUT/$name"
+size=$(stat -c %s "$OUT/$name/gp-stack/qemu-bare/serial.txt" 2>/dev/null)
+if [ $rc -ne 1 ]; then
+    fail "$what" "exit status $rc, want 1 (an unexpected CRASH)" "$log"
+elif [ "$size" != $((64 << 20)) ]; then
+    fail "$what" "serial.txt holds ${size:-no} bytes, want $((64 << 20))" "$log"
+elif ! grep -q "CRASH.*output exceeded the 64 MiB cap (serial.txt)" "$log"; then
+    fail "$what" "the detail does not name the cap" "$log"
+else
+    ok "$what: CRASH, 'output exceeded the 64 MiB cap (serial.txt)'"
+fi
+rm -f "$OUT/$name/gp-stack/qemu-bare/serial.txt" # 64 MiB
 
 # ---- the other commands answer ----
 for args in "help" "list" "run --help" "decode idtv 0x80000b0e"; do
