@@ -28,6 +28,11 @@ char *report_run_line(const struct run *r);
 char *report_xfail_line(const struct run *r);
 char *report_total_line(const struct matrix *m, const struct report_info *info);
 
+/* summary.json, dumped by jansson (2-space indentation, UTF-8, a final newline): "format"
+ * "redeliver-summary-1", then results, fault, timeout, jobs, cpus, policies, scenarios,
+ * totals {runs, as_expected, xfail, unexpected, na} and one object per run. Text that is
+ * not well-formed UTF-8 is read as Latin-1, so the document is valid whatever the guest
+ * printed. Out of memory ends the program (status 3), as xmalloc does. */
 char *report_json(const struct matrix *m, const struct report_info *info);
 char *report_tap(const struct matrix *m, const struct report_info *info);
 
@@ -41,10 +46,7 @@ char *report_junit(const struct matrix *m, const struct report_info *info);
  * the unexpected results, expected failures, notes and n/a reasons. */
 char *report_html(const struct matrix *m, const struct report_info *info);
 
-/* JSON string literal of `s`, appended to sb: well-formed UTF-8 as it is, any other byte
- * escaped as \u00XX (valid JSON for any input). */
 struct sbuf;
-void json_string(struct sbuf *sb, const char *s);
 
 /* Length of the well-formed UTF-8 sequence of 2 to 4 bytes at s, else 0. */
 size_t utf8_len(const unsigned char *s);

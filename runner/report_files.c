@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* runner/report_files.c — summary.json and results.tap (TAP version 13); results.xml and
- * results.html are in report_junit_html.c. */
+/* runner/report_files.c — summary.json (built and dumped with jansson) and results.tap (TAP
+ * version 13); results.xml and results.html are in report_junit_html.c. */
 #include "runner/report.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "runner/util.h"
 
@@ -22,111 +26,146 @@ size_t utf8_len(const unsigned char *s)
     return n;
 }
 
-void json_string(struct sbuf *sb, const char *s)
+/* summary.json is built as a jansson document and dumped by jansson: no JSON is written by
+ * hand. Allocation failures end the program as xmalloc's do (status 3): a run is never
+ * silently left out of the document. */
+static void json_out_of_memory(void)
 {
-    sb_add(sb, "\"");
-    while (s && *s) {
-        unsigned char c = (unsigned char)*s;
-        size_t n = c >= 0x80 ? utf8_len((const unsigned char *)s) : 0;
+    fputs("redeliver: out of memory (summary.json)\n", stderr);
+    exit(3);
+}
+
+static json_t *must(json_t *v)
+{
+    if (!v)
+        json_out_of_memory();
+    return v;
+}
+
+static void put(json_t *obj, const char *key, json_t *v)
+{
+    if (json_object_set_new(obj, key, must(v)) != 0)
+        json_out_of_memory();
+}
+
+static void push(json_t *arr, json_t *v)
+{
+    if (json_array_append_new(arr, must(v)) != 0)
+        json_out_of_memory();
+}
+
+/* `s` as a JSON string, NULL as null. jansson takes only valid UTF-8 and guest text may
+ * hold anything: well-formed UTF-8 is kept, any other byte is read as Latin-1 (0xff becomes
+ * U+00FF, the "\u00ff" the hand-written writer used to emit), so every run's text survives
+ * and the document stays valid. */
+static json_t *text(const char *s)
+{
+    if (!s)
+        return must(json_null());
+    struct sbuf sb = {0};
+    for (const char *p = s; *p;) {
+        unsigned char c = (unsigned char)*p;
+        size_t n = c < 0x80 ? 1 : utf8_len((const unsigned char *)p);
         if (n) {
-            sb_addn(sb, s, n); /* UTF-8 text (the runner's own "—") stays as it is */
-            s += n;
+            sb_addn(&sb, p, n);
+            p += n;
             continue;
         }
-        if (c == '"' || c == '\\')
-            sb_addf(sb, "\\%c", c);
-        else if (c == '\n')
-            sb_add(sb, "\\n");
-        else if (c < 0x20 || c >= 0x7f)
-            sb_addf(sb, "\\u%04x", c); /* other bytes as Latin-1: valid JSON for any input */
-        else
-            sb_addn(sb, s, 1);
-        s++;
+        char latin1[2] = {(char)(0xc0 | c >> 6), (char)(0x80 | (c & 0x3f))};
+        sb_addn(&sb, latin1, 2);
+        p++;
     }
-    sb_add(sb, "\"");
+    json_t *v = json_stringn(sb_str(&sb), sb.len);
+    free(sb.buf);
+    return must(v);
 }
 
-static void json_key_str(struct sbuf *sb, const char *key, const char *value, bool comma)
+/* A count the trace may not have (-1): null. */
+static json_t *count(long v)
 {
-    sb_addf(sb, "\"%s\": ", key);
-    if (value)
-        json_string(sb, value);
-    else
-        sb_add(sb, "null");
-    if (comma)
-        sb_add(sb, ", ");
+    return v < 0 ? json_null() : json_integer(v);
 }
 
-static void json_count(struct sbuf *sb, const char *key, long v)
+/* Seconds to the millisecond, as "%.3f" used to print them (dumped with
+ * JSON_REAL_PRECISION(15): 1.235, not 1.2350000000000001); not finite: null. */
+static json_t *seconds(double s)
 {
-    if (v < 0)
-        sb_addf(sb, "\"%s\": null, ", key);
-    else
-        sb_addf(sb, "\"%s\": %ld, ", key, v);
+    if (!isfinite(s))
+        return json_null();
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%.3f", s);
+    return json_real(strtod(buf, NULL));
 }
 
-static void json_run(struct sbuf *sb, const struct run *r)
+static json_t *run_json(const struct run *r)
 {
-    sb_add(sb, "    {");
-    json_key_str(sb, "scenario", r->sc->name, true);
-    json_key_str(sb, "cpu", cpu_name(r->cpu), true);
-    json_key_str(sb, "env", r->policy ? "virt" : "bare", true);
-    json_key_str(sb, "policy", r->policy, true);
-    json_key_str(sb, "verdict", verdict_name(r->j.verdict), true);
-    json_key_str(sb, "expected", verdict_name(r->expected), true);
-    json_key_str(sb, "expect_reason", r->expect_reason, true);
-    sb_addf(sb, "\"as_expected\": %s, \"xfail\": %s, ", r->as_expected ? "true" : "false",
-            r->xfail ? "true" : "false");
-    json_key_str(sb, "detail", r->na ? na_reason(r->cpu) : r->j.detail, true);
-    json_key_str(sb, "dir", r->dir, r->na ? false : true);
-    if (!r->na) {
-        sb_addf(sb, "\"seconds\": %.3f, \"timed_out\": %s, \"exit_code\": %d, ", r->proc.seconds,
-                r->proc.timed_out ? "true" : "false", r->proc.exit_code);
-        json_count(sb, "vectoring_exits", r->trace.vectoring_exits);
-        json_count(sb, "exits", r->trace.exits);
-        json_key_str(sb, "guest_result", guest_result_name(r->trace.result), true);
-        sb_add(sb, "\"trace\": [");
-        for (size_t i = 0; i < r->trace.n_ev; i++) {
-            if (i)
-                sb_add(sb, ", ");
-            json_string(sb, r->trace.ev[i]);
-        }
-        sb_add(sb, "]");
-    }
-    sb_add(sb, "}");
+    json_t *o = must(json_object());
+    put(o, "scenario", text(r->sc->name));
+    put(o, "cpu", text(cpu_name(r->cpu)));
+    put(o, "env", text(r->policy ? "virt" : "bare"));
+    put(o, "policy", text(r->policy));
+    put(o, "verdict", text(verdict_name(r->j.verdict)));
+    put(o, "expected", text(verdict_name(r->expected)));
+    put(o, "expect_reason", text(r->expect_reason));
+    put(o, "as_expected", json_boolean(r->as_expected));
+    put(o, "xfail", json_boolean(r->xfail));
+    put(o, "detail", text(r->na ? na_reason(r->cpu) : r->j.detail));
+    put(o, "dir", text(r->dir));
+    if (r->na)
+        return o;
+    put(o, "seconds", seconds(r->proc.seconds));
+    put(o, "timed_out", json_boolean(r->proc.timed_out));
+    put(o, "exit_code", json_integer(r->proc.exit_code));
+    put(o, "vectoring_exits", count(r->trace.vectoring_exits));
+    put(o, "exits", count(r->trace.exits));
+    put(o, "guest_result", text(guest_result_name(r->trace.result)));
+    json_t *trace = must(json_array());
+    for (size_t i = 0; i < r->trace.n_ev; i++)
+        push(trace, text(r->trace.ev[i]));
+    put(o, "trace", trace);
+    return o;
 }
 
 char *report_json(const struct matrix *m, const struct report_info *info)
 {
-    struct sbuf sb = {0};
     struct matrix_totals t;
     matrix_totals(m, &t);
-    sb_add(&sb, "{\n  \"format\": \"redeliver-summary-1\",\n  ");
-    json_key_str(&sb, "results", info->results, true);
-    json_key_str(&sb, "fault", info->fault, true);
-    sb_addf(&sb, "\"timeout\": %.3f, \"jobs\": %u,\n  \"cpus\": [", info->timeout, info->jobs);
+    json_t *doc = must(json_object());
+    put(doc, "format", text("redeliver-summary-1"));
+    put(doc, "results", text(info->results));
+    put(doc, "fault", text(info->fault));
+    put(doc, "timeout", seconds(info->timeout));
+    put(doc, "jobs", json_integer(info->jobs));
+    json_t *cpus = must(json_array()), *policies = must(json_array());
+    json_t *scenarios = must(json_array()), *runs = must(json_array());
     for (size_t i = 0; i < m->n_cpus; i++)
-        sb_addf(&sb, "%s\"%s\"", i ? ", " : "", cpu_name(m->cpus[i]));
-    sb_add(&sb, "],\n  \"policies\": [");
-    for (size_t i = 0; i < m->n_policies; i++) {
-        sb_add(&sb, i ? ", " : "");
-        json_string(&sb, m->policies[i]);
-    }
-    sb_add(&sb, "],\n  \"scenarios\": [");
-    for (size_t i = 0; i < m->n_scen; i++) {
-        sb_add(&sb, i ? ", " : "");
-        json_string(&sb, m->scen[i]->name);
-    }
-    sb_addf(&sb,
-            "],\n  \"totals\": {\"runs\": %zu, \"as_expected\": %zu, \"xfail\": %zu, "
-            "\"unexpected\": %zu, \"na\": %zu},\n  \"runs\": [\n",
-            t.runs, t.as_expected, t.xfail, t.unexpected, t.na);
-    for (size_t i = 0; i < m->n_runs; i++) {
-        json_run(&sb, &m->runs[i]);
-        sb_add(&sb, i + 1 < m->n_runs ? ",\n" : "\n");
-    }
-    sb_add(&sb, "  ]\n}\n");
-    return sb.buf;
+        push(cpus, text(cpu_name(m->cpus[i])));
+    put(doc, "cpus", cpus);
+    for (size_t i = 0; i < m->n_policies; i++)
+        push(policies, text(m->policies[i]));
+    put(doc, "policies", policies);
+    for (size_t i = 0; i < m->n_scen; i++)
+        push(scenarios, text(m->scen[i]->name));
+    put(doc, "scenarios", scenarios);
+    json_t *totals = must(json_object());
+    put(totals, "runs", json_integer((json_int_t)t.runs));
+    put(totals, "as_expected", json_integer((json_int_t)t.as_expected));
+    put(totals, "xfail", json_integer((json_int_t)t.xfail));
+    put(totals, "unexpected", json_integer((json_int_t)t.unexpected));
+    put(totals, "na", json_integer((json_int_t)t.na));
+    put(doc, "totals", totals);
+    for (size_t i = 0; i < m->n_runs; i++)
+        push(runs, run_json(&m->runs[i]));
+    put(doc, "runs", runs);
+    /* UTF-8 as it is (no JSON_ENSURE_ASCII): the runner's own "—" stays readable; keys in
+     * insertion order (jansson >= 2.8) */
+    char *dumped = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+    json_decref(doc);
+    if (!dumped)
+        json_out_of_memory();
+    char *out = xasprintf("%s\n", dumped);
+    free(dumped);
+    return out;
 }
 
 /* Directives and comments stay on one line. (Descriptions are names and a table cell:
