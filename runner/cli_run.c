@@ -19,7 +19,8 @@ const char *run_usage(void)
            "  --policy P     re-delivery policy (repeatable, or P1,P2); default: all of them\n"
            "  --cpu C        bochs (bare and virtualized) or qemu (bare only: TCG has no VMX);\n"
            "                 repeatable; default: bochs\n"
-           "  --timeout SEC  per run (default 30); then SIGHUP, SIGKILL 5 s later\n"
+           "  --timeout SEC  per run (default 30), on an unloaded CPU: with more --jobs than\n"
+           "                 CPUs it is scaled by jobs/CPUs; then SIGHUP, SIGKILL 5 s later\n"
            "  --jobs N, -j N runs in parallel (default 2)\n"
            "  --results DIR  where run directories, summary.json and results.tap go\n"
            "                 (default results/latest; emptied first if redeliver made it)\n"
@@ -226,4 +227,11 @@ void run_opts_free(struct run_opts *o)
     free(o->policies);
     o->scenarios = o->policies = NULL;
     o->n_scenarios = o->n_policies = 0;
+}
+
+double timeout_under_load(double timeout, unsigned jobs, long cpus)
+{
+    if (cpus < 1 || jobs <= (unsigned long)cpus)
+        return timeout;
+    return timeout * (double)jobs / (double)cpus;
 }

@@ -42,4 +42,9 @@ void run_opts_free(struct run_opts *o);
 /* The help text of `redeliver run`. */
 const char *run_usage(void);
 
+/* The per-run timeout under load: with more parallel runs than CPUs, each run gets
+ * proportionally less CPU, so --timeout (seconds of an unloaded CPU) is scaled by
+ * jobs / cpus. Never below `timeout`. */
+double timeout_under_load(double timeout, unsigned jobs, long cpus);
+
 #endif

@@ -29,6 +29,7 @@ struct ctx {
     size_t n_spawned, n_done;
     struct run **spawned; /* spawned[i] ran specs[i] */
     bool tty;
+    double timeout; /* per run, scaled for load (timeout_under_load) */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -169,7 +170,7 @@ static int run_all(struct ctx *c)
     }
     struct proc_result *res = xcalloc(c->n_spawned ? c->n_spawned : 1, sizeof(*res));
     struct pool_opts po = {
-        .jobs = c->o->jobs, .timeout = c->o->timeout, .grace = 5.0, .done = progress, .ctx = c};
+        .jobs = c->o->jobs, .timeout = c->timeout, .grace = 5.0, .done = progress, .ctx = c};
     int rc = pool_run(specs, res, c->n_spawned, &po);
     if (c->tty && !c->o->verbose && c->n_spawned)
         fputs("\r\033[K", stderr);
@@ -189,10 +190,8 @@ static int run_all(struct ctx *c)
 
 static int report(struct ctx *c)
 {
-    struct report_info info = {.results = c->o->results,
-                               .fault = c->o->fault,
-                               .timeout = c->o->timeout,
-                               .jobs = c->o->jobs};
+    struct report_info info = {
+        .results = c->o->results, .fault = c->o->fault, .timeout = c->timeout, .jobs = c->o->jobs};
     for (size_t i = 0; i < c->m.n_runs; i++)
         rundir_write_verdict(&c->m.runs[i]);
     char *table = report_table(&c->m, &info);
@@ -284,6 +283,13 @@ int cmd_run(int argc, char **argv)
         return 0;
     }
     struct ctx c = {.o = &o, .tty = isatty(2)};
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    c.timeout = timeout_under_load(o.timeout, o.jobs, cpus);
+    if (c.timeout != o.timeout && !o.list)
+        fprintf(stderr,
+                "redeliver: %u jobs on %ld CPUs: each run may take %.0f s (--timeout %.0f s "
+                "scaled by jobs/CPUs), so that no run is killed for waiting for a CPU\n",
+                o.jobs, cpus, c.timeout, o.timeout);
     int rc = run(&c);
     matrix_free(&c.m);
     session_close(&c.s);

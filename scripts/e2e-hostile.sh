@@ -39,3 +39,13 @@ hostile hostile-hypercall-args kvm PASS "verdict:   PASS" \
     "hostile-hypercall-args: hypercall pointers outside guest RAM are refused"
 hostile hostile-db-storm kvm LIVELOCK "intercepted exception" \
     "hostile-db-storm: a #DB storm (CVE-2015-8104) ends as LIVELOCK under hv, not TIMEOUT" 8
+
+# Under load: 16 parallel runs on this machine's CPUs with --timeout 2 must not turn runs
+# that pass at --jobs 2 into TIMEOUT (the timeout scales with jobs per CPU).
+rd load-jobs16 run --build "$BUILD" --results "$OUT/load-jobs16" --scenario gp-stack,irq-stack \
+    --policy kvm,drop-all --jobs 16 --timeout 2
+if [ $rc -eq 0 ] && ! grep -q "TIMEOUT" "$OUT/load-jobs16/results.tap"; then
+    ok "--jobs 16 --timeout 2: no run is TIMEOUT for waiting for a CPU"
+else
+    fail "--jobs 16 --timeout 2" "exit $rc or a TIMEOUT" "$log"
+fi

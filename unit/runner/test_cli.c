@@ -114,6 +114,18 @@ static void test_usage_errors(void **state)
     BAD("--results needs a non-empty value", "--results=");
 }
 
+/* Under load (`--jobs 16 --timeout 2` on 2 CPUs) a run that passes at --jobs 2 must not
+ * become TIMEOUT for waiting for a CPU: the timeout scales with jobs per CPU, never down. */
+static void test_timeout_under_load(void **state)
+{
+    (void)state;
+    assert_true(timeout_under_load(2.0, 16, 2) == 16.0);
+    assert_true(timeout_under_load(30.0, 2, 2) == 30.0);
+    assert_true(timeout_under_load(30.0, 1, 2) == 30.0);
+    assert_true(timeout_under_load(10.0, 3, 2) == 15.0);
+    assert_true(timeout_under_load(10.0, 8, -1) == 10.0); /* CPU count unknown */
+}
+
 static void test_help(void **state)
 {
     (void)state;
@@ -129,10 +141,9 @@ static void test_help(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_everything),
-        cmocka_unit_test(test_usage_errors),
-        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_defaults),           cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_usage_errors),       cmocka_unit_test(test_help),
+        cmocka_unit_test(test_timeout_under_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
