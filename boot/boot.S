@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * boot/boot.S — a 512-byte floppy boot sector that starts a Multiboot 1 kernel which Bochs
- * itself has already placed at 1 MiB (bochsrc `optramimage1`, see shared BOCHS.md).
+ * itself has already placed at 1 MiB (bochsrc `optramimage1`; docs/emulators.md, "Booting
+ * on Bochs").
  *
  * Real mode: enable A20 (port 0x92), load a flat GDT, enter 32-bit protected mode; then find
  * the Multiboot header in the first 8 KiB of the image and jump to its a.out-kludge entry
@@ -51,7 +52,7 @@ pm32:
 	outb	%al, $0xe9
 	outb	%al, %dx
 	jmp	3b
-4:	movl	$shutdown, %esi		/* "Shutdown" to port 0x8900 ends Bochs (BOCHS.md) */
+4:	movl	$shutdown, %esi		/* "Shutdown" to port 0x8900 ends Bochs (docs/emulators.md) */
 	movw	$0x8900, %dx
 5:	lodsb
 	testb	%al, %al

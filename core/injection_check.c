@@ -161,6 +161,6 @@ const char *vmx_exit_events_implausible(const struct vmx_exit_events *x)
         return "software event with instruction length outside 1-15 (SDM 27.2.4)";
     if (intr & (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS))
         return "STI or MOV-SS blocking set although event delivery had begun "
-               "(CASES.md facts, SDM 27.3.4)";
+               "(SDM 27.3.4; docs/cases.md, \"What a cut-short delivery has already done\")";
     return NULL;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The re-delivery policies as a table (DESIGN.md, Policies; see policy.h): one rule per
+/* The re-delivery policies as a table (docs/design.md, "Policies"; see policy.h): one rule per
  * interruption type per policy. */
 #include "core/policy.h"
 #include "core/exception_class.h"
@@ -14,13 +14,13 @@
     {                                                                                              \
         POLICY_REINJECT, "reinject",                                                               \
             "re-inject: the interrupt was already acknowledged, nothing raises it again "          \
-            "(SDM 27.2.4, 31.7.1.2; CASES 4)"                                                      \
+            "(SDM 27.2.4, 31.7.1.2; docs/cases.md #4)"                                             \
     }
 #define REINJECT_NMI                                                                               \
     {                                                                                              \
         POLICY_REINJECT, "reinject",                                                               \
             "re-inject NMI and clear the blocking by NMI that the cut-short delivery set "         \
-            "(SDM 31.7.1.2; CASES 3)"                                                              \
+            "(SDM 31.7.1.2; docs/cases.md #3)"                                                     \
     }
 #define REINJECT_HW                                                                                \
     {                                                                                              \
@@ -32,13 +32,13 @@
     {                                                                                              \
         POLICY_REINJECT, "reinject",                                                               \
             "re-inject with the VM-exit instruction length as VM-entry instruction length "        \
-            "(SDM 26.5.1.1, 31.7.1.2; CASES 6)"                                                    \
+            "(SDM 26.5.1.1, 31.7.1.2; docs/cases.md #6)"                                           \
     }
 #define REEXECUTE                                                                                  \
     {                                                                                              \
         POLICY_REEXECUTE, "reexecute",                                                             \
             "re-execute: guest RIP still points at INT n/INT3/INTO/ICEBP, re-enter without "       \
-            "injecting (SDM 27.3.3; Xen, VirtualBox; CASES 6)"                                     \
+            "injecting (SDM 27.3.3; Xen, VirtualBox; docs/cases.md #6)"                            \
     }
 #define IGNORE                                                                                     \
     {                                                                                              \
@@ -49,7 +49,7 @@
     {                                                                                              \
         POLICY_DROP, "drop",                                                                       \
             "drop hardware exception: expects re-execution to raise it again (the proposal; "      \
-            "wrong for traps and injected events, SDM 6.5; CASES 1, 2, 5, 7)"                      \
+            "wrong for traps and injected events, SDM 6.5; docs/cases.md #1, #2, #5, #7)"          \
     }
 #define DROP_FAULTS                                                                                \
     {                                                                                              \
@@ -59,13 +59,13 @@
     {                                                                                              \
         POLICY_DROP, "drop",                                                                       \
             "ignore IDT-vectoring information (SimpleVisor, MiniVisor): the event is lost "        \
-            "(known wrong, CASES 1-8)"                                                             \
+            "(known wrong, docs/cases.md #1-#8)"                                                   \
     }
 #define RAW_COPY                                                                                   \
     {                                                                                              \
         POLICY_RAW_COPY, "raw-copy",                                                               \
             "copy the raw IDT-vectoring word (bit 12 included), error code and length into "       \
-            "the VM-entry fields (ACRN, BitVisor; known wrong, CASES 12)"                          \
+            "the VM-entry fields (ACRN, BitVisor; known wrong, docs/cases.md #12)"                 \
     }
 
 static const struct policy policies[] = {
@@ -111,12 +111,12 @@ static const struct policy_rule drop_fault = {
 static const struct policy_rule keep_trap = {
     POLICY_REINJECT, "reinject",
     "re-inject: trap, abort or #DB (fault or trap, cannot tell) already took effect, "
-    "re-execution does not raise it again (SDM 6.5; CASES 1, 2)"};
+    "re-execution does not raise it again (SDM 6.5; docs/cases.md #1, #2)"};
 
 const struct policy_rule *policy_fault_rule(uint8_t vector)
 {
     /* SDM 6.5 Table 6-1: only fault-class exceptions are raised again by re-execution;
-     * #DB may be a trap (data breakpoint, single step) and is re-injected (CASES 1, 2) */
+     * #DB may be a trap (data breakpoint, single step) and is re-injected (docs/cases.md #1, #2) */
     return exception_kind(vector) == EXC_KIND_FAULT ? &drop_fault : &keep_trap;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Re-delivery policies: what to do with a valid IDT-vectoring event (DESIGN.md, Policies).
+/* Re-delivery policies: what to do with a valid IDT-vectoring event (docs/design.md, "Policies").
  * Each policy is one row of a table: an action per interruption type. */
 #ifndef CORE_POLICY_H
 #define CORE_POLICY_H
@@ -11,7 +11,7 @@
 struct redelivery_note {
     bool vectoring;     /* IDT-vectoring info was valid */
     const char *action; /* "reinject", "drop", "reexecute", "raw-copy", "merge-#DF", ... */
-    const char *why;    /* one line, with the SDM section or CASES.md case */
+    const char *why;    /* one line, with the SDM section or docs/cases.md case */
 };
 
 /* Per-type decision of a policy. */

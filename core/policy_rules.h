@@ -13,7 +13,7 @@
 struct policy_rule {
     uint8_t action;          /* enum policy_action */
     const char *action_name; /* for the note */
-    const char *why;         /* one line, with the SDM section or CASES.md case */
+    const char *why;         /* one line, with the SDM section or docs/cases.md case */
 };
 
 struct policy {

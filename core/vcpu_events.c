@@ -196,13 +196,13 @@ static void queue_exception(struct vcpu_events *ev, uint8_t vector, bool has_err
             ev->shutdown_vector = vector;
             set_note(ev, ev->note.vectoring, "shutdown",
                      "contributory or page fault while delivering #DF: triple fault "
-                     "(SDM 6.15 Interrupt 8; CASES 8)");
+                     "(SDM 6.15 Interrupt 8; docs/cases.md #8)");
             return;
         }
         if (o == DF_DOUBLE) {
             set_note(ev, ev->note.vectoring, "merge-#DF",
                      "contributory during contributory, or contributory or page fault during "
-                     "page fault: #DF with error code 0 (SDM 6.15 Table 6-5; CASES 7)");
+                     "page fault: #DF with error code 0 (SDM 6.15 Table 6-5; docs/cases.md #7)");
             vector = X86_DF;
             has_error = true;
             error = 0;
@@ -215,7 +215,7 @@ static void queue_exception(struct vcpu_events *ev, uint8_t vector, bool has_err
     } else if (f & (EXC_ANY | VCPU_EV_NMI_INJECTED | VCPU_EV_INTR_INJECTED)) {
         set_note(ev, ev->note.vectoring, "serial",
                  "exception while delivering an interrupt, NMI or software event: the "
-                 "exception is delivered, the first event is not (SDM 6.15; CASES 5)");
+                 "exception is delivered, the first event is not (SDM 6.15; docs/cases.md #5)");
     }
     /* a re-delivered NMI or interrupt is replaced; NMI blocking stays as the CPU left it */
     f &= ~(EXC_ANY | VCPU_EV_NMI_INJECTED | VCPU_EV_INTR_INJECTED);

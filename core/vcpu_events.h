@@ -108,7 +108,7 @@ struct vmx_emulated_fields {
 /* hv/ emulated the exiting instruction and moves RIP past it: the instruction retired, so
  * a STI / MOV-SS shadow ends (SDM 24.4.2), RFLAGS.RF is cleared (SDM 17.3.1.1), and the
  * trap-class #DB it would have raised is owed to the guest: single-step with RFLAGS.TF = 1
- * (SDM 17.3.1.4; CASES.md #2) and I/O breakpoints that its port access matches (SDM 17.2.4,
+ * (SDM 17.3.1.4; docs/cases.md #2) and I/O breakpoints that its port access matches (SDM 17.2.4,
  * 17.2.5), with DR6.BS / Bn and any B0-B3 the pending-debug-exceptions field holds
  * (SDM 24.4.2, 27.3.4). docs/core.md, "Emulated instructions". */
 void vcpu_events_instruction_emulated(struct vcpu_events *ev, const struct vmx_emulated_insn *in,

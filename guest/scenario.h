@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* guest/scenario.h — a conformance scenario is one row of data (STYLE.md, "What to absorb").
+/* guest/scenario.h — a conformance scenario is one row of data (docs/design.md, "Conventions").
  *
  * A row names the vector whose delivery it perturbs and how; the runtime arms the
  * perturbation, calls the trigger, records every event the CPU delivers, and calls the
@@ -19,9 +19,10 @@ enum perturbation {
     PERTURB_INTERCEPT_GUEST_NOT_PRESENT,
 };
 
-/* The page that delivering .vector touches and the perturbation takes away (CASES.md:
- * the handler's stack, the IDT, the GDT entry of the handler's CS, the TSS). In every case
- * the vector's gate uses IST1, a one-page stack, so that the TSS is read too. */
+/* The page that delivering .vector touches and the perturbation takes away
+ * (docs/cases.md, "Forcing an exit during delivery": the handler's stack, the IDT, the GDT
+ * entry of the handler's CS, the TSS). In every case the vector's gate uses IST1, a one-page
+ * stack, so that the TSS is read too. */
 enum perturb_page {
     PAGE_STACK = 0,
     PAGE_IDT,

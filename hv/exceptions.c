@@ -87,7 +87,7 @@ enum exit_action handle_exception_nmi(struct vcpu *v)
 /* VMX instructions exit unconditionally in VMX non-root operation (SDM 25.1.2). The guest
  * sees CR4.VMXE=0 (read shadow) and CPUID without VMX, so the architectural answer is #UD
  * (SDM 30.3, VMXON: #UD when CR4.VMXE is 0): an exception the hypervisor
- * injects for an instruction it emulates (CASES.md #11). RIP stays: #UD is a fault. */
+ * injects for an instruction it emulates (docs/cases.md #11). RIP stays: #UD is a fault. */
 enum exit_action handle_vmx_instruction(struct vcpu *v)
 {
     vcpu_queue_exception(&v->events, 6, false, 0);

@@ -44,7 +44,7 @@ static enum exit_action handle_triple_fault(struct vcpu *v)
 
 /* A lab guest never takes thousands of exits in a row at one RIP during event delivery or for
  * an intercepted exception: a policy that keeps handing the guest an event whose delivery
- * fails again (CASES.md #7, "drop = loop") livelocks, and so does an event storm that the
+ * fails again (docs/cases.md #7) livelocks, and so does an event storm that the
  * intercepts of #DB and #AC turned into exits (CVE-2015-8104, CVE-2015-5307). Say so instead
  * of waiting for the runner's timeout. */
 #define LIVELOCK_EXITS 2000

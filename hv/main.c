@@ -35,7 +35,7 @@ void hv_fatal(const char *fmt, ...)
 }
 
 /* One line with every exit reason seen and its count, e.g. to compare what a policy costs
- * (CASES.md #11: a dropped injected #UD makes the instruction exit again). */
+ * (docs/cases.md #11: a dropped injected #UD makes the instruction exit again). */
 static void print_exit_counts(const struct vcpu *v)
 {
     char line[400];

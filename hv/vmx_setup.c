@@ -19,7 +19,8 @@ static uint8_t vmcs_region[PAGE] __attribute__((aligned(PAGE)));
 extern char vmx_exit_entry[];
 
 /* SDM A.3-A.5: a control may be 1 only if the high half allows it and must be 1 if the low
- * half says so; BOCHS.md: compute (want | allowed0) & allowed1 from the TRUE_* MSRs. */
+ * half says so; docs/emulators.md, "VMX on Bochs": compute (want | allowed0) & allowed1 from the
+ * TRUE_* MSRs. */
 static uint32_t adjust_controls(uint32_t msr, uint32_t want, const char *what)
 {
     uint64_t cap = rdmsr(msr);

@@ -35,7 +35,8 @@ struct trap_frame {
 };
 
 /* The TSS and the GDT each own a whole page, as the IDT does, so that a scenario can make
- * exactly one of them not present and catch the delivery that reads it (CASES.md). */
+ * exactly one of them not present and catch the delivery that reads it (docs/cases.md, "Forcing an
+ * exit during delivery"). */
 union tss_page {
     struct tss64 tss;
     uint8_t page[4096];

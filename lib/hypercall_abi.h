@@ -22,7 +22,7 @@ enum hypercall {
     HC_ON_FAULT_WRITE = 4,        /* RDI = guest-physical address (8-byte aligned), RSI =
                                      value: when the next EPT-not-present perturbation fires,
                                      hv/ stores the value there before re-entry (the cause of
-                                     the guest's fault vanishes meanwhile, CASES.md #10) */
+                                     the guest's fault vanishes meanwhile, docs/cases.md #10) */
     HC_COUNT
 };
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* lib/platform.h — ending a run on the emulators (shared BOCHS.md, "Output and exit status"). */
+/* lib/platform.h — ending a run on the emulators (docs/emulators.md, "Output and exit status"). */
 #ifndef LIB_PLATFORM_H
 #define LIB_PLATFORM_H
 

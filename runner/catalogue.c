@@ -70,7 +70,7 @@ static int end_section(struct parser *p)
         return 0;
     if (!sc->summary)
         return fail(p, sc->line, "scenario [%s] has no 'summary =' line", sc->name);
-    /* a conformance row may only say that the bare CPU shuts down (CASES.md #8) */
+    /* a conformance row may only say that the bare CPU shuts down (docs/cases.md #8) */
     if (sc->bare_line && !sc->harness && sc->bare != V_TRIPLE_FAULT)
         return fail(p, sc->bare_line,
                     "'bare = %s' is for harness rows only ([%s] has no 'harness = yes'); a "

@@ -7,8 +7,8 @@
  * silently turn an expected failure into a "pass".
  *
  * Besides the keys of the file's header, a row may say `bare.<cpu> = VERDICT reason`: the
- * bare run on that CPU model is known to differ (BOCHS.md: "where the two bare CPUs
- * disagree, record both"). */
+ * bare run on that CPU model is known to differ (docs/emulators.md,
+ * "Where the two bare CPUs disagree"). */
 #ifndef RUNNER_CATALOGUE_H
 #define RUNNER_CATALOGUE_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* runner/compare.c — verdicts of bare and virtualized runs (DESIGN.md, "The oracle"). */
+/* runner/compare.c — verdicts of bare and virtualized runs (docs/design.md, "The oracle"). */
 #include "runner/compare.h"
 
 #include <stdarg.h>
@@ -191,7 +191,7 @@ static bool same_shutdown(const struct trace *t, const struct trace *bare_trace,
     return false;
 }
 
-/* The bare CPU shut down (CASES.md #8): the hypervisor must report the same shutdown, after
+/* The bare CPU shut down (docs/cases.md #8): the hypervisor must report the same shutdown, after
  * the same events, and not loop or invent an event. */
 static bool judge_against_shutdown(const struct trace *t, const struct run_facts *f,
                                    const struct trace *bare_trace, struct judgement *j)

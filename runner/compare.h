@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* runner/compare.h — from what a run printed to its one-word verdict (DESIGN.md, "The
+/* runner/compare.h — from what a run printed to its one-word verdict (docs/design.md, "The
  * oracle"). Pure functions: the inputs are parsed traces and a few facts about the process,
  * so every verdict class is unit-tested without an emulator. */
 #ifndef RUNNER_COMPARE_H

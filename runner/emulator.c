@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* runner/emulator.c — bochsrc, command lines, finding the emulators (BOCHS.md). */
+/* runner/emulator.c — bochsrc, command lines, finding the emulators (docs/emulators.md). */
 #include "runner/emulator.h"
 
 #include <stdlib.h>
@@ -30,7 +30,7 @@ bool cpu_has_vmx(enum cpu_model c)
     return c == CPU_BOCHS;
 }
 
-/* BOCHS.md, "Fastest Bochs boot", with the kernel line(s) per environment. */
+/* docs/emulators.md, "Booting on Bochs", with the kernel line(s) per environment. */
 char *bochsrc_text(bool virt)
 {
     struct sbuf sb = {0};
@@ -78,7 +78,7 @@ char **bochs_argv(const char *bochs)
     return make_argv(bochs, args, ARRAY_SIZE(args));
 }
 
-/* BOCHS.md, "QEMU TCG as a second bare CPU". */
+/* docs/emulators.md, "QEMU TCG as a second bare CPU". */
 char **qemu_argv(const char *qemu)
 {
     static const char *const args[] = {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/emulator.h — the two CPU models: Bochs (bare and under hv/) and QEMU TCG (bare
- * only: TCG has no VMX). Configuration and command lines exactly as /work/shared/BOCHS.md
+ * only: TCG has no VMX). Configuration and command lines exactly as docs/emulators.md
  * measured them; file names inside a run directory are relative, so a run can be repeated
  * by hand with `cd <run dir> && sh cmdline`. */
 #ifndef RUNNER_EMULATOR_H

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # scripts/check-image.sh IMAGE — refuse a kernel image that Bochs 2.7 would load wrongly:
-# optramimage places only the first 128 KiB correctly (shared BOCHS.md, "Image size").
+# optramimage places only the first 128 KiB correctly (docs/emulators.md, "Image size").
 set -eu
 size=$(stat -c %s "$1")
 limit=131072

@@ -6,7 +6,7 @@
 #
 #   1. the conformance matrix on Bochs (kvm, drop-all): exit 0; kvm PASS with v>=1 on
 #      gp-stack and irq-stack; drop-all LOST on irq-stack as an expected failure; the extra
-#      VMXON exit of ud-vmxon under drop-all (docs/ANSWER.md, CASES 11)
+#      VMXON exit of ud-vmxon under drop-all (docs/ANSWER.md, docs/cases.md #11)
 #   2. the bare column on QEMU: exit 0; virtualized cells n/a with the reason printed
 #   3. usage errors (exit 2, message names the problem): unknown scenario, unknown policy,
 #      unknown option, unknown --fault, --bochs /nonexistent, bochs-bin missing from PATH,
@@ -110,7 +110,7 @@ else
         "got: $(grep -E " - irq-stack bochs drop-all:" "$OUT/$name/results.tap" 2>/dev/null)" \
         "$log"
 fi
-# CASES 11, as docs/ANSWER.md states it: dropping the #UD hv/ injected for VMXON makes
+# docs/cases.md #11, as docs/ANSWER.md states it: dropping the #UD hv/ injected for VMXON makes
 # VMXON exit once more (the `hv: exit-counts` line of each run).
 if in_catalogue ud-vmxon; then
     k=$(grep -o "VMXON=[0-9]*" "$OUT/$name/ud-vmxon/bochs-virt-kvm/hv.txt" 2>/dev/null)

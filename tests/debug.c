@@ -4,7 +4,7 @@
  *
  * What: the single-step #DB after `nop`, with the #DB handler's IST stack page not present
  * in EPT. Why: the instruction already retired; re-execution starts after it and raises
- * nothing, so a policy that drops hardware exceptions loses the trap (CASES.md #1).
+ * nothing, so a policy that drops hardware exceptions loses the trap (docs/cases.md #1).
  * Expected bare result: one #DB with DR6.BS set, saved RIP after the `nop`.
  */
 #include "guest/guest.h"
@@ -32,7 +32,7 @@ SCENARIO(db_single_step) = {
 
 /* TF set by POPF is in effect for CPUID, which exits to hv/ and is emulated there: the
  * single-step #DB after it is the hypervisor's to raise; nothing in hardware will raise it
- * again if it is dropped (CASES.md #2). */
+ * again if it is dropped (docs/cases.md #2). */
 static void cpuid_tf_trigger(void)
 {
     __asm__ volatile("pushfq\n\t"
@@ -54,7 +54,7 @@ SCENARIO(db_cpuid_tf) = {
 };
 
 /* A data breakpoint (DR0, write, 8 bytes; SDM 17.2.4, 17.2.5) is a trap: the store retired
- * before the #DB, so re-executing from the saved RIP never raises it again (CASES.md #1).
+ * before the #DB, so re-executing from the saved RIP never raises it again (docs/cases.md #1).
  * hv/ keeps the guest's DR7 across exits through the debug-controls VM-exit/VM-entry
  * controls. */
 static volatile uint64_t watched __attribute__((aligned(8)));

@@ -4,7 +4,7 @@
  *
  * What: the same #GP and self-IPI as tests/hw_exceptions.c and tests/irq.c, but the page
  * taken away in EPT is the IDT (the gate), the GDT (the descriptor of the handler's CS) or
- * the TSS (the IST1 pointer) instead of the handler's stack. Why: CASES.md names all four
+ * the TSS (the IST1 pointer) instead of the handler's stack. Why: docs/cases.md names all four
  * as pages whose absence makes the exit happen during delivery; the IDT-vectoring
  * information must be the same and so must the verdicts. Expected bare result: as the
  * -stack rows.

@@ -7,7 +7,7 @@
  * Why: under hv/, the first #PF exits and is reflected (injected); its delivery raises a
  * second #PF, which exits with the first in IDT-vectoring information. The hypervisor must
  * merge the two into #DF (SDM 6.15, Table 6-5); dropping the first delivers the second
- * alone, which faults again: livelock (CASES.md #7).
+ * alone, which faults again: livelock (docs/cases.md #7).
  * Expected bare result: one #DF (error code 0).
  */
 #include "guest/guest.h"
@@ -23,7 +23,7 @@ SCENARIO(pf_df_merge) = {
 
 /* The same, with the #DF gate on the same absent IST1 page: delivering the #DF faults too,
  * and a fault while delivering #DF shuts the CPU down (SDM 6.15 "Interrupt 8"). The
- * hypervisor must report the shutdown, not loop and not invent an event (CASES.md #8).
+ * hypervisor must report the shutdown, not loop and not invent an event (docs/cases.md #8).
  * Expected bare result: no event reaches a handler; the CPU shuts down. */
 SCENARIO(df_shutdown) = {
     .name = "df-shutdown",

@@ -4,7 +4,7 @@
  *
  * What: a fault whose delivery exits (its handler's IST stack page is not present in EPT).
  * Why: the kvm list proposal says such faults can be dropped because re-execution raises
- * them again (CASES.md, "Faults the guest's own instruction raised").
+ * them again (docs/cases.md, "Faults the guest's own instruction raised").
  * Expected bare result: exactly one event, the fault, at the faulting instruction.
  */
 #include "guest/guest.h"
@@ -63,7 +63,7 @@ SCENARIO(gp_stack) = {
 
 /* VMXON with CR4.VMXE=0 raises #UD on a bare CPU (SDM Vol. 3 30.3). Under hv/ it exits
  * unconditionally and hv/ injects the #UD: an exception the hypervisor raised for an
- * instruction it emulates (CASES.md #11). Dropping it is "safe" only because the
+ * instruction it emulates (docs/cases.md #11). Dropping it is "safe" only because the
  * instruction exits again: the run costs one more VMXON exit (hv: exit-counts). */
 static void vmxon_trigger(void)
 {
@@ -80,7 +80,7 @@ SCENARIO(ud_vmxon) = {
     .trigger = vmxon_trigger,
 };
 
-/* CASES.md #10: a #PF whose cause vanishes while its delivery is cut short by an exit. The
+/* docs/cases.md #10: a #PF whose cause vanishes while its delivery is cut short by an exit. The
  * page is not present in the guest's page tables; the #PF handler's IST stack page is not
  * present in EPT; when that EPT violation is handled, hv/ makes the guest PTE present (as
  * another vCPU could have). Re-injecting delivers a #PF whose PTE is present by now (a

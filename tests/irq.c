@@ -5,7 +5,7 @@
  * What: a self-IPI whose delivery exits (the handler's IST stack page is not present in
  * EPT). Why: the interrupt was acknowledged (IRR -> ISR) before delivery began; nothing in
  * hardware raises it again, so a hypervisor that drops it loses it and leaves the vector in
- * service (CASES.md #4). Expected bare result: one `INT 0x40` at the instruction after the
+ * service (docs/cases.md #4). Expected bare result: one `INT 0x40` at the instruction after the
  * STI shadow, and ISR clear after the handler's EOI.
  */
 #include "guest/guest.h"
@@ -35,7 +35,7 @@ void trigger_irq(void)
 
 /* The same IPI to a vector whose IDT gate is not present: delivery raises #NP with an
  * error code of EXT | IDT | vector << 3 (SDM 6.13, 6.15 "Interrupt 11"), and that #NP's
- * delivery exits. Dropping the #NP loses both events (CASES.md #5). */
+ * delivery exits. Dropping the #NP loses both events (docs/cases.md #5). */
 #define NP_VECTOR 0x41
 
 static void np_ext_trigger(void)

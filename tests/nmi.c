@@ -4,7 +4,7 @@
  *
  * What: a self-NMI through the local APIC with the NMI handler's IST stack page not present
  * in EPT. Why: NMIs are asynchronous and never regenerated; the CPU already blocks NMIs when
- * the exit happens (CASES.md #3). Expected bare result: the NMI handler runs exactly once.
+ * the exit happens (docs/cases.md #3). Expected bare result: the NMI handler runs exactly once.
  */
 #include "guest/guest.h"
 #include "guest/scenario.h"
@@ -26,8 +26,8 @@ SCENARIO(nmi_stack) = {
 /* The same, then a second self-NMI. Why: blocking by NMI begins with delivery, and the
  * exit during delivery leaves it set in the guest state; a hypervisor that drops the NMI
  * leaves the guest blocked until its next IRET, so the second NMI is held back too
- * (CASES.md #3, "later NMIs may stay blocked"). Expected bare result: two NMIs, each at the
- * instruction after its ICR write. */
+ * (docs/cases.md #3). Expected bare result: two NMIs, each at the instruction after
+ * its ICR write. */
 static void nmi_twice_trigger(void)
 {
     apic_self_nmi();

@@ -7,7 +7,7 @@
  * Why: bare, the fault comes first (it is raised inside the one-instruction STI shadow,
  * SDM Vol. 2B, STI) and the interrupt is taken when the handler's IRET sets IF again. A hypervisor
  * that drops the #GP re-enters with no event to inject; the exit ended the STI shadow, so
- * the pending interrupt is taken before the instruction re-executes (CASES.md #9).
+ * the pending interrupt is taken before the instruction re-executes (docs/cases.md #9).
  * Expected bare result: #GP, then INT 0x40 at the fixup.
  */
 #include "guest/guest.h"

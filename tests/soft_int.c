@@ -5,7 +5,7 @@
  *
  * Why: re-injecting them needs the VM-exit instruction length as the VM-entry instruction
  * length (SDM 27.2.4, 26.5.1.1); re-executing them (Xen, VirtualBox) relies on the saved RIP
- * pointing at the instruction (SDM 27.3.3; CASES.md #6). KVM's __vmx_complete_interrupts
+ * pointing at the instruction (SDM 27.3.3; docs/cases.md #6). KVM's __vmx_complete_interrupts
  * has no case for type 5. Expected bare result: one event, saved RIP after the instruction.
  */
 #include "guest/guest.h"

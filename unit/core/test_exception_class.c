@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* What: the per-vector tables (mnemonic, fault/trap/abort, double-fault class, error code)
  * and the double-fault decision for all 32 x 32 exception pairs (core/exception_class.h).
- * Why: the #DF merge in the event queue is only as right as this table (CASES 7, 8).
+ * Why: the #DF merge in the event queue is only as right as this table (docs/cases.md #7, #8).
  * The SDM tables are written out again here, from SDM 6.15 Table 6-1 / 6-4 / 6-5 and the
  * "Interrupt 8" text, in a different shape (class lists and a rule), not by calling core.
  * Expected: every pair agrees. */
@@ -66,11 +66,11 @@ static void test_all_pairs(void **state)
 static void test_named_pairs(void **state)
 {
     (void)state;
-    assert_int_equal(double_fault_decide(14, 14), DF_DOUBLE); /* CASES 7 */
+    assert_int_equal(double_fault_decide(14, 14), DF_DOUBLE); /* docs/cases.md #7 */
     assert_int_equal(double_fault_decide(13, 11), DF_DOUBLE);
     assert_int_equal(double_fault_decide(13, 14), DF_SERIAL); /* contributory then #PF */
     assert_int_equal(double_fault_decide(14, 13), DF_DOUBLE);
-    assert_int_equal(double_fault_decide(8, 13), DF_SHUTDOWN); /* CASES 8 */
+    assert_int_equal(double_fault_decide(8, 13), DF_SHUTDOWN); /* docs/cases.md #8 */
     assert_int_equal(double_fault_decide(8, 14), DF_SHUTDOWN);
     assert_int_equal(double_fault_decide(8, 1), DF_SERIAL);
     assert_int_equal(double_fault_decide(1, 14), DF_SERIAL);

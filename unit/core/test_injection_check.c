@@ -3,7 +3,7 @@
  * (SDM 26.3.1.5), core/injection_check.h; and the "could a CPU report this" filter for
  * IDT-vectoring information.
  * Why: these checks are the oracle that the fuzzer and the policy tests lean on; if they
- * accepted a word that VM entry rejects, a broken policy would look fine (CASES 12).
+ * accepted a word that VM entry rejects, a broken policy would look fine (docs/cases.md #12).
  * Every 12-bit low part of the VM-entry word, with and without the valid bit, is judged
  * against the SDM rules rewritten below as one boolean expression.
  * Expected: agreement for all 8192 words, each with several error codes and lengths. */

@@ -2,9 +2,9 @@
 /* What: the re-delivery policies (core/policy.h) driven through the real after-exit /
  * before-entry pair, for every IDT-vectoring word a CPU can report (every type, every
  * vector the type allows, error bit as the vector requires, bit 12 set and clear).
- * Why: DESIGN.md's policy table is the thing under study; each row must do what the table
- * says, and no policy that is not known wrong may ever make VM entry fail (CASES 12).
- * The expected VM-entry fields are computed here from the policy table in DESIGN.md and
+ * Why: the policy table of docs/design.md is the thing under study; each row must do what the table
+ * says, and no policy that is not known wrong may ever make VM entry fail (docs/cases.md #12).
+ * The expected VM-entry fields are computed here from the policy table in docs/design.md and
  * the issue text, independently of core/policy.c.
  * Expected: kvm/drop-hw/drop-faults/reexec-soft always pass the SDM 26.2.1.3 / 26.3.1.5
  * checks; raw-copy fails them whenever bit 12 is set (and for NMIs, whose blocking it
@@ -144,7 +144,7 @@ static void test_every_policy_every_word(void **state)
                 if (!policy_known_wrong(p) && why)
                     fail_msg("%s on 0x%08x: %s", policy_name(p), w, why);
                 if (!strcmp(policy_name(p), "raw-copy")) {
-                    /* CASES 12: bit 12 copied makes VM entry fail; so does an NMI with
+                    /* docs/cases.md #12: bit 12 copied makes VM entry fail; so does an NMI with
                      * its blocking left set (virtual NMIs) */
                     assert_int_equal(why != NULL, b12 || type == 2);
                     raw_fail += why != NULL;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* What: vcpu_events_instruction_emulated() — the events an instruction emulated by the
- * hypervisor owes the guest. Why: CASES 2 (the single-step #DB after an emulated CPUID under
- * TF) and the STI shadow, which hv/ must end without core/'s copy going stale.
- * Expected (SDM 17.3.1.4, 24.4.2): TF=1 -> #DB injected at the next entry with DR6 =
- * fixed ones | BS | the pending B0-B3, pending field cleared; TF=0 -> nothing injected,
- * pending field untouched; a STI/MOV-SS shadow is ended and not written back later. */
+ * hypervisor owes the guest. Why: docs/cases.md #2 (the single-step #DB after an emulated CPUID
+ * under TF) and the STI shadow, which hv/ must end without core/'s copy going stale. Expected
+ * (SDM 17.3.1.4, 24.4.2): TF=1 -> #DB injected at the next entry with DR6 = fixed ones | BS | the
+ * pending B0-B3, pending field cleared; TF=0 -> nothing injected, pending field untouched; a
+ * STI/MOV-SS shadow is ended and not written back later. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

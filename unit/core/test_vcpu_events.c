@@ -2,7 +2,7 @@
 /* What: the vCPU event queue (core/vcpu_events.h): pending vs injected exceptions with
  * error codes and CR2/DR6 payloads, the double-fault merge, NMI and interrupt slots with
  * their blocking rules, NMI unblocking due to IRET.
- * Why: this is the code hv/ runs on every exit; CASES 3, 4, 7, 8 depend on it. Expected
+ * Why: this is the code hv/ runs on every exit; docs/cases.md #3, #4, #7, #8 depend on it. Expected
  * fields are written as literal VMCS words, not built with core's encoders.
  * Expected: re-injected #PF keeps error code and CR2; #PF during #PF -> #DF(0); a
  * contributory or #PF during #DF -> shutdown; benign first -> the second is delivered. */
@@ -204,7 +204,7 @@ static void test_benign_then_anything_is_serial(void **state)
 static void test_dropped_pf_then_new_pf_loops(void **state)
 {
     (void)state;
-    /* CASES 7 under drop-hw: the first #PF is forgotten, the second goes alone */
+    /* docs/cases.md #7 under drop-hw: the first #PF is forgotten, the second goes alone */
     struct fixture f;
     start(&f, "drop-hw");
     exit_with(&f, 0, 0x80000b0e, 0x2, 0);
@@ -226,7 +226,7 @@ static void test_nmi(void **state)
     assert_true(enter(&f));
     assert_int_equal(f.e.entry_intr_info, 0x80000202);
     assert_false(vcpu_events_waiting(&f.ev));
-    /* its delivery exits: re-injected with blocking by NMI cleared (CASES 3) */
+    /* its delivery exits: re-injected with blocking by NMI cleared (docs/cases.md #3) */
     exit_with(&f, 48, 0x80000202, 0, 8);
     assert_true(enter(&f));
     assert_int_equal(f.e.entry_intr_info, 0x80000202);
@@ -299,7 +299,7 @@ static void test_interrupts(void **state)
     exit_with(&f, 7, 0, 0, 0);
     assert_true(enter(&f));
     assert_int_equal(f.e.entry_intr_info, 0x80000040);
-    /* delivery exits while 0x41 is queued: 0x40 first (CASES 4), then 0x41 */
+    /* delivery exits while 0x41 is queued: 0x40 first (docs/cases.md #4), then 0x41 */
     exit_with(&f, 48, 0x80000040, 0, 0);
     vcpu_queue_interrupt(&f.ev, 0x41);
     assert_true(enter(&f));

@@ -22,12 +22,12 @@ static const char good[] = "# comment\n"
                            "[gp-stack]\n"
                            "family  = hw-exceptions\n"
                            "summary = #GP(0) from a load; the # here is text, not a comment\n"
-                           "case    = CASES.md 11\n"
+                           "case    = docs/cases.md #11\n"
                            "note.drop-all = same trace, one extra exit\n"
                            "\r\n"
                            "[irq-stack]\n"
                            "summary=self-IPI 0x40\n"
-                           "bare.qemu = FAILED QEMU TCG treats ICEBP differently (BOCHS.md)\n"
+                           "bare.qemu = FAILED QEMU TCG: #UD for ICEBP (docs/emulators.md)\n"
                            "  expect.drop-all = LOST   the interrupt was acknowledged  \n"
                            "expect.raw-copy = ENTRY-FAIL bit 12\n"
                            "\n"
@@ -50,7 +50,7 @@ static void test_good(void **state)
     assert_non_null(gp);
     assert_string_equal(gp->family, "hw-exceptions");
     assert_string_equal(gp->summary, "#GP(0) from a load; the # here is text, not a comment");
-    assert_string_equal(gp->case_ref, "CASES.md 11");
+    assert_string_equal(gp->case_ref, "docs/cases.md #11");
     assert_false(gp->harness);
     assert_int_equal(gp->bare, V_PASS);
     assert_int_equal(gp->line, 3);
@@ -66,7 +66,7 @@ static void test_good(void **state)
     assert_int_equal(e->line, 12);
     const struct expectation *q = scenario_bare_expect(irq, "qemu");
     assert_int_equal(q->verdict, V_FAILED);
-    assert_string_equal(q->reason, "QEMU TCG treats ICEBP differently (BOCHS.md)");
+    assert_string_equal(q->reason, "QEMU TCG: #UD for ICEBP (docs/emulators.md)");
     assert_null(scenario_bare_expect(irq, "bochs"));
     assert_null(scenario_bare_expect(gp, "qemu"));
     assert_int_equal(scenario_expect(irq, "raw-copy")->verdict, V_ENTRY_FAIL);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* unit/runner/test_compare.c — verdicts (runner/compare.c), DESIGN.md "The oracle".
+/* unit/runner/test_compare.c — verdicts (runner/compare.c), docs/design.md, "The oracle".
  *
  * Why: the verdict is the product. Each class must come out for the situation it names and
  * no other: identical traces → PASS; missing events → LOST; a repeated event → DUPLICATED;
@@ -64,13 +64,13 @@ static void test_compare_classes(void **state)
         free(detail);
     }
     {
-        char *v[] = {IRQ, GP, DB}; /* interrupt first (CASES.md #9) */
+        char *v[] = {IRQ, GP, DB}; /* interrupt first (docs/cases.md #9) */
         assert_int_equal(cmp(bare, 3, v, 3, &detail), V_REORDERED);
         assert_non_null(strstr(detail, "event 1"));
         free(detail);
     }
     {
-        /* CASES.md #9: the interrupt is taken before the faulting instruction re-executes,
+        /* docs/cases.md #9: the interrupt is taken before the faulting instruction re-executes,
          * so it interrupts another RIP: the same events by identity, in another order */
         char *b2[] = {"EV #GP err=0x0000 rip=trigger+0x38 cs=0x08 rf=1 ist=1 cr2=- dr6=-",
                       "EV INT 0x40 err=- rip=trigger+0x3b cs=0x08 rf=1 ist=0 cr2=- dr6=-"};

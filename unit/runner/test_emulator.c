@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_emulator.c — emulator configuration (runner/emulator.c).
  *
- * Why: BOCHS.md's boot configuration is measured, not guessed: a missing `sound: dummy`,
- * a wrong `optramimage` address or the hv/guest images swapped silently turn every run into
+ * Why: the boot configuration of docs/emulators.md is measured, not guessed: a missing `sound:
+ * dummy`, a wrong `optramimage` address or the hv/guest images swapped silently turn every run into
  * a crash. The command lines and the "emulator missing" messages are what the user sees. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -2,9 +2,9 @@
 /* unit/runner/test_reference.c — what a virtualized run is compared with, and what proves
  * that it tested anything (runner/compare.c).
  *
- * Why: a bare CPU that shuts down is a valid reference (CASES.md #8) and must not turn every
+ * Why: a bare CPU that shuts down is a valid reference (docs/cases.md #8) and must not turn every
  * virtualized cell into ERROR; and a perturbation counts only if an exit during delivery
- * carried the row's own vector, not just any vector (DESIGN.md, "the test did not test"). */
+ * carried the row's own vector, not just any vector (docs/design.md, "The oracle"). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,7 @@
 
 #include "unit/runner/judge_fixture.h"
 
-/* CASES 8: the bare CPU shuts down. Bare: TRIPLE-FAULT only when the emulator logged the
+/* docs/cases.md #8: the bare CPU shuts down. Bare: TRIPLE-FAULT only when the emulator logged the
  * shutdown (otherwise a missing result line stays CRASH). Under hv: PASS only for a
  * reported shutdown after the same events with an exit during delivery; a guest that goes
  * on is DIFFERENT, a loop is LIVELOCK, no vectoring exit is ERROR. */

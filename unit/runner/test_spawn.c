@@ -5,7 +5,7 @@
  * Why: a hung guest must never hang the runner. The deadline sends SIGHUP to the whole
  * process group (Bochs ignores SIGTERM), then SIGKILL after the grace period to anything
  * that ignores SIGHUP too; a program that cannot start is reported, not waited for; the
- * environment is what BOCHS.md asks (TERM set, stdin /dev/null, own directory); jobs run
+ * environment is what docs/emulators.md asks (TERM set, stdin /dev/null, own directory); jobs run
  * in parallel; nothing the emulator started outlives the run, nor the runner: SIGKILL or
  * Ctrl-\ (SIGQUIT) of the runner once left Bochs spinning at 100% CPU. */
 #include <setjmp.h>
