@@ -40,7 +40,7 @@ UNIT_TESTS        := $(UNIT_CORE_TESTS) $(UNIT_RUNNER_TESTS)
 IMAGES := $(BUILD)/hv.bin $(BUILD)/guest.bin $(BUILD)/boot.img
 REDELIVER := $(BUILD)/redeliver
 
-.PHONY: all images deps test unit e2e run format check-format clean
+.PHONY: all images deps test unit e2e run format check-format check-self-contained clean
 all: $(IMAGES) $(REDELIVER) $(UNIT_TESTS)
 images: $(IMAGES)
 
@@ -60,7 +60,7 @@ $(BUILD)/host/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-# ---- kernel images: flat Multiboot 1 binaries linked at 1 MiB (docs: BOCHS.md) ----
+# ---- kernel images: flat Multiboot 1 binaries linked at 1 MiB (docs/emulators.md) ----
 $(BUILD)/%.elf: lib/kernel.ld
 	$(Q)$(CC) $(FREE_LDFLAGS) -o $@ $(filter %.o,$^) -lgcc
 $(BUILD)/hv.elf: $(HV_OBJS)
@@ -92,7 +92,7 @@ $(UNIT_RUNNER_TESTS): $(BUILD)/unit/%: $(BUILD)/host/unit/runner/%.o $(RUNNER_LI
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
-TEST_STEPS := check-format unit e2e answer-check
+TEST_STEPS := check-format check-self-contained unit e2e answer-check
 e2e: $(IMAGES) $(REDELIVER)
 	$(Q)scripts/e2e.sh $(BUILD)
 
@@ -119,6 +119,10 @@ format:
 	$(Q)clang-format -i $(FORMAT_SRCS)
 check-format:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+# Code, output and docs cite the Intel SDM or docs/, nothing outside the repository.
+check-self-contained:
+	$(Q)scripts/check-self-contained.sh
 
 clean:
 	rm -rf $(BUILD)
