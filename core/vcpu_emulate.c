@@ -56,7 +56,7 @@ void vcpu_events_instruction_emulated(struct vcpu_events *ev, const struct vmx_e
         return;
     /* The #DB carries the breakpoint conditions already pending too; the field is then
      * cleared so the CPU does not raise them a second time after entry. Bochs 2.7 saves BS
-     * there on such exits against the SDM (docs/core.md): folding it in covers both. */
+     * there on such exits against the SDM (docs/emulators.md): folding it in covers both. */
     vcpu_queue_exception_payload(ev, X86_DB, false, 0,
                                  DR6_FIXED_ONES | owed | (in->pending_dbg & PENDING_DBG_B03));
     out->write_pending_dbg = true;

@@ -48,7 +48,7 @@ long intercept_exception(uint64_t vector, uint64_t on)
 /* A #DB exit: DR6 is not written, the exit qualification holds what the CPU would have put
  * there (SDM 27.1, 27.2.1); ICEBP exits as a privileged software exception (type 5) with an
  * instruction length. The pending-debug-exceptions field may still hold the same causes
- * (Bochs 2.7 leaves BS there: docs/core.md): cleared, or they would be raised twice. */
+ * (Bochs 2.7 leaves BS there: docs/emulators.md): cleared, or they would be raised twice. */
 static void reflect_debug(struct vcpu *v, uint32_t info)
 {
     if (vmx_intr_info_type(info) == VMX_EVENT_PRIV_SOFT_EXCEPTION) {
