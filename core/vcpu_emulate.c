@@ -50,7 +50,8 @@ void vcpu_events_instruction_emulated(struct vcpu_events *ev, const struct vmx_e
     out->pending_dbg_exceptions = in->pending_dbg;
     uint64_t owed =
         in->io ? x86_io_breakpoint_hits(in->dr7, in->dr, in->cr4_de, in->io_port, in->io_size) : 0;
-    if (in->rflags & RFLAGS_TF)
+    /* hv/ emulates no branch, so with DEBUGCTL.BTF the single-step is not owed (SDM 17.4.3) */
+    if ((in->rflags & RFLAGS_TF) && !in->btf)
         owed |= DR6_BS;
     if (!owed)
         return;

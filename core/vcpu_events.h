@@ -91,6 +91,7 @@ struct vmx_emulated_insn {
     uint64_t dr7;         /* guest DR7 (saved in the VMCS by the debug-controls exit control) */
     uint64_t dr[4];       /* guest DR0-DR3 (not switched: the hardware registers) */
     bool cr4_de;          /* guest CR4.DE: DR7 R/W=10 is an I/O breakpoint (SDM 17.2.4) */
+    bool btf;             /* guest IA32_DEBUGCTL.BTF: TF single-steps branches only (17.4.3) */
     bool io;              /* the instruction was IN or OUT (not string I/O): */
     uint16_t io_port;     /*   the port it accessed */
     uint8_t io_size;      /*   and how many bytes (1, 2 or 4) */

@@ -50,9 +50,9 @@ static void pic_mask_all(void)
     outb(0xa1, 0xff);
 }
 
-static uint64_t perturbed_page(const struct scenario *s)
+static uint64_t perturbed_page(enum perturb_page page)
 {
-    switch (s->page) {
+    switch (page) {
     case PAGE_STACK:
         return guest_victim_stack_page();
     case PAGE_IDT:
@@ -70,13 +70,18 @@ static void arm(const struct scenario *s)
     long r = HC_OK;
     if (s->perturb == PERTURB_NONE)
         return;
+    if (s->also_pages && s->perturb != PERTURB_EPT_NOT_PRESENT)
+        guest_finish("ERROR", "also_pages needs PERTURB_EPT_NOT_PRESENT");
     idt_set_ist(s->vector, IST_VICTIM);
     for (unsigned v = 0; v < 32; v++)
         if (s->also_ist1 & (1u << v))
             idt_set_ist((uint8_t)v, IST_VICTIM);
-    uint64_t page = perturbed_page(s);
+    uint64_t page = perturbed_page(s->page);
     if (s->perturb == PERTURB_EPT_NOT_PRESENT) {
         r = hv_ept_unmap_until_fault(page);
+        for (unsigned p = PAGE_STACK; p <= PAGE_TSS && r == HC_OK; p++)
+            if (s->also_pages & (1u << p))
+                r = hv_ept_unmap_until_fault(perturbed_page((enum perturb_page)p));
     } else {
         if (!guest_page_set_present(page, false))
             guest_finish("ERROR", "could not split the guest page tables");
@@ -93,7 +98,7 @@ static void disarm(const struct scenario *s)
 {
     if (s->perturb == PERTURB_INTERCEPT_GUEST_NOT_PRESENT) {
         hv_intercept_exception(s->vector, false);
-        guest_page_set_present(perturbed_page(s), true);
+        guest_page_set_present(perturbed_page(s->page), true);
     }
 }
 

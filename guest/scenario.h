@@ -35,7 +35,12 @@ struct scenario {
     uint8_t vector; /* the event whose delivery is perturbed */
     enum perturbation perturb;
     enum perturb_page page;
-    uint32_t also_ist1;    /* exception vectors (bit n = vector n) whose gates use IST1 too */
+    uint32_t also_ist1; /* exception vectors (bit n = vector n) whose gates use IST1 too */
+    /* more pages taken away with .page, each until its own EPT violation (bit n = 1 << n
+     * of enum perturb_page): one delivery then exits once per page it touches, e.g.
+     * PAGE_STACK with 1 << PAGE_IDT exits reading the gate, then pushing the frame.
+     * EPT perturbations only. */
+    uint32_t also_pages;
     void (*setup)(void);   /* optional, before the perturbation is armed */
     void (*trigger)(void); /* raises the event; RIPs in the trace are relative to it */
     void (*check)(void);   /* optional in-guest checks, after the trigger */

@@ -43,6 +43,7 @@ long intercept_exception(uint64_t vector, uint64_t on)
 }
 
 #define DR6_FIXED_ONES 0xffff0ff0ul /* SDM 17.2.3 */
+#define DEBUGCTL_BTF   (1ul << 1)   /* SDM 17.4.1: single-step on branches */
 #define DBG_QUAL_BITS  0x1600ful    /* SDM 27.2.1 Table 27-1: B3-B0, BD, BS, RTM */
 
 /* A #DB exit: DR6 is not written, the exit qualification holds what the CPU would have put
@@ -106,6 +107,7 @@ void skip_instruction(struct vcpu *v)
         .dr7 = vmread(GUEST_DR7),
         .dr = {read_dr0(), read_dr1(), read_dr2(), read_dr3()},
         .cr4_de = (vmread(GUEST_CR4) & X86_CR4_DE) != 0,
+        .btf = (vmread(GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF) != 0,
     };
     uint64_t q = v->exit.exit_qualification;
     if (vmx_exit_reason_basic(v->exit.exit_reason) == VMX_EXIT_IO_INSTRUCTION &&

@@ -10,10 +10,11 @@
 #include "guest/guest.h"
 #include "guest/scenario.h"
 #include "guest/trace.h"
+#include "tests/triggers.h"
 #include "lib/x86.h"
 
 /* TF set by POPF takes effect after the next instruction (SDM 17.3.1.4). */
-static void single_step_trigger(void)
+void trigger_single_step(void)
 {
     __asm__ volatile("pushfq\n\t"
                      "orq $0x100, (%%rsp)\n\t"
@@ -27,7 +28,7 @@ SCENARIO(db_single_step) = {
     .name = "db-single-step",
     .vector = 1,
     .perturb = PERTURB_EPT_NOT_PRESENT,
-    .trigger = single_step_trigger,
+    .trigger = trigger_single_step,
 };
 
 /* TF set by POPF is in effect for CPUID, which exits to hv/ and is emulated there: the

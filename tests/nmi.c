@@ -8,8 +8,9 @@
  */
 #include "guest/guest.h"
 #include "guest/scenario.h"
+#include "tests/triggers.h"
 
-static void nmi_trigger(void)
+void trigger_nmi(void)
 {
     apic_self_nmi();
     for (unsigned i = 0; i < 1000; i++) /* a late NMI would land here */
@@ -20,7 +21,7 @@ SCENARIO(nmi_stack) = {
     .name = "nmi-stack",
     .vector = 2,
     .perturb = PERTURB_EPT_NOT_PRESENT,
-    .trigger = nmi_trigger,
+    .trigger = trigger_nmi,
 };
 
 /* The same, then a second self-NMI. Why: blocking by NMI begins with delivery, and the

@@ -10,8 +10,9 @@
  */
 #include "guest/guest.h"
 #include "guest/scenario.h"
+#include "tests/triggers.h"
 
-static void int80_trigger(void)
+void trigger_int80(void)
 {
     __asm__ volatile("int $0x80" ::: "memory");
 }
@@ -31,7 +32,7 @@ SCENARIO(int_n_stack) = {
     .name = "int-n-stack",
     .vector = 0x80,
     .perturb = PERTURB_EPT_NOT_PRESENT,
-    .trigger = int80_trigger,
+    .trigger = trigger_int80,
 };
 
 SCENARIO(int3_stack) = {

@@ -14,5 +14,11 @@ void trigger_pf(void);
  * that it is neither pending nor in service afterwards. */
 void trigger_irq(void);
 void irq_check(void);
+/* A self-NMI, then room for a late one (tests/nmi.c). */
+void trigger_nmi(void);
+/* INT 0x80 (tests/soft_int.c). */
+void trigger_int80(void);
+/* POPF sets TF; the #DB follows the next NOP (tests/debug.c). */
+void trigger_single_step(void);
 
 #endif

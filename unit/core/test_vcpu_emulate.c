@@ -148,6 +148,24 @@ static void test_rf_cleared(void **state)
     assert_false(f.clear_rf);
 }
 
+/* DEBUGCTL.BTF = 1: TF single-steps taken branches only (SDM 17.4.3); hv/ emulates no branch,
+ * so the emulated instruction owes no #DB. (Neither Bochs 2.7 nor QEMU TCG models BTF, so no
+ * row can compare this with a bare CPU here.) */
+static void test_btf_owes_nothing(void **state)
+{
+    (void)state;
+    struct vcpu_events ev;
+    struct vmx_emulated_fields f;
+    struct vmx_entry_events e;
+    struct vmx_emulated_insn in = insn(0x102 /* TF */, 0);
+    in.btf = true;
+    vcpu_events_init(&ev, policy_find("kvm"));
+    exit_cpuid(&ev, 0);
+    vcpu_events_instruction_emulated(&ev, &in, &f);
+    assert_false(f.write_pending_dbg);
+    assert_false(vcpu_events_before_entry(&ev, &e));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_io_breakpoint),
         cmocka_unit_test(test_io_breakpoint_ranges),
         cmocka_unit_test(test_rf_cleared),
+        cmocka_unit_test(test_btf_owes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

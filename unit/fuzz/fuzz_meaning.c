@@ -136,6 +136,7 @@ static void make_exit(struct input *in, struct step *s)
         if (!(f & 1))                          /* BS is pending only with TF (SDM 24.4.2, 27.3.4) */
             e->pending_dbg &= ~(1ull << 14);
         e->cr4_de = f & 4;
+        e->btf = f & 0x20;
         e->io = basic == 30;
         e->io_port = (uint16_t)take(in, 2);
         e->io_size = (uint8_t[]){1, 2, 4, 4}[(f >> 3) & 3];

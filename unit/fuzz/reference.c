@@ -286,7 +286,9 @@ void ref_instruction_emulated(struct ref_vcpu *r, const struct vmx_emulated_insn
     uint64_t owed = 0;
     if (in->io) /* SDM 17.2.4: an I/O breakpoint is a trap after the IN/OUT */
         owed = ref_io_hits(in->dr7, in->dr, in->cr4_de, in->io_port, in->io_size);
-    if (in->rflags & BIT(8)) /* SDM 17.3.1.4: TF=1, single-step trap, DR6.BS (bit 14) */
+    /* SDM 17.3.1.4: TF=1, single-step trap, DR6.BS (bit 14); with IA32_DEBUGCTL.BTF only a
+     * taken branch traps (SDM 17.4.3), and none of the emulated instructions branches */
+    if ((in->rflags & BIT(8)) && !in->btf)
         owed |= BIT(14);
     out->pending_dbg = in->pending_dbg;
     out->owed_dr6 = 0;
