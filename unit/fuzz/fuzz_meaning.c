@@ -356,7 +356,7 @@ void fuzz_meaning(struct input *in)
         /* the exceptions queued during this exit, in order (an emulated #DB first) */
         uint8_t qexc[MAXQ + 1];
         unsigned nqexc = 0;
-        if (s.emulate && ((s.insn.rflags & (1u << 8)) ||
+        if (s.emulate && (((s.insn.rflags & (1u << 8)) && !s.insn.btf) ||
                           (s.insn.io && ref_io_hits(s.insn.dr7, s.insn.dr, s.insn.cr4_de,
                                                     s.insn.io_port, s.insn.io_size))))
             qexc[nqexc++] = 1;
