@@ -109,7 +109,7 @@ uint32_t ref_io_hits(uint64_t dr7, const uint64_t dr[4], bool cr4_de, uint16_t p
 }
 
 static const char *const policy_names[REF_POLICIES] = {
-    "kvm", "drop-hw", "drop-faults", "reexec-soft", "drop-all", "raw-copy",
+    "kvm", "drop-hw", "drop-faults", "reexec-soft", "drop-all", "raw-copy", "smart",
 };
 
 int ref_policy_by_name(const char *name)

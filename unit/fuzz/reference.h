@@ -41,6 +41,7 @@ enum ref_policy {
     REF_REEXEC_SOFT, /* drop types 4, 5, 6: RIP still points at the instruction */
     REF_DROP_ALL,    /* drop everything */
     REF_RAW_COPY,    /* the raw IDT-vectoring words into the entry fields (known wrong) */
+    REF_SMART,       /* drop nothing: no row showed a drop both safe and cheaper */
     REF_POLICIES,
 };
 
