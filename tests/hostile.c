@@ -165,8 +165,10 @@ SCENARIO(hostile_db_storm) = {
  * its own whose #AC gate leads to a conforming DPL 0 code segment, and IRETs to CPL3 with
  * AC=1 and ESP odd. The user PUSH raises #AC; delivering it pushes EFLAGS on the same odd
  * ESP: #AC, benign after benign, so delivered serially (SDM 6.15, Table 6-5), forever.
- * Expected: a bare CPU never gets out (TIMEOUT); hv/ intercepts #AC (docs/hv.md), so every
- * round is a VM exit at the PUSH, and 2000 in a row are LIVELOCK (hv/exit.c). */
+ * Expected: a CPU never gets out (it would be TIMEOUT); measured on Bochs 2.7 bare: CRASH,
+ * because Bochs nests exception() -> interrupt() -> exception() in C for every round and its
+ * own stack overflows (SIGSEGV). hv/ intercepts #AC (docs/hv.md), so every round is a VM exit
+ * at the PUSH, and 2000 in a row are LIVELOCK (hv/exit.c), under every policy. */
 #define STORM_CODE32  0x08
 #define STORM_DATA32  0x10
 #define STORM_CONFORM 0x18
