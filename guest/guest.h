@@ -32,6 +32,20 @@ bool guest_page_set_present(uint64_t va, bool present);
 uint64_t *guest_pte(uint64_t va);
 long hv_intercept_exception(uint8_t vector, bool on);
 
+/* --- user mode (CPL3), guest/user.c --- */
+/* Runs fn at CPL3 (user CS and SS, DPL 3) on a one-page user stack with RFLAGS = rflags (bit 1
+ * is set for the caller; IOPL, IF, AC, TF are the caller's: 0 means IOPL 0 and IF=0), and
+ * returns at CPL0 when fn returns (fn returns into SYSCALL). Events from CPL3 are recorded
+ * as any other (EV cs=0x33); a fault resumes at its EXTABLE fixup, at CPL3. The guest image
+ * is user-accessible (U/S=1) while and after it runs; the rest of memory stays supervisor. */
+void guest_run_user(void (*fn)(void), uint64_t rflags);
+/* The one-page stack of TSS.RSP0 (PAGE_RSP0). */
+uint64_t guest_rsp0_stack_page(void);
+/* Sets U/S in every paging-structure entry that maps the 2 MiB region of `va` (SDM 4.6.1). */
+bool guest_region_set_user(uint64_t va);
+/* A supervisor-only address: user accesses to it raise #PF with U/S and P set (SDM 4.7). */
+#define GUEST_SUPERVISOR_VA 0x200000ul
+
 /* --- checks, kvm-unit-tests style --- */
 void report(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Ends the run: prints the trace, SUMMARY and the one `Test result:` line. */

@@ -61,6 +61,8 @@ static uint64_t perturbed_page(enum perturb_page page)
         return gdt_base();
     case PAGE_TSS:
         return tss_base();
+    case PAGE_RSP0:
+        return guest_rsp0_stack_page();
     }
     guest_finish("ERROR", "scenario names no page to perturb");
 }
@@ -72,14 +74,14 @@ static void arm(const struct scenario *s)
         return;
     if (s->also_pages && s->perturb != PERTURB_EPT_NOT_PRESENT)
         guest_finish("ERROR", "also_pages needs PERTURB_EPT_NOT_PRESENT");
-    idt_set_ist(s->vector, IST_VICTIM);
+    idt_set_ist(s->vector, s->no_ist ? IST_NONE : IST_VICTIM);
     for (unsigned v = 0; v < 32; v++)
         if (s->also_ist1 & (1u << v))
             idt_set_ist((uint8_t)v, IST_VICTIM);
     uint64_t page = perturbed_page(s->page);
     if (s->perturb == PERTURB_EPT_NOT_PRESENT) {
         r = hv_ept_unmap_until_fault(page);
-        for (unsigned p = PAGE_STACK; p <= PAGE_TSS && r == HC_OK; p++)
+        for (unsigned p = PAGE_STACK; p <= PAGE_RSP0 && r == HC_OK; p++)
             if (s->also_pages & (1u << p))
                 r = hv_ept_unmap_until_fault(perturbed_page((enum perturb_page)p));
     } else {

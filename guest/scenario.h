@@ -8,6 +8,7 @@
 #ifndef GUEST_SCENARIO_H
 #define GUEST_SCENARIO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum perturbation {
@@ -21,13 +22,14 @@ enum perturbation {
 
 /* The page that delivering .vector touches and the perturbation takes away
  * (docs/cases.md, "Forcing an exit during delivery": the handler's stack, the IDT, the GDT
- * entry of the handler's CS, the TSS). In every case the vector's gate uses IST1, a one-page
- * stack, so that the TSS is read too. */
+ * entry of the handler's CS, the TSS). The vector's gate uses IST1, a one-page stack, so
+ * that the TSS is read too, unless the row says .no_ist. */
 enum perturb_page {
-    PAGE_STACK = 0,
+    PAGE_STACK = 0, /* the IST1 stack */
     PAGE_IDT,
     PAGE_GDT,
     PAGE_TSS,
+    PAGE_RSP0, /* the one-page CPL0 stack of TSS.RSP0: events from CPL3 with .no_ist */
 };
 
 struct scenario {
@@ -44,6 +46,10 @@ struct scenario {
     void (*setup)(void);   /* optional, before the perturbation is armed */
     void (*trigger)(void); /* raises the event; RIPs in the trace are relative to it */
     void (*check)(void);   /* optional in-guest checks, after the trigger */
+    /* Optional: the vector's gate uses no IST, so that an event from CPL3 switches to
+     * TSS.RSP0 (SDM 6.14.4, 6.14.5) and one at CPL0 stays on its stack. 0 (the default):
+     * the gate uses IST1, as every row before user mode did. */
+    bool no_ist;
 } __attribute__((aligned(64)));
 
 #define SCENARIO(id) __attribute__((section(".scenarios"), used)) static const struct scenario id

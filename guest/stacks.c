@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* guest/stacks.c — IST stacks (SDM 6.14.5). The victim stack is exactly one page so that
- * one EPT entry covers every push of an event frame onto it. */
+/* guest/stacks.c — IST stacks (SDM 6.14.5) and the CPL0 stack of TSS.RSP0 (SDM 6.14.4). The
+ * victim stack and the RSP0 stack are exactly one page each so that one EPT entry covers
+ * every push of an event frame onto them. */
 #include "guest/guest.h"
 #include "lib/desc.h"
 
@@ -12,14 +13,23 @@ static uint8_t victim_stack[PAGE] __attribute__((aligned(PAGE)));
 static uint8_t df_stack[2 * PAGE] __attribute__((aligned(PAGE)));
 static uint8_t nmi_stack[2 * PAGE] __attribute__((aligned(PAGE)));
 static uint8_t mc_stack[2 * PAGE] __attribute__((aligned(PAGE)));
+/* An event from CPL3 through a gate without IST switches to TSS.RSP0 (SDM 6.14.4); at CPL0
+ * nothing uses it, so rows that never enter user mode are unaffected. */
+static uint8_t rsp0_stack[PAGE] __attribute__((aligned(PAGE)));
 
 uint64_t guest_victim_stack_page(void)
 {
     return (uint64_t)victim_stack;
 }
 
+uint64_t guest_rsp0_stack_page(void)
+{
+    return (uint64_t)rsp0_stack;
+}
+
 void stacks_init(void)
 {
+    tss_page.tss.rsp[0] = (uint64_t)rsp0_stack + sizeof(rsp0_stack);
     tss_page.tss.ist[IST_VICTIM] = (uint64_t)victim_stack + sizeof(victim_stack);
     tss_page.tss.ist[IST_DF] = (uint64_t)df_stack + sizeof(df_stack);
     tss_page.tss.ist[IST_NMI] = (uint64_t)nmi_stack + sizeof(nmi_stack);

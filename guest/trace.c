@@ -7,7 +7,7 @@
 
 static struct event events[TRACE_MAX];
 static unsigned n_events, n_dropped;
-static uint64_t anchor_start;
+static uint64_t anchor_start, anchor_user;
 
 extern char ist_stacks_start[], ist_stacks_end[];
 uint64_t ist_top(unsigned ist);
@@ -16,6 +16,12 @@ void trace_start(const void *anchor)
 {
     n_events = n_dropped = 0;
     anchor_start = (uint64_t)anchor;
+    anchor_user = 0;
+}
+
+void trace_user_anchor(const void *user_fn)
+{
+    anchor_user = (uint64_t)user_fn;
 }
 
 /* Which IST stack the frame was pushed on: SDM 6.14.5, the CPU switches to TSS.ISTn. */
@@ -79,7 +85,12 @@ static void print_event(const struct event *e)
         ksnprintf(err, sizeof(err), "0x%04x", e->error);
     else
         ksnprintf(err, sizeof(err), "-");
-    if (e->rip >= anchor_start && e->rip - anchor_start < 4096)
+    /* the nearer anchor below the RIP names it: the user function may follow the trigger */
+    bool in_user = anchor_user && e->rip >= anchor_user && e->rip - anchor_user < 4096;
+    bool in_trigger = e->rip >= anchor_start && e->rip - anchor_start < 4096;
+    if (in_user && (!in_trigger || anchor_user >= anchor_start))
+        ksnprintf(rip, sizeof(rip), "user+0x%lx", e->rip - anchor_user);
+    else if (in_trigger)
         ksnprintf(rip, sizeof(rip), "trigger+0x%lx", e->rip - anchor_start);
     else
         ksnprintf(rip, sizeof(rip), "0x%lx", e->rip);

@@ -23,6 +23,8 @@ struct event {
 
 /* Starts recording; RIPs inside [anchor, anchor + 4 KiB) print relative to "trigger". */
 void trace_start(const void *anchor);
+/* RIPs inside [user_fn, user_fn + 4 KiB) print relative to "user" (guest_run_user()). */
+void trace_user_anchor(const void *user_fn);
 void trace_record(const struct trap_frame *f);
 unsigned trace_count(void);
 const struct event *trace_at(unsigned i);

@@ -4,7 +4,7 @@
 
 union tss_page tss_page __attribute__((aligned(4096)));
 
-#define GDT_ENTRIES 5
+#define GDT_ENTRIES 7
 static uint64_t gdt[4096 / 8] __attribute__((aligned(4096))); /* a page of its own */
 
 struct idt_gate {
@@ -34,6 +34,10 @@ void gdt_init(void)
     gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
              (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     gdt[4] = base >> 32;
+    /* DPL 3 data and 64-bit code (SDM 3.4.5, 5.2.1: L=1, D=0 for 64-bit code) for guest/'s
+     * user mode; hv/ never loads them. */
+    gdt[5] = 0x00cff2000000ffffull; /* SEL_USER_DATA */
+    gdt[6] = 0x00affa000000ffffull; /* SEL_USER_CODE */
     tss->iomap_base = sizeof(*tss);
 
     struct desc_ptr p = {GDT_ENTRIES * 8 - 1, (uint64_t)gdt};
@@ -82,6 +86,19 @@ unsigned idt_get_ist(uint8_t vector)
 void idt_set_present(uint8_t vector, bool present)
 {
     idt[vector].type = present ? GATE_INTERRUPT : (GATE_INTERRUPT & 0x7f);
+}
+
+#define GATE_DPL_SHIFT 5 /* type byte bits 6:5 (SDM Figure 6-8) */
+
+void idt_set_dpl(uint8_t vector, unsigned dpl)
+{
+    idt[vector].type =
+        (uint8_t)((idt[vector].type & ~(3u << GATE_DPL_SHIFT)) | ((dpl & 3) << GATE_DPL_SHIFT));
+}
+
+unsigned idt_get_dpl(uint8_t vector)
+{
+    return (idt[vector].type >> GATE_DPL_SHIFT) & 3;
 }
 
 uint64_t gdt_base(void)

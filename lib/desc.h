@@ -9,6 +9,11 @@
 #define SEL_CODE64 0x08
 #define SEL_DATA   0x10
 #define SEL_TSS    0x18
+/* User segments (DPL 3), in the order SYSRET expects them (SDM Vol. 2, SYSRET: SS from
+ * STAR[63:48]+8, 64-bit CS from STAR[63:48]+16); selectors carry RPL 3. */
+#define SEL_USER_BASE 0x23
+#define SEL_USER_DATA 0x2b
+#define SEL_USER_CODE 0x33
 
 struct tss64 {
     uint32_t reserved0;
@@ -43,13 +48,17 @@ union tss_page {
 };
 extern union tss_page tss_page;
 
-/* Loads a fresh GDT (code, data, TSS), reloads the segment registers and TR. */
+/* Loads a fresh GDT (code, data, TSS, user data, user code), reloads the segment registers
+ * and TR. */
 void gdt_init(void);
 /* Fills all 256 IDT gates with the stubs of lib/traps.S and loads IDTR. */
 void idt_init(void);
 void idt_set_ist(uint8_t vector, unsigned ist);
 unsigned idt_get_ist(uint8_t vector);
 void idt_set_present(uint8_t vector, bool present);
+/* The gate's DPL: INT n from CPL3 needs DPL 3, else #GP(n*8+2) (SDM 6.12.1.1). */
+void idt_set_dpl(uint8_t vector, unsigned dpl);
+unsigned idt_get_dpl(uint8_t vector);
 uint64_t gdt_base(void);
 uint64_t idt_base(void);
 uint64_t tss_base(void);

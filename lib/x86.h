@@ -7,13 +7,17 @@
 
 #define X86_CR0_PE    (1ul << 0)
 #define X86_CR0_NE    (1ul << 5)
+#define X86_CR0_AM    (1ul << 18)
 #define X86_CR0_PG    (1ul << 31)
 #define X86_CR4_DE    (1ul << 3)
 #define X86_CR4_PAE   (1ul << 5)
 #define X86_CR4_VMXE  (1ul << 13)
 #define X86_RFLAGS_TF (1ul << 8)
 #define X86_RFLAGS_IF (1ul << 9)
+#define X86_RFLAGS_DF (1ul << 10)
 #define X86_RFLAGS_RF (1ul << 16)
+#define X86_RFLAGS_AC (1ul << 18)
+#define X86_EFER_SCE  (1ul << 0)
 
 #define MSR_IA32_APIC_BASE       0x1b
 #define MSR_IA32_FEATURE_CONTROL 0x3a
@@ -22,6 +26,9 @@
 #define MSR_IA32_SYSENTER_EIP    0x176
 #define MSR_IA32_PAT             0x277
 #define MSR_IA32_EFER            0xc0000080
+#define MSR_STAR                 0xc0000081
+#define MSR_LSTAR                0xc0000082
+#define MSR_FMASK                0xc0000084
 #define MSR_FS_BASE              0xc0000100
 #define MSR_GS_BASE              0xc0000101
 

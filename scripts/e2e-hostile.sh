@@ -39,6 +39,8 @@ hostile hostile-hypercall-args kvm PASS "verdict:   PASS" \
     "hostile-hypercall-args: hypercall pointers outside guest RAM are refused"
 hostile hostile-db-storm kvm LIVELOCK "intercepted exception" \
     "hostile-db-storm: a #DB storm (CVE-2015-8104) ends as LIVELOCK under hv, not TIMEOUT" 8
+hostile hostile-ac-storm kvm LIVELOCK "intercepted exception" \
+    "hostile-ac-storm: an #AC storm (CVE-2015-5307) ends as LIVELOCK under hv, not TIMEOUT" 8
 
 # Under load: 16 parallel runs on this machine's CPUs with --timeout 2 must not turn runs
 # that pass at --jobs 2 into TIMEOUT (the timeout scales with jobs per CPU).

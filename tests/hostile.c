@@ -153,3 +153,97 @@ SCENARIO(hostile_db_storm) = {
     .perturb = PERTURB_NONE,
     .trigger = db_storm_trigger,
 };
+
+/* CVE-2015-5307 shape: an #AC whose own delivery raises #AC, forever, with no instruction
+ * boundary in between. The delivery's stack pushes must be alignment-checked: they are data
+ * accesses at CPL3 when the handler's code segment is conforming (the CPL stays 3, no stack
+ * switch: SDM 6.12.1, 5.8.1.2) and CR0.AM=1, EFLAGS.AC=1 (SDM 6.15 "Interrupt 17": stack
+ * accesses included). In IA-32e mode the CPU aligns RSP to 16 bytes before it pushes the
+ * frame (SDM 6.14.2), so no push can be misaligned; in legacy protected mode the stack may
+ * be at any alignment (SDM 6.14.2). So the trigger leaves IA-32e mode (SDM 9.8.5.4: to
+ * compatibility mode, CR0.PG=0, EFER.LME=0; paging stays off), loads a GDT and an IDT of
+ * its own whose #AC gate leads to a conforming DPL 0 code segment, and IRETs to CPL3 with
+ * AC=1 and ESP odd. The user PUSH raises #AC; delivering it pushes EFLAGS on the same odd
+ * ESP: #AC, benign after benign, so delivered serially (SDM 6.15, Table 6-5), forever.
+ * Expected: a CPU never gets out (it would be TIMEOUT); measured on Bochs 2.7 bare: CRASH,
+ * because Bochs nests exception() -> interrupt() -> exception() in C for every round and its
+ * own stack overflows (SIGSEGV). hv/ intercepts #AC (docs/hv.md), so every round is a VM exit
+ * at the PUSH, and 2000 in a row are LIVELOCK (hv/exit.c), under every policy. */
+#define STORM_CODE32  0x08
+#define STORM_DATA32  0x10
+#define STORM_CONFORM 0x18
+#define STORM_UCODE   0x23 /* 0x20 | RPL 3 */
+#define STORM_UDATA   0x2b /* 0x28 | RPL 3 */
+
+void ac_storm_enter(const struct desc_ptr *gdtr, const void *idtr32, uint32_t user_esp);
+extern char ac_storm_handler[];
+
+__asm__(".pushsection .text\n"
+        "ac_storm_enter:\n\t" /* rdi: GDTR, rsi: 32-bit IDTR, edx: user ESP */
+        "lgdt (%rdi)\n\t"
+        "pushq $0x08\n\t" /* STORM_CODE32 */
+        "leaq 1f(%rip), %rax\n\t"
+        "pushq %rax\n\t"
+        "lretq\n\t" /* to compatibility mode */
+        ".code32\n"
+        "1:\tmovw $0x10, %ax\n\t" /* STORM_DATA32 */
+        "movw %ax, %ds\n\t"
+        "movw %ax, %es\n\t"
+        "movw %ax, %ss\n\t"
+        "movl %cr0, %eax\n\t"
+        "andl $0x7fffffff, %eax\n\t" /* CR0.PG=0: IA32_EFER.LMA=0 */
+        "movl %eax, %cr0\n\t"
+        "movl %edx, %ebx\n\t"
+        "movl $0xc0000080, %ecx\n\t"
+        "rdmsr\n\t"
+        "andl $~0x100, %eax\n\t" /* EFER.LME=0 */
+        "wrmsr\n\t"
+        "lidt (%esi)\n\t"
+        "movl %cr0, %eax\n\t"
+        "orl $0x40000, %eax\n\t" /* CR0.AM */
+        "movl %eax, %cr0\n\t"
+        "pushl $0x2b\n\t" /* STORM_UDATA */
+        "pushl %ebx\n\t"
+        "pushl $0x40002\n\t" /* EFLAGS.AC, IF=0, IOPL 0 */
+        "pushl $0x23\n\t"    /* STORM_UCODE */
+        "pushl $2f\n\t"
+        "iretl\n"
+        "2:\tpushl %eax\n\t" /* CPL3, ESP odd: #AC */
+        "3:\tjmp 3b\n"       /* a CPU without alignment checks (QEMU TCG) spins here */
+        "ac_storm_handler:\n\t"
+        "jmp ac_storm_handler\n\t" /* never reached: no delivery completes */
+        ".code64\n"
+        ".popsection");
+
+static uint64_t storm_gdt[6] __attribute__((aligned(16)));
+static uint64_t storm_idt[32] __attribute__((aligned(16)));
+static uint8_t storm_user_stack[256] __attribute__((aligned(16)));
+
+static void ac_storm_trigger(void)
+{
+    /* flat 4 GiB segments, accessed bit set (SDM 3.4.5, Table 3-1) */
+    storm_gdt[STORM_CODE32 / 8] = 0x00cf9b000000ffffull;  /* 32-bit code, DPL 0 */
+    storm_gdt[STORM_DATA32 / 8] = 0x00cf93000000ffffull;  /* data, DPL 0 */
+    storm_gdt[STORM_CONFORM / 8] = 0x00cf9f000000ffffull; /* 32-bit conforming code, DPL 0 */
+    storm_gdt[STORM_UCODE / 8] = 0x00cffb000000ffffull;   /* 32-bit code, DPL 3 */
+    storm_gdt[STORM_UDATA / 8] = 0x00cff3000000ffffull;   /* data, DPL 3 */
+    uint32_t h = (uint32_t)(uint64_t)ac_storm_handler;
+    /* 32-bit interrupt gate (SDM Figure 6-2): P, DPL 0, type 0xE; only #AC is present */
+    storm_idt[17] =
+        (h & 0xffff) | (uint64_t)STORM_CONFORM << 16 | 0x8eull << 40 | (uint64_t)(h >> 16) << 48;
+    static struct desc_ptr gdtr;
+    static struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) idtr;
+    gdtr = (struct desc_ptr){sizeof(storm_gdt) - 1, (uint64_t)storm_gdt};
+    idtr.limit = sizeof(storm_idt) - 1;
+    idtr.base = (uint32_t)(uint64_t)storm_idt;
+    ac_storm_enter(&gdtr, &idtr, (uint32_t)(uint64_t)(storm_user_stack + 128 + 1));
+}
+
+SCENARIO(hostile_ac_storm) = {
+    .name = "hostile-ac-storm",
+    .perturb = PERTURB_NONE,
+    .trigger = ac_storm_trigger,
+};
