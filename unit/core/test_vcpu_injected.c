@@ -31,8 +31,8 @@ static void start(struct fixture *f, const char *policy)
 }
 
 /* One exit: reason, IDT-vectoring word, its error code, instruction length, interruptibility. */
-static void exit_with(struct fixture *f, uint32_t reason, uint32_t idtv, uint32_t err,
-                      uint32_t len, uint32_t intr)
+static void exit_with(struct fixture *f, uint32_t reason, uint32_t idtv, uint32_t err, uint32_t len,
+                      uint32_t intr)
 {
     memset(&f->x, 0, sizeof(f->x));
     f->x.exit_reason = reason;
@@ -99,8 +99,8 @@ static void test_injected_soft_interrupt_delivery_exits(void **state)
         const char *policy;
         uint32_t info;
     } want[] = {
-        {"kvm", 0x80000480},   {"drop-hw", 0x80000480}, {"drop-faults", 0x80000480},
-        {"reexec-soft", 0},    {"drop-all", 0},
+        {"kvm", 0x80000480}, {"drop-hw", 0x80000480}, {"drop-faults", 0x80000480},
+        {"reexec-soft", 0},  {"drop-all", 0},
     };
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         struct fixture f;
