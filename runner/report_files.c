@@ -104,8 +104,11 @@ static json_t *run_json(const struct run *r)
     put(o, "cpu", text(cpu_name(r->cpu)));
     put(o, "env", text(r->reference ? REFERENCE_ENV : r->policy ? "virt" : "bare"));
     put(o, "policy", text(r->policy));
-    if (r->policy && !r->reference) /* what the cell was judged against */
-        put(o, "reference", text(run_reference(r)->reference ? REFERENCE_ENV : "bare"));
+    /* what a virtualized cell was judged against: "bare", or "ref:virt" (docs/runner.md) */
+    put(o, "reference",
+        text(!r->policy || r->reference    ? NULL
+             : run_reference(r)->reference ? REFERENCE_ENV
+                                           : "bare"));
     put(o, "verdict", text(verdict_name(r->j.verdict)));
     put(o, "expected", text(verdict_name(r->expected)));
     put(o, "expect_reason", text(r->expect_reason));
