@@ -252,6 +252,16 @@ void vcpu_queue_soft_exception(struct vcpu_events *ev, uint8_t vector, enum vmx_
     }
 }
 
+void vcpu_queue_soft_interrupt(struct vcpu_events *ev, uint8_t vector, uint32_t instr_len)
+{
+    if (ev->flags & VCPU_EV_SHUTDOWN)
+        return;
+    ev->flags |= VCPU_EV_INTR_INJECTED;
+    ev->interrupt.vector = vector;
+    ev->interrupt.type = VMX_EVENT_SOFT_INTR;
+    ev->interrupt.instr_len = instr_len;
+}
+
 void vcpu_queue_nmi(struct vcpu_events *ev)
 {
     ev->flags |= VCPU_EV_NMI_PENDING;

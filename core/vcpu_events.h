@@ -78,6 +78,13 @@ void vcpu_queue_exception_payload(struct vcpu_events *ev, uint8_t vector, bool h
  * (type 6), re-injected with the VM-exit instruction length (SDM 24.8.3, 26.5.1.1). */
 void vcpu_queue_soft_exception(struct vcpu_events *ev, uint8_t vector, enum vmx_event_type type,
                                uint32_t instr_len);
+/* A software interrupt (type 4: INT n) the hv emulates or injects, delivered with the given
+ * VM-entry instruction length 1-15 (SDM 24.8.3, 26.2.1.3): the pushed RIP is guest RIP plus
+ * that length (SDM 26.5.1.1), whether or not an INT instruction is there. It takes the
+ * interrupt slot as delivery-begun, as KVM's kvm_queue_interrupt(soft) does: RFLAGS.IF and
+ * STI / MOV-SS blocking do not hold software interrupts back (SDM 6.8.1, 26.3.1.5 name
+ * external interrupts and NMIs only), so it needs no window. */
+void vcpu_queue_soft_interrupt(struct vcpu_events *ev, uint8_t vector, uint32_t instr_len);
 void vcpu_queue_nmi(struct vcpu_events *ev);
 /* An external interrupt; the hv queues it only when the guest has RFLAGS.IF = 1. */
 void vcpu_queue_interrupt(struct vcpu_events *ev, uint8_t vector);

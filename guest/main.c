@@ -79,6 +79,12 @@ static void arm(const struct scenario *s)
         if (s->also_ist1 & (1u << v))
             idt_set_ist((uint8_t)v, IST_VICTIM);
     uint64_t page = perturbed_page(s->page);
+    /* the reference run of a `reference = virt` row: same gates and stacks, no perturbation
+     * (docs/protocol.md, "Configuration block") */
+    if (strcmp(config_get()->perturb, "off") == 0) {
+        kprintf("PERTURB off (unperturbed reference run)\n");
+        return;
+    }
     if (s->perturb == PERTURB_EPT_NOT_PRESENT) {
         r = hv_ept_unmap_until_fault(page);
         for (unsigned p = PAGE_STACK; p <= PAGE_RSP0 && r == HC_OK; p++)

@@ -82,6 +82,8 @@ enum exit_action handle_cpuid(struct vcpu *v);
 enum exit_action handle_exception_nmi(struct vcpu *v);
 enum exit_action handle_vmx_instruction(struct vcpu *v);
 long intercept_exception(uint64_t vector, uint64_t on);
+/* hv/inject.c: HC_INJECT_EVENT (lib/hypercall_abi.h) */
+long inject_event(struct vcpu *v, uint64_t info, uint64_t error_len, uint64_t payload);
 uint32_t exception_bitmap(void);
 void console_relay_flush(void);
 

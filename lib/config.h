@@ -10,7 +10,9 @@ struct rdlv_config {
     char magic[16];
     char scenario[48]; /* guest: which scenario row to run */
     char policy[32];   /* hv: re-delivery policy name */
-    char fault[32];    /* harness self-test knob, normally empty */
+    char fault[16];    /* harness self-test knob, normally empty */
+    char perturb[16];  /* guest: "" arms the row's perturbation; "off" skips it (the
+                          unperturbed reference run of a `reference = virt` row) */
 };
 
 _Static_assert(sizeof(struct rdlv_config) == 128, "docs/protocol.md fixes the layout");

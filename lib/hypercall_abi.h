@@ -3,8 +3,8 @@
  *
  * Detection: CPUID.1:ECX[31] (hypervisor present) and leaf 0x40000000 returning the
  * signature "redeliver-hv" in EBX, ECX, EDX. A call is VMCALL with RAX = number,
- * RDI/RSI = arguments; RAX returns 0 or a negative HC_E* value. On a bare CPU the guest
- * never executes VMCALL (it would raise #UD). */
+ * RDI/RSI (and RDX where a call says so) = arguments; RAX returns 0 or a negative HC_E* value. On a
+ * bare CPU the guest never executes VMCALL (it would raise #UD). */
 #ifndef LIB_HYPERCALL_ABI_H
 #define LIB_HYPERCALL_ABI_H
 
@@ -23,12 +23,21 @@ enum hypercall {
                                      value: when the next EPT-not-present perturbation fires,
                                      hv/ stores the value there before re-entry (the cause of
                                      the guest's fault vanishes meanwhile, docs/cases.md #10) */
+    HC_INJECT_EVENT = 5,          /* RDI = VM-entry interruption-information word (SDM
+                                     24.8.3: vector 7:0, type 10:8 in 0-6, deliver-error-code
+                                     11, valid 31), RSI = error code (31:0) | VM-entry
+                                     instruction length (types 4-6, 1-15) << 32, RDX = CR2
+                                     for #PF or the DR6 value for #DB (type 3), else 0: hv/
+                                     injects that event at the VM entry right after this
+                                     VMCALL, through core/'s queue (docs/hv.md) */
     HC_COUNT
 };
+
+#define HC_INJECT_LEN_SHIFT 32
 
 #define HC_OK     0
 #define HC_EINVAL (-1l) /* bad argument (address outside guest memory, ...) */
 #define HC_ENOSYS (-2l) /* unknown hypercall number */
-#define HC_EBUSY  (-3l) /* too many perturbations armed at once */
+#define HC_EBUSY  (-3l) /* too many perturbations armed at once; an event already queued */
 
 #endif

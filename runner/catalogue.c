@@ -76,6 +76,13 @@ static int end_section(struct parser *p)
                     "'bare = %s' is for harness rows only ([%s] has no 'harness = yes'); a "
                     "conformance row may say 'bare = TRIPLE-FAULT'",
                     verdict_name(sc->bare), sc->name);
+    if (sc->reference_virt && (sc->bare_line || sc->harness || sc->n_bare_cpu))
+        return fail(p, sc->reference_line,
+                    "[%s]: 'reference = virt' is for conformance rows without 'bare'/'bare.<cpu>' "
+                    "(their bare run SKIPs: there is no bare reference to declare)",
+                    sc->name);
+    if (sc->reference_virt)
+        sc->bare = V_SKIP; /* the guest skips without hv/ (docs/runner.md) */
     for (size_t i = 0; i < sc->n_expect; i++) {
         struct expectation *e = &sc->expect[i];
         if (!verdict_valid_expect(e->verdict, sc->harness))
@@ -212,6 +219,15 @@ static int key_value(struct parser *p, char *s)
         sc->harness = strcmp(value, "yes") == 0;
         return 0;
     }
+    if (strcmp(key, "reference") == 0) {
+        if (sc->reference_line)
+            return fail(p, p->line, "duplicate key 'reference' in this scenario");
+        if (strcmp(value, "virt") != 0 && strcmp(value, "bare") != 0)
+            return fail(p, p->line, "reference = %s: say bare (the default) or virt", value);
+        sc->reference_line = p->line;
+        sc->reference_virt = strcmp(value, "virt") == 0;
+        return 0;
+    }
     if (strcmp(key, "bare") == 0) {
         if (sc->bare_line)
             return fail(p, p->line, "duplicate key 'bare' in this scenario");
@@ -225,7 +241,7 @@ static int key_value(struct parser *p, char *s)
     }
     return fail(p, p->line,
                 "unknown key '%s' (family, summary, case, expect.<policy>, note.<policy>, "
-                "harness, bare, bare.<cpu>)",
+                "harness, bare, bare.<cpu>, reference)",
                 key);
 }
 

@@ -49,6 +49,10 @@ struct cat_scenario {
     size_t n_expect;
     struct note *notes;
     size_t n_notes;
+    /* `reference = virt`: the event exists only under a hypervisor; the unperturbed run under
+     * hv/ (kvm, perturbation off) is the reference, and the bare run is expected to SKIP */
+    bool reference_virt;
+    unsigned reference_line;
 };
 
 struct catalogue {

@@ -36,8 +36,7 @@ static void setf(struct judgement *j, const struct run_facts *f, enum verdict v,
 
 /* Checks shared by both environments, in order of what explains the run best. Returns
  * true when it decided. `hv` adds the hypervisor's own reports first. */
-static bool judge_common(const struct trace *t, const struct run_facts *f, bool hv,
-                         struct judgement *j)
+bool judge_common(const struct trace *t, const struct run_facts *f, bool hv, struct judgement *j)
 {
     if (f->start_error) {
         setf(j, f, V_ERROR, "could not start the emulator: %s", f->start_error);
@@ -111,7 +110,7 @@ static bool judge_common(const struct trace *t, const struct run_facts *f, bool 
 }
 
 /* The guest's own checks: FAILED unless they all passed. */
-static bool judge_checks(const struct trace *t, const struct run_facts *f, struct judgement *j)
+bool judge_checks(const struct trace *t, const struct run_facts *f, struct judgement *j)
 {
     if (t->result == RESULT_FAILURE) {
         setf(j, f, V_FAILED, "%s%s%s", t->result_line, t->first_fail ? "; first " : "",

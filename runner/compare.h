@@ -32,6 +32,17 @@ void judge_bare(const struct trace *t, const struct run_facts *f, struct judgeme
 void judge_virt(const struct trace *t, const struct run_facts *f, const char *policy,
                 enum verdict bare, const struct trace *bare_trace, struct judgement *j);
 
+/* The unperturbed virtualized reference of a `reference = virt` row (runner/compare_ref.c):
+ * PASS when hv/ ran `policy` cleanly, nothing exited during delivery (the perturbation was
+ * off), the guest's checks passed and it recorded at least one event. */
+void judge_reference(const struct trace *t, const struct run_facts *f, const char *policy,
+                     struct judgement *j);
+
+/* Shared by the judges: the process and protocol checks (`hv`: hv/'s reports first), and
+ * the guest's own checks; true when they decided. */
+bool judge_common(const struct trace *t, const struct run_facts *f, bool hv, struct judgement *j);
+bool judge_checks(const struct trace *t, const struct run_facts *f, struct judgement *j);
+
 /* Compare two event traces: PASS when identical, else LOST (virt a proper subsequence of
  * bare), DUPLICATED (bare a proper subsequence of virt, every extra repeating a bare event),
  * REORDERED (the same events in another order: the same lines, or the same identities —

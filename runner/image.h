@@ -15,7 +15,13 @@
 #define CFG_POLICY_OFF   64
 #define CFG_POLICY_LEN   32
 #define CFG_FAULT_OFF    96
-#define CFG_FAULT_LEN    32
+#define CFG_FAULT_LEN    16
+#define CFG_PERTURB_OFF  112
+#define CFG_PERTURB_LEN  16
+
+/* `perturb` value: the guest arms no perturbation (the reference run of a `reference = virt`
+ * row, docs/runner.md) */
+#define CFG_PERTURB_DISABLED "off"
 
 /* What to write; a NULL field is left as the image has it. Each string must fit its field
  * with its NUL; the rest of the field is zero-filled. */
@@ -23,6 +29,7 @@ struct cfg_values {
     const char *scenario;
     const char *policy;
     const char *fault;
+    const char *perturb;
 };
 
 /* Offset of the block: exactly one magic, and the whole block inside the buffer.

@@ -7,6 +7,29 @@
 
 #include "runner/util.h"
 
+/* After the grid: one reference run per `reference = virt` row and CPU model. */
+static void add_references(struct matrix *m, const char *results)
+{
+    struct run *r = m->runs + m->n_grid;
+    for (size_t s = 0; s < m->n_scen; s++)
+        for (size_t c = 0; m->scen[s]->reference_virt && c < m->n_cpus; c++, r++) {
+            struct run *bare = matrix_at(m, s, c, 0);
+            r->sc = bare->sc;
+            r->cpu = bare->cpu;
+            r->policy = REFERENCE_POLICY;
+            r->reference = true;
+            r->bare = bare;
+            bare->ref = r;
+            r->na = !cpu_has_vmx(r->cpu);
+            r->trace.vectoring_exits = -1;
+            if (r->na)
+                continue;
+            char *sub = xasprintf("%s/%s-ref-virt-%s", r->sc->name, cpu_name(r->cpu), r->policy);
+            r->dir = path_join(results, sub);
+            free(sub);
+        }
+}
+
 void matrix_build(struct matrix *m, const struct cat_scenario **scen, size_t n_scen,
                   const enum cpu_model *cpus, size_t n_cpus, const char **policies,
                   size_t n_policies, const char *results)
@@ -18,7 +41,11 @@ void matrix_build(struct matrix *m, const struct cat_scenario **scen, size_t n_s
     m->n_cpus = n_cpus;
     m->policies = policies;
     m->n_policies = n_policies;
-    m->n_runs = n_scen * n_cpus * (1 + n_policies);
+    m->n_grid = n_scen * n_cpus * (1 + n_policies);
+    size_t n_ref = 0;
+    for (size_t s = 0; s < n_scen; s++)
+        n_ref += scen[s]->reference_virt ? n_cpus : 0;
+    m->n_runs = m->n_grid + n_ref;
     m->runs = xcalloc(m->n_runs, sizeof(*m->runs));
     for (size_t s = 0; s < n_scen; s++)
         for (size_t c = 0; c < n_cpus; c++)
@@ -37,6 +64,7 @@ void matrix_build(struct matrix *m, const struct cat_scenario **scen, size_t n_s
                 r->dir = path_join(results, sub);
                 free(sub);
             }
+    add_references(m, results);
 }
 
 void matrix_free(struct matrix *m)
@@ -67,7 +95,23 @@ const char *na_reason(enum cpu_model cpu)
 
 const char *run_env(const struct run *r)
 {
-    return r->policy ? r->policy : "bare";
+    return r->reference ? REFERENCE_ENV : r->policy ? r->policy : "bare";
+}
+
+const struct run *run_reference(const struct run *r)
+{
+    return r->bare && r->bare->ref && !r->reference ? r->bare->ref : r->bare;
+}
+
+/* A cell judged against the virtualized reference says so in its detail. */
+static void against_reference(struct run *r)
+{
+    if (r->j.verdict == V_PASS && !r->j.detail)
+        return;
+    char *d = xasprintf("against " REFERENCE_ENV " (the unperturbed %s run): %s", REFERENCE_POLICY,
+                        r->j.detail ? r->j.detail : verdict_name(r->j.verdict));
+    free(r->j.detail);
+    r->j.detail = d;
 }
 
 void run_judge(struct run *r)
@@ -85,10 +129,18 @@ void run_judge(struct run *r)
         .end_problem = r->end_problem,
         .cpu_shutdown = r->log_problem && log_is_shutdown(r->log_problem),
     };
+    const struct run *ref = run_reference(r);
     if (!r->policy)
         judge_bare(&r->trace, &f, &r->j);
-    else
-        judge_virt(&r->trace, &f, r->policy, r->bare->j.verdict, &r->bare->trace, &r->j);
+    else if (r->reference)
+        judge_reference(&r->trace, &f, r->policy, &r->j);
+    else if (ref->na) { /* cannot happen: a CPU model without VMX has no virtualized cells */
+        r->j.verdict = V_ERROR;
+        r->j.detail = xstrdup("no reference run on this CPU model");
+    } else
+        judge_virt(&r->trace, &f, r->policy, ref->j.verdict, &ref->trace, &r->j);
+    if (r->policy && !r->reference && ref != r->bare)
+        against_reference(r);
 }
 
 void run_expect(struct run *r)
@@ -102,7 +154,9 @@ void run_expect(struct run *r)
         r->xfail = false;
         return;
     }
-    if (!r->policy) {
+    if (r->reference) {
+        /* PASS expected: the reference run of a `reference = virt` row */
+    } else if (!r->policy) {
         const struct expectation *e = scenario_bare_expect(sc, cpu_name(r->cpu));
         r->expected = e ? e->verdict : sc->bare;
         if (e)
@@ -124,10 +178,11 @@ void run_expect(struct run *r)
 
 void matrix_judge(struct matrix *m)
 {
-    for (int pass = 0; pass < 2; pass++)
+    /* bare runs, then the virtualized references, then the cells judged against them */
+    for (int pass = 0; pass < 3; pass++)
         for (size_t i = 0; i < m->n_runs; i++) {
             struct run *r = &m->runs[i];
-            if ((r->policy != NULL) != (pass == 1))
+            if ((!r->policy ? 0 : r->reference ? 1 : 2) != pass)
                 continue;
             run_judge(r);
             run_expect(r);
@@ -150,6 +205,11 @@ char *run_cell(const struct run *r)
         sb_add(&sb, " xfail");
     else if (!r->as_expected)
         sb_add(&sb, " !");
+    if (r->ref) { /* the bare column shows the reference run too, never silently */
+        char *ref = run_cell(r->ref);
+        sb_addf(&sb, " " REFERENCE_ENV " %s", ref);
+        free(ref);
+    }
     return sb.buf;
 }
 

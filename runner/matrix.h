@@ -23,6 +23,9 @@ struct run {
     bool na;            /* cannot run on this CPU model (see na_reason) */
     char *dir;          /* run directory; NULL when na */
     struct run *bare;   /* virtualized runs: the bare run of the same scenario and CPU */
+    bool reference;     /* the unperturbed virtualized reference run of a `reference = virt`
+                           row: policy REFERENCE_POLICY, perturbation off (env "ref:virt") */
+    struct run *ref;    /* bare runs of such rows: their reference run */
 
     struct proc_result proc;
     struct trace trace;
@@ -44,9 +47,19 @@ struct matrix {
     size_t n_cpus;
     const char **policies;
     size_t n_policies;
-    struct run *runs; /* scenario-major, then CPU, then bare + policies */
+    struct run *runs; /* scenario-major, then CPU, then bare + policies; then the reference
+                         runs of `reference = virt` rows (not in the grid: bare->ref) */
     size_t n_runs;
+    size_t n_grid; /* runs[0 .. n_grid) is the grid matrix_at() indexes */
 };
+
+/* The policy of the unperturbed virtualized reference run (docs/runner.md). */
+#define REFERENCE_POLICY "kvm"
+#define REFERENCE_ENV    "ref:virt"
+
+/* The run a virtualized run is judged against: the reference run of a `reference = virt`
+ * row, else the bare run. */
+const struct run *run_reference(const struct run *r);
 
 /* Lay out the runs; directories are <results>/<scenario>/<cpu>-bare and
  * <cpu>-virt-<policy>. The matrix keeps the pointers it is given. */

@@ -156,6 +156,23 @@ static void note_lines(struct sbuf *sb, const struct matrix *m)
         }
 }
 
+/* Rows whose reference is the unperturbed virtualized run: said under the table. */
+static void reference_lines(struct sbuf *sb, const struct matrix *m)
+{
+    bool header = false;
+    for (size_t s = 0; s < m->n_scen; s++) {
+        if (!m->scen[s]->reference_virt)
+            continue;
+        if (!header)
+            sb_add(sb, "\nreference = virt (the bare column shows the reference run, " REFERENCE_ENV
+                       "): the event exists only under a hypervisor, so the run under hv/ with "
+                       "policy " REFERENCE_POLICY " and the perturbation off is the reference; "
+                       "every policy is judged against its trace:\n");
+        header = true;
+        sb_addf(sb, "  %s\n", m->scen[s]->name);
+    }
+}
+
 static void na_lines(struct sbuf *sb, const struct matrix *m)
 {
     if (m->n_policies == 0)
@@ -178,6 +195,7 @@ char *report_table(const struct matrix *m, const struct report_info *info)
     unexpected_lines(&sb, m);
     xfail_lines(&sb, m);
     note_lines(&sb, m);
+    reference_lines(&sb, m);
     na_lines(&sb, m);
     if (info->fault)
         sb_addf(&sb,

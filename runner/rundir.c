@@ -51,7 +51,9 @@ int rundir_prepare(const struct run *r, const struct run_inputs *in, struct proc
         *err = xasprintf("%s: %s", r->dir, strerror(errno));
         return -1;
     }
-    struct cfg_values guest = {.scenario = r->sc->name, .fault = in->fault};
+    struct cfg_values guest = {.scenario = r->sc->name,
+                               .fault = in->fault,
+                               .perturb = r->reference ? CFG_PERTURB_DISABLED : NULL};
     if (patched(r->dir, RUN_GUEST, in->guest, &guest, err) != 0)
         return -1;
     if (r->cpu == CPU_BOCHS && bochs_files(r, in, err) != 0)

@@ -172,7 +172,8 @@ static const json_t *run_at(const struct fixture *f, const struct run *r)
 }
 
 #define RUN_KEYS                                                                                   \
-    "scenario cpu env policy verdict expected expect_reason as_expected xfail detail dir"
+    "scenario cpu env policy reference verdict expected expect_reason as_expected xfail detail "   \
+    "dir"
 
 static void test_document(void **state)
 {
