@@ -110,9 +110,13 @@ static void disarm(const struct scenario *s)
     }
 }
 
+const struct scenario *current_row;
+
 static void run_row(const struct scenario *s)
 {
-    if (s->perturb == PERTURB_NONE)
+    if (s->proof == PROOF_IRET_NMI_UNBLOCK) /* the runner wants an hv: IRET-NMI-UNBLOCK line */
+        kprintf("ROW %s proof=iret-nmi-unblock\n", s->name);
+    else if (s->perturb == PERTURB_NONE)
         kprintf("ROW %s\n", s->name);
     else /* the runner checks that an exit during delivery carried this vector */
         kprintf("ROW %s vector=0x%02x\n", s->name, s->vector);
@@ -121,7 +125,9 @@ static void run_row(const struct scenario *s)
         s->setup();
     arm(s);
     trace_start((const void *)s->trigger);
+    current_row = s;
     s->trigger();
+    current_row = 0;
     disarm(s);
     idt_set_ist(s->vector, old_ist);
     trace_printed = true;

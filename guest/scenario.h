@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct trap_frame;
+
 enum perturbation {
     PERTURB_NONE, /* harness rows only */
     /* .page is not present in EPT until the next EPT violation on it */
@@ -50,10 +52,21 @@ struct scenario {
      * TSS.RSP0 (SDM 6.14.4, 6.14.5) and one at CPL0 stays on its stack. 0 (the default):
      * the gate uses IST1, as every row before user mode did. */
     bool no_ist;
+    /* Optional: the row's handler behaviour. Called for every event the row's trigger raises,
+     * after it is recorded and before the handler resumes (it may send an event, perturb a
+     * page, ...). NULL: the common handler alone (guest/traps.c). */
+    void (*on_event)(struct trap_frame *f);
+    /* What proves the row tested something (docs/protocol.md, ROW line). Default: an exit
+     * during the delivery of .vector. PROOF_IRET_NMI_UNBLOCK: an exit of an IRET that had
+     * unblocked NMIs (exit qualification or exit-interruption bit 12, SDM 27.2.2, 27.2.3),
+     * which is not during any delivery: the row perturbs with .on_event, not .perturb. */
+    enum row_proof { PROOF_DELIVERY_EXIT = 0, PROOF_IRET_NMI_UNBLOCK } proof;
 } __attribute__((aligned(64)));
 
 #define SCENARIO(id) __attribute__((section(".scenarios"), used)) static const struct scenario id
 
 const struct scenario *scenario_find(const char *name);
+/* The row being run (guest/main.c), for the handler's .on_event; NULL before it starts. */
+extern const struct scenario *current_row;
 
 #endif

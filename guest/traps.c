@@ -60,6 +60,8 @@ void trap_handler(struct trap_frame *f)
         guest_finish("FAILURE", "event storm: the trace overflowed (livelock?)");
     if (v >= 32 && apic_isr_set(v)) /* a software INT n leaves ISR alone: no EOI for it */
         apic_eoi();
+    if (current_row && current_row->on_event)
+        current_row->on_event(f);
     if (v == 1) {
         f->rflags &= ~X86_RFLAGS_TF; /* single-step once (SDM 17.3.1.4) */
         f->rflags |= X86_RFLAGS_RF;  /* an instruction breakpoint must not fire again on

@@ -123,6 +123,19 @@ static void report_entry_failure(const struct vmx_exit_events *x)
             x->exit_qualification, vmx_exit_reason_name(basic));
 }
 
+/* An IRET that had unblocked NMIs exited before it completed (SDM 27.2.2, 27.2.3): core/
+ * blocks NMIs again for the re-entry, since the IRET runs again. Not during delivery, but
+ * it matters to event state: rows with proof=iret-nmi-unblock need this line
+ * (docs/protocol.md). */
+static void note_iret_nmi_unblock(struct vcpu *v)
+{
+    if (++v->iret_unblock_exits > 16)
+        return;
+    console_relay_flush();
+    kprintf("hv: IRET-NMI-UNBLOCK exit=%s rip=0x%lx -> NMI blocking restored\n",
+            vmx_exit_reason_name(vmx_exit_reason_basic(v->exit.exit_reason)), vmread(GUEST_RIP));
+}
+
 static void log_vectoring(const struct vcpu *v, const struct redelivery_note *note)
 {
     char words[96];
@@ -161,6 +174,8 @@ enum exit_action handle_exit(struct vcpu *v)
     }
     struct redelivery_note note = {0};
     vcpu_events_after_exit(&v->events, &v->exit, &note);
+    if (v->events.flags & VCPU_EV_NMI_REBLOCK)
+        note_iret_nmi_unblock(v);
     if (note.vectoring) {
         v->vectoring_exits++;
         if (v->vectoring_exits <= 16) /* enough to see what happened, not a flood */

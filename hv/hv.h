@@ -40,8 +40,9 @@ struct vcpu {
     uint64_t livelock_rip, livelock_exits;     /* consecutive exits during delivery at one RIP */
     uint32_t exits_by_reason[HV_EXIT_REASONS]; /* basic exit reason -> count */
     uint64_t watchdog_rip, watchdog_rsp, watchdog_exits; /* at the last timer exit */
-    unsigned watchdog_stalled; /* slices in a row with no exit, same RIP and RSP */
-    unsigned watchdog_silent;  /* slices in a row with no exit */
+    unsigned watchdog_stalled;   /* slices in a row with no exit, same RIP and RSP */
+    unsigned watchdog_silent;    /* slices in a row with no exit */
+    uint64_t iret_unblock_exits; /* exits of an IRET that had unblocked NMIs */
 };
 
 enum exit_action { EXIT_RESUME, EXIT_END_RUN };

@@ -58,6 +58,13 @@ void hv_end_run(struct vcpu *v)
 
 void trap_handler(struct trap_frame *f)
 {
+    /* hv/ runs the guest without NMI exiting: a guest NMI still pending at a VM exit (sent
+     * while the guest was blocked in its NMI handler) is delivered to hv/, since a VM exit
+     * leaves NMIs unblocked. hv/ cannot hold it for the guest yet (docs/hv.md). */
+    if (f->vector == 2)
+        hv_fatal("an NMI reached hv/ at rip 0x%lx: the guest had one pending at a VM exit, and "
+                 "hv/ (no NMI exiting, no virtual NMIs) cannot hold it for the guest",
+                 f->rip);
     hv_fatal("host exception %lu (error 0x%lx) at rip 0x%lx", f->vector, f->error, f->rip);
 }
 

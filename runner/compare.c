@@ -241,11 +241,18 @@ void judge_virt(const struct trace *t, const struct run_facts *f, const char *po
         setf(j, f, V_ERROR, "hv ran policy '%s', the runner asked for '%s'", t->hv_policy, policy);
         return;
     }
-    if (t->vectoring_exits == 0) {
+    if (t->row_iret) {
+        /* not during delivery: the IRET that unblocked NMIs must have exited */
+        if (t->n_iret_unblock == 0) {
+            set(j, f, V_ERROR,
+                "no `hv: IRET-NMI-UNBLOCK` exit: the IRET the row perturbs never exited, the "
+                "test did not test");
+            return;
+        }
+    } else if (t->vectoring_exits == 0) {
         set(j, f, V_ERROR, NO_EXIT_DETAIL);
         return;
-    }
-    if (!vectored_own_event(t)) {
+    } else if (!vectored_own_event(t)) {
         set_not_own_event(t, f, j);
         return;
     }
@@ -259,7 +266,7 @@ void judge_virt(const struct trace *t, const struct run_facts *f, const char *po
              verdict_name(bare));
         return;
     }
-    if (bare_trace->n_ev == 0 && t->row_vector >= 0) {
+    if (bare_trace->n_ev == 0 && (t->row_vector >= 0 || t->row_iret)) {
         set(j, f, V_ERROR,
             "the bare run recorded no event: two empty traces compare equal and prove nothing");
         return;

@@ -82,6 +82,8 @@ static void hv_line(struct trace *t, const char *line)
     const char *s = line + strlen("hv: ");
     if (starts(s, "IDTV "))
         push(&t->idtv, &t->n_idtv, line);
+    else if (starts(s, "IRET-NMI-UNBLOCK "))
+        t->n_iret_unblock++;
     else if (starts(s, "vectoring-exits="))
         hv_summary(t, s);
     else if ((starts(s, "ERROR ") || strcmp(s, "ERROR") == 0) && !t->hv_error)
@@ -125,6 +127,7 @@ static bool guest_line(struct trace *t, const char *line)
             const char *v = strstr(t->row, " vector=0x");
             if (v)
                 t->row_vector = (int)strtol(v + strlen(" vector=0x"), NULL, 16);
+            t->row_iret = strstr(t->row, " proof=iret-nmi-unblock") != NULL;
         }
     } else if (starts(line, "EV ") && line[3]) {
         push(&t->ev, &t->n_ev, line);

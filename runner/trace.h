@@ -28,7 +28,8 @@ struct trace {
     char *env;              /* text after "ENV ", or NULL */
     char *row;              /* text after "ROW ", or NULL */
     int row_vector;         /* the perturbed vector from "ROW <name> vector=0x..", -1 when none */
-    char **ev;              /* the EV lines, in order, whole ("EV #GP err=...") */
+    bool row_iret; /* "ROW <name> proof=iret-nmi-unblock": proved by an IRET exit instead */
+    char **ev;     /* the EV lines, in order, whole ("EV #GP err=...") */
     size_t n_ev;
     unsigned n_pass, n_fail, n_skip;
     char *first_fail; /* text of the first FAIL: line */
@@ -41,6 +42,7 @@ struct trace {
 
     char **idtv; /* "hv: IDTV ..." lines */
     size_t n_idtv;
+    unsigned n_iret_unblock;   /* "hv: IRET-NMI-UNBLOCK ..." lines */
     unsigned n_hv_summary;     /* `hv: vectoring-exits=...` lines seen */
     bool hv_summary_malformed; /* one did not parse */
     long vectoring_exits;      /* -1 when no valid summary */
