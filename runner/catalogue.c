@@ -159,7 +159,7 @@ static int key_bare_cpu(struct parser *p, struct cat_scenario *sc, const char *c
 {
     enum cpu_model c;
     if (!cpu_parse(cpu, &c))
-        return fail(p, p->line, "bare.%s: unknown cpu '%s' (bochs, qemu)", cpu, cpu);
+        return fail(p, p->line, "bare.%s: unknown cpu '%s' (" CPU_NAMES ")", cpu, cpu);
     if (add_expectation(p, "bare", cpu, value, &sc->bare_cpu, &sc->n_bare_cpu) != 0)
         return -1;
     enum verdict v = sc->bare_cpu[sc->n_bare_cpu - 1].verdict;

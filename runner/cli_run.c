@@ -17,15 +17,19 @@ const char *run_usage(void)
            "  --scenario S   scenario from tests/scenarios.cfg (repeatable, or S1,S2);\n"
            "                 default: every row that is not a harness self-test\n"
            "  --policy P     re-delivery policy (repeatable, or P1,P2); default: all of them\n"
-           "  --cpu C        bochs (bare and virtualized) or qemu (bare only: TCG has no VMX);\n"
-           "                 repeatable; default: bochs\n"
+           "  --cpu C        bochs: Bochs 2.7, Debian 12's package (bare and virtualized);\n"
+           "                 bochs3: Bochs 3.0 built from Debian's source package by\n"
+           "                 scripts/bochs3.sh (bare and virtualized); qemu: QEMU TCG (bare\n"
+           "                 only: TCG has no VMX); repeatable; default: bochs\n"
            "  --timeout SEC  per run (default 30), on an unloaded CPU: with more --jobs than\n"
            "                 CPUs it is scaled by jobs/CPUs; then SIGHUP, SIGKILL 5 s later\n"
            "  --jobs N, -j N runs in parallel (default 2)\n"
            "  --results DIR  where run directories, summary.json and results.tap go\n"
            "                 (default results/latest; emptied first if redeliver made it)\n"
            "  --build DIR    holds hv.bin, guest.bin, boot.img (default build)\n"
-           "  --bochs PATH   the Bochs binary (default: bochs-bin in PATH)\n"
+           "  --bochs PATH   the Bochs 2.7 binary (default: bochs-bin in PATH)\n"
+           "  --bochs3 PATH  the Bochs 3.0 binary (default: bin/bochs in the cache of\n"
+           "                 scripts/bochs3.sh, ~/.cache/redeliver/bochs-3.0)\n"
            "  --qemu PATH    the QEMU binary (default: qemu-system-x86_64 in PATH)\n"
            "  --fault F      harness self-test knob written into both images (e.g. entry)\n"
            "  --catalogue F  the scenario catalogue (default tests/scenarios.cfg)\n"
@@ -78,7 +82,7 @@ static int add_cpus(struct run_opts *o, const char *value, char **err)
     for (size_t i = 0; i < n; i++) {
         enum cpu_model c;
         if (rc == 0 && !cpu_parse(names[i], &c)) {
-            *err = xasprintf("unknown cpu '%s' (valid: bochs, qemu)", names[i]);
+            *err = xasprintf("unknown cpu '%s' (valid: " CPU_NAMES ")", names[i]);
             rc = -1;
         }
         bool seen = false;
@@ -119,9 +123,10 @@ static int parse_jobs(const char *s, unsigned *out, char **err)
 /* Options that take a value: which field. */
 static const char **string_field(struct run_opts *o, const char *name)
 {
-    static const char *const names[] = {"--results", "--build", "--bochs",
+    static const char *const names[] = {"--results", "--build", "--bochs",    "--bochs3",
                                         "--qemu",    "--fault", "--catalogue"};
-    const char **fields[] = {&o->results, &o->build, &o->bochs, &o->qemu, &o->fault, &o->catalogue};
+    const char **fields[] = {&o->results, &o->build, &o->bochs,    &o->bochs3,
+                             &o->qemu,    &o->fault, &o->catalogue};
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         if (strcmp(name, names[i]) == 0)
             return fields[i];
@@ -130,9 +135,9 @@ static const char **string_field(struct run_opts *o, const char *name)
 
 static bool takes_value(const char *name)
 {
-    static const char *const names[] = {"--scenario", "--policy", "--cpu",     "--timeout",
-                                        "--jobs",     "-j",       "--results", "--build",
-                                        "--bochs",    "--qemu",   "--fault",   "--catalogue"};
+    static const char *const names[] = {
+        "--scenario", "--policy", "--cpu",    "--timeout", "--jobs",  "-j",         "--results",
+        "--build",    "--bochs",  "--bochs3", "--qemu",    "--fault", "--catalogue"};
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         if (strcmp(name, names[i]) == 0)
             return true;

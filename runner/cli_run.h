@@ -22,6 +22,7 @@ struct run_opts {
     const char *results;   /* --results */
     const char *build;     /* --build */
     const char *bochs;     /* --bochs, NULL: bochs-bin from PATH */
+    const char *bochs3;    /* --bochs3, NULL: the cache of scripts/bochs3.sh */
     const char *qemu;      /* --qemu, NULL: qemu-system-x86_64 from PATH */
     const char *fault;     /* --fault, NULL: none */
     const char *catalogue; /* --catalogue, NULL: tests/scenarios.cfg */

@@ -23,8 +23,8 @@ struct ctx {
     const struct run_opts *o;
     struct session s;
     struct run_inputs in;
-    char *bochs, *qemu, *guest, *hv, *boot;
-    bool use_bochs, use_qemu, use_hv;
+    char *bochs, *bochs3, *qemu, *guest, *hv, *boot;
+    bool use_bochs, use_bochs3, use_qemu, use_hv;
     struct matrix m;
     size_t n_spawned, n_done;
     struct run **spawned; /* spawned[i] ran specs[i] */
@@ -54,15 +54,43 @@ static int not_a_directory(const char *option, const char *given, const char *ex
                        given, example);
 }
 
+/* Bochs 3.0: --bochs3, else the cache of scripts/bochs3.sh; never a bochs from PATH (that
+ * would be 2.7 under 3.0's name). */
+static int find_bochs3(struct ctx *c, char **err)
+{
+    if (c->o->bochs3)
+        return emulator_resolve(c->o->bochs3, "bochs", BOCHS3_BUILD, &c->bochs3, err);
+    char *p = bochs3_default_path();
+    if (!p) {
+        *err = xstrdup("--cpu bochs3: HOME is not set, so the cache of scripts/bochs3.sh is "
+                       "unknown: give --bochs3 PATH or set REDELIVER_BOCHS3_DIR");
+        return -1;
+    }
+    if (access(p, X_OK) != 0 || !is_file(p)) {
+        *err = xasprintf("--cpu bochs3: Bochs 3.0 is not built (%s missing): build it with %s, "
+                         "or give --bochs3 PATH",
+                         p, BOCHS3_BUILD);
+        free(p);
+        return -1;
+    }
+    c->bochs3 = p;
+    return 0;
+}
+
 static int find_emulators(struct ctx *c)
 {
     char *err = NULL;
     if ((c->use_bochs && not_a_directory("--bochs", c->o->bochs, "/usr/bin/bochs-bin")) ||
+        (c->use_bochs3 &&
+         not_a_directory("--bochs3", c->o->bochs3, "~/.cache/redeliver/bochs-3.0/bin/bochs")) ||
         (c->use_qemu && not_a_directory("--qemu", c->o->qemu, "/usr/bin/qemu-system-x86_64")))
         return 2;
-    if (c->use_bochs) {
-        if (emulator_resolve(c->o->bochs, "bochs-bin", BOCHS_INSTALL, &c->bochs, &err) != 0)
-            goto fail;
+    if (c->use_bochs &&
+        emulator_resolve(c->o->bochs, "bochs-bin", BOCHS_INSTALL, &c->bochs, &err) != 0)
+        goto fail;
+    if (c->use_bochs3 && find_bochs3(c, &err) != 0)
+        goto fail;
+    if (c->use_bochs || c->use_bochs3) { /* both versions boot with 2.7's ROMs */
         if (!is_file(BOCHS_ROM) || !is_file(BOCHS_VGAROM)) {
             err =
                 xasprintf("%s or %s missing (install: %s)", BOCHS_ROM, BOCHS_VGAROM, BOCHS_INSTALL);
@@ -73,6 +101,7 @@ static int find_emulators(struct ctx *c)
         emulator_resolve(c->o->qemu, "qemu-system-x86_64", QEMU_INSTALL, &c->qemu, &err) != 0)
         goto fail;
     c->in.bochs = c->bochs;
+    c->in.bochs3 = c->bochs3;
     c->in.qemu = c->qemu;
     return 0;
 fail:
@@ -115,9 +144,10 @@ static int find_images(struct ctx *c)
     c->boot = path_join(b, "boot.img");
     if (check_image(c->guest) || (c->use_hv && check_image(c->hv)))
         return 2;
-    if (c->use_bochs && is_dir(c->boot))
+    bool any_bochs = c->use_bochs || c->use_bochs3;
+    if (any_bochs && is_dir(c->boot))
         return usage_error("%s: Is a directory", c->boot);
-    if (c->use_bochs && !is_file(c->boot))
+    if (any_bochs && !is_file(c->boot))
         return usage_error("%s not found — run make first", c->boot);
     c->in.guest = c->guest;
     c->in.hv = c->hv;
@@ -242,9 +272,10 @@ static int run(struct ctx *c)
                            o->fault);
     for (size_t i = 0; i < c->s.n_cpus; i++) {
         c->use_bochs |= c->s.cpus[i] == CPU_BOCHS;
+        c->use_bochs3 |= c->s.cpus[i] == CPU_BOCHS3;
         c->use_qemu |= c->s.cpus[i] == CPU_QEMU;
     }
-    c->use_hv = c->use_bochs && c->s.n_policies > 0;
+    c->use_hv = (c->use_bochs || c->use_bochs3) && c->s.n_policies > 0;
     c->in.fault = o->fault ? o->fault : "";
     if (find_emulators(c) || find_images(c))
         return 2;
@@ -295,6 +326,7 @@ int cmd_run(int argc, char **argv)
     session_close(&c.s);
     free(c.spawned);
     free(c.bochs);
+    free(c.bochs3);
     free(c.qemu);
     free(c.guest);
     free(c.hv);

@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* runner/emulator.h — the two CPU models: Bochs (bare and under hv/) and QEMU TCG (bare
- * only: TCG has no VMX). Configuration and command lines exactly as docs/emulators.md
- * measured them; file names inside a run directory are relative, so a run can be repeated
- * by hand with `cd <run dir> && sh cmdline`. */
+/* runner/emulator.h — the CPU models: Bochs 2.7 (Debian 12's package) and Bochs 3.0 (built
+ * from Debian's source package by scripts/bochs3.sh), each bare and under hv/, and QEMU TCG
+ * (bare only: TCG has no VMX). Configuration and command lines as measured
+ * (docs/emulators.md; docs/bochs-versions.md for 3.0); file names inside a run directory
+ * are relative, so a run can be repeated by hand with `cd <run dir> && sh cmdline`. */
 #ifndef RUNNER_EMULATOR_H
 #define RUNNER_EMULATOR_H
 
 #include <stdbool.h>
 
-enum cpu_model { CPU_BOCHS, CPU_QEMU, CPU_COUNT };
+enum cpu_model { CPU_BOCHS, CPU_QEMU, CPU_BOCHS3, CPU_COUNT };
 
 const char *cpu_name(enum cpu_model c);
 bool cpu_parse(const char *s, enum cpu_model *out);
-bool cpu_has_vmx(enum cpu_model c); /* can run virtualized cells */
+bool cpu_has_vmx(enum cpu_model c);        /* can run virtualized cells */
+bool cpu_is_bochs(enum cpu_model c);       /* a Bochs version: bochsrc, debugger exit, bochs.log */
+const char *cpu_summary(enum cpu_model c); /* one line for `list` */
+#define CPU_NAMES "bochs, bochs3, qemu"
 
 #define NA_REASON_QEMU "QEMU TCG has no VMX: virtualized runs need --cpu bochs"
 
@@ -31,12 +35,14 @@ bool cpu_has_vmx(enum cpu_model c); /* can run virtualized cells */
 #define RUN_STDERR   "stderr.txt"
 #define RUN_E9       "e9.txt"
 
-/* The bochsrc of a run: bare (guest at 1 MiB) or virt (hv at 1 MiB, guest at 0x1100000). */
-char *bochsrc_text(bool virt);
+/* The bochsrc of a run on a Bochs version (`cpu`): bare (guest at 1 MiB) or virt (hv at
+ * 1 MiB, guest at 0x1100000). Bochs 3.0 built without sound refuses a `sound:` line. */
+char *bochsrc_text(enum cpu_model cpu, bool virt);
 #define BOCHS_RC_TEXT "c\nquit\n" /* the `cont` file: continue, then quit at the break */
 
-/* argv (NULL-terminated, malloc'd strings) to run in the run directory. */
-char **bochs_argv(const char *bochs);
+/* argv (NULL-terminated, malloc'd strings) to run in the run directory. Bochs 3.0 starts
+ * its debugger only when asked (-debugger); 2.7 always does when it is compiled in. */
+char **bochs_argv(enum cpu_model cpu, const char *bochs);
 char **qemu_argv(const char *qemu);
 void argv_free(char **argv);
 char *argv_shell(char *const *argv); /* one line, quoted for sh, for the `cmdline` file */
@@ -48,6 +54,13 @@ int emulator_resolve(const char *given, const char *name, const char *install, c
 char *find_in_path(const char *name); /* NULL when not found */
 
 #define BOCHS_INSTALL "apt-get install bochs bochs-term bochsbios vgabios"
+
+/* Bochs 3.0: built by scripts/bochs3.sh into $REDELIVER_BOCHS3_DIR, default
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/redeliver/bochs-3.0; the binary is bin/bochs there.
+ * NULL when neither REDELIVER_BOCHS3_DIR, XDG_CACHE_HOME nor HOME is set (caller frees). */
+char *bochs3_default_path(void);
+#define BOCHS3_BUILD  "scripts/bochs3.sh (or make bochs3; a few minutes)"
+#define BOCHS3_BANNER "Bochs x86 Emulator 3." /* first line of a 3.x bochs.log */
 #define QEMU_INSTALL  "apt-get install qemu-system-x86"
 
 #endif

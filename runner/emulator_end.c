@@ -37,20 +37,33 @@ static bool log_has_shutdown(const char *log, size_t len)
                    memmem(log, len, "Triple fault", 12));
 }
 
+/* Bochs 3.0's log begins with its banner; a --bochs3 that is 2.7 would fill the column with
+ * 2.7's verdicts under 3.0's name. True when the banner is there. */
+static bool has_bochs3_banner(const char *log, size_t len)
+{
+    const char *nl = memchr(log, '\n', len);
+    size_t first = nl ? (size_t)(nl - log) : len;
+    return memmem(log, first, BOCHS3_BANNER, strlen(BOCHS3_BANNER)) != NULL;
+}
+
 char *emulator_end_problem(enum cpu_model cpu, const struct proc_result *p, const char *log,
                            size_t log_len, bool virt)
 {
     if (p->start_error || p->timed_out)
         return NULL; /* reported as such by the judge */
     bool shutdown = !virt && log_has_shutdown(log, log_len);
-    char *fatal = cpu == CPU_BOCHS ? fatal_line(log, log_len, shutdown) : NULL;
+    char *fatal = cpu_is_bochs(cpu) ? fatal_line(log, log_len, shutdown) : NULL;
     int normal = cpu == CPU_QEMU ? 1 : 0;
     if (cpu == CPU_QEMU && shutdown)
         normal = 0; /* -no-reboot: a triple fault ends QEMU with status 0 */
-    if (cpu == CPU_BOCHS && shutdown)
+    if (cpu_is_bochs(cpu) && shutdown)
         normal = 1; /* panic: action=fatal */
     char *what = NULL;
-    if (p->exit_code < 0)
+    if (cpu == CPU_BOCHS3 && log && !has_bochs3_banner(log, log_len) && p->exit_code >= 0)
+        what = xasprintf("bochs3: %s does not begin with \"" BOCHS3_BANNER
+                         "\": --bochs3 names another Bochs version",
+                         RUN_LOG);
+    else if (p->exit_code < 0)
         what = xasprintf("%s killed by signal %d (%s)", cpu_name(cpu), p->signal,
                          strsignal(p->signal));
     else if (p->exit_code != normal)

@@ -2,12 +2,14 @@
 /* runner/emulator_end.h — did the emulator end the way a finished run ends?
  *
  * A run ends normally when the guest (or hv/) writes the exit ports (docs/protocol.md):
- * Bochs then exits with status 0 (`D` to port 0x8900, then the debugger's `quit`), QEMU with
+ * Bochs 2.7 and 3.0 then exit with status 0 (`D` to port 0x8900 breaks into the debugger —
+ * 3.0 runs it only with -debugger — then the rc file's `quit`), QEMU with
  * status 1 (isa-debug-exit, value 0). A bare CPU that shuts down is a reference, not a
  * problem: Bochs logs the triple fault as a PANIC and exits 1, QEMU (-no-reboot) exits 0 and
  * logs "Triple fault". Anything else — another exit status, a signal, a PANIC or FATAL line
  * in bochs.log — means the emulator died, and a verdict from its text alone could be a PASS
- * of a run that never finished. */
+ * of a run that never finished. A bochs3 run whose bochs.log does not begin with 3.x's
+ * banner ran another version (--bochs3 pointing at 2.7): its verdicts would be mislabeled. */
 #ifndef RUNNER_EMULATOR_END_H
 #define RUNNER_EMULATOR_END_H
 

@@ -35,7 +35,7 @@ static int bochs_files(const struct run *r, const struct run_inputs *in, char **
         if (patched(r->dir, RUN_HV, in->hv, &hv, err) != 0)
             return -1;
     }
-    char *rc_text = bochsrc_text(r->policy != NULL);
+    char *rc_text = bochsrc_text(r->cpu, r->policy != NULL);
     rc = results_write(r->dir, "bochsrc", rc_text, err);
     free(rc_text);
     if (rc == 0)
@@ -56,9 +56,12 @@ int rundir_prepare(const struct run *r, const struct run_inputs *in, struct proc
                                .perturb = r->reference ? CFG_PERTURB_DISABLED : NULL};
     if (patched(r->dir, RUN_GUEST, in->guest, &guest, err) != 0)
         return -1;
-    if (r->cpu == CPU_BOCHS && bochs_files(r, in, err) != 0)
+    if (cpu_is_bochs(r->cpu) && bochs_files(r, in, err) != 0)
         return -1;
-    spec->argv = r->cpu == CPU_BOCHS ? bochs_argv(in->bochs) : qemu_argv(in->qemu);
+    if (r->cpu == CPU_QEMU)
+        spec->argv = qemu_argv(in->qemu);
+    else
+        spec->argv = bochs_argv(r->cpu, r->cpu == CPU_BOCHS3 ? in->bochs3 : in->bochs);
     spec->dir = r->dir;
     spec->stdout_path = RUN_STDOUT;
     spec->stderr_path = RUN_STDERR;
@@ -140,7 +143,7 @@ static char *build_context(const struct run *r, bool serial_missing, const struc
     if (serial_missing && !p->start_error)
         sb_addf(&sb, "%sno %s", sb.len ? "; " : "", RUN_SERIAL);
     if (r->log_problem)
-        sb_addf(&sb, "%s%s: %s", sb.len ? "; " : "", r->cpu == CPU_BOCHS ? RUN_LOG : RUN_QEMU_LOG,
+        sb_addf(&sb, "%s%s: %s", sb.len ? "; " : "", cpu_is_bochs(r->cpu) ? RUN_LOG : RUN_QEMU_LOG,
                 r->log_problem);
     return sb.buf;
 }
@@ -157,7 +160,7 @@ void rundir_collect(struct run *r)
     trace_parse(&r->trace, text ? text : "", text ? len : 0, hv ? hv : "", hv ? hv_len : 0);
     free(text);
     free(hv);
-    char *log = read_capture(r->dir, r->cpu == CPU_BOCHS ? RUN_LOG : RUN_QEMU_LOG, &len, &cut);
+    char *log = read_capture(r->dir, cpu_is_bochs(r->cpu) ? RUN_LOG : RUN_QEMU_LOG, &len, &cut);
     if (log)
         r->log_problem = log_first_problem(log, len);
     if (!r->policy)

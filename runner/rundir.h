@@ -8,10 +8,11 @@
 #include "runner/spawn.h"
 
 struct run_inputs {
-    const char *guest; /* build/guest.bin */
-    const char *hv;    /* build/hv.bin */
-    const char *boot;  /* build/boot.img */
-    const char *bochs; /* absolute paths of the emulators (NULL when not used) */
+    const char *guest;  /* build/guest.bin */
+    const char *hv;     /* build/hv.bin */
+    const char *boot;   /* build/boot.img */
+    const char *bochs;  /* absolute paths of the emulators (NULL when not used) */
+    const char *bochs3; /* Bochs 3.0 (--cpu bochs3) */
     const char *qemu;
     const char *fault; /* "" for none */
 };

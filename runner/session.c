@@ -164,6 +164,8 @@ void session_list(const struct session *s, bool named_scenarios)
     }
     if (n == 0)
         printf("  (none: core/ defines no policy)\n");
-    printf("cpus:\n  bochs  bare and under hv/ (default)\n"
-           "  qemu   bare only: QEMU TCG has no VMX\n");
+    static const enum cpu_model order[] = {CPU_BOCHS, CPU_BOCHS3, CPU_QEMU};
+    printf("cpus:\n");
+    for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+        printf("  %-6s  %s\n", cpu_name(order[i]), cpu_summary(order[i]));
 }

@@ -38,7 +38,7 @@ static void test_bochsrc(void **state)
         "error: action=report\n",
         "info: action=report\n",
     };
-    char *bare = bochsrc_text(false), *virt = bochsrc_text(true);
+    char *bare = bochsrc_text(CPU_BOCHS, false), *virt = bochsrc_text(CPU_BOCHS, true);
     for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
         assert_non_null(strstr(bare, common[i]));
         assert_non_null(strstr(virt, common[i]));
@@ -58,7 +58,7 @@ static void test_bochsrc(void **state)
 static void test_command_lines(void **state)
 {
     (void)state;
-    char **b = bochs_argv("/usr/bin/bochs-bin");
+    char **b = bochs_argv(CPU_BOCHS, "/usr/bin/bochs-bin");
     char *line = argv_shell(b);
     assert_string_equal(line, "/usr/bin/bochs-bin -q -f bochsrc -rc cont");
     free(line);
