@@ -68,6 +68,10 @@ enum exit_action handle_exception_nmi(struct vcpu *v)
     uint32_t info = v->exit.exit_intr_info;
     uint8_t vector = vmx_intr_info_vector(info);
     enum vmx_event_type type = vmx_intr_info_type(info);
+    if (type == VMX_EVENT_NMI) { /* NMI exiting: the guest's NMI, held by core/ (hv/nmi.c) */
+        nmi_exit(v);
+        return EXIT_RESUME;
+    }
     if (!(intercepted & (1u << vector)) ||
         (type != VMX_EVENT_HW_EXCEPTION && !(vector == 1 && type == VMX_EVENT_PRIV_SOFT_EXCEPTION)))
         hv_fatal("exception-or-NMI exit for an event hv/ did not intercept: exit-intr 0x%08x",

@@ -90,6 +90,7 @@ static enum exit_action handle_ept_violation(struct vcpu *v)
 static const exit_handler exit_handlers[] = {
     [VMX_EXIT_EXCEPTION_NMI] = handle_exception_nmi,
     [VMX_EXIT_TRIPLE_FAULT] = handle_triple_fault,
+    [VMX_EXIT_NMI_WINDOW] = handle_nmi_window,
     [VMX_EXIT_CPUID] = handle_cpuid,
     [VMX_EXIT_HLT] = handle_hlt,
     [VMX_EXIT_VMCALL] = handle_vmcall,
@@ -126,14 +127,18 @@ static void report_entry_failure(const struct vmx_exit_events *x)
 /* An IRET that had unblocked NMIs exited before it completed (SDM 27.2.2, 27.2.3): core/
  * blocks NMIs again for the re-entry, since the IRET runs again. Not during delivery, but
  * it matters to event state: rows with proof=iret-nmi-unblock need this line
- * (docs/protocol.md). */
+ * (docs/protocol.md). The harness knob `no-nmi-reblock` makes hv/ forget it, as a
+ * hypervisor that ignores bit 12 would, so that e2e shows such a row can fail. */
 static void note_iret_nmi_unblock(struct vcpu *v)
 {
-    if (++v->iret_unblock_exits > 16)
-        return;
-    console_relay_flush();
-    kprintf("hv: IRET-NMI-UNBLOCK exit=%s rip=0x%lx -> NMI blocking restored\n",
-            vmx_exit_reason_name(vmx_exit_reason_basic(v->exit.exit_reason)), vmread(GUEST_RIP));
+    if (++v->iret_unblock_exits <= 16) {
+        console_relay_flush();
+        kprintf("hv: IRET-NMI-UNBLOCK exit=%s rip=0x%lx -> NMI blocking %s\n",
+                vmx_exit_reason_name(vmx_exit_reason_basic(v->exit.exit_reason)), vmread(GUEST_RIP),
+                v->no_nmi_reblock ? "NOT restored (fault knob)" : "restored");
+    }
+    if (v->no_nmi_reblock)
+        v->events.flags &= ~VCPU_EV_NMI_REBLOCK;
 }
 
 static void log_vectoring(const struct vcpu *v, const struct redelivery_note *note)
@@ -162,6 +167,7 @@ static void write_entry_fields(struct vcpu *v)
         write_dr6(e.dr6);
     if (e.set_rf)
         vmwrite(GUEST_RFLAGS, vmread(GUEST_RFLAGS) | X86_RFLAGS_RF);
+    nmi_window_update(v);
 }
 
 enum exit_action handle_exit(struct vcpu *v)

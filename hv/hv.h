@@ -43,6 +43,8 @@ struct vcpu {
     unsigned watchdog_stalled;   /* slices in a row with no exit, same RIP and RSP */
     unsigned watchdog_silent;    /* slices in a row with no exit */
     uint64_t iret_unblock_exits; /* exits of an IRET that had unblocked NMIs */
+    bool nmi_window;             /* NMI-window exiting is on (hv/nmi.c) */
+    bool no_nmi_reblock;         /* harness knob (docs/protocol.md): forget to block again */
 };
 
 enum exit_action { EXIT_RESUME, EXIT_END_RUN };
@@ -62,6 +64,11 @@ void *gpa_to_hva(uint64_t gpa);
 long ept_unmap_until_fault(uint64_t gpa);
 bool ept_fault_restore(uint64_t gpa); /* true when gpa was an armed perturbation */
 long ept_on_fault_write(uint64_t gpa, uint64_t value);
+
+/* hv/nmi.c */
+void nmi_exit(struct vcpu *v);
+void nmi_window_update(struct vcpu *v);
+enum exit_action handle_nmi_window(struct vcpu *v);
 
 /* hv/watchdog.c */
 uint32_t watchdog_slice(void);

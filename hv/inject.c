@@ -18,9 +18,9 @@
  * - a payload except CR2 with #PF and DR6 with #DB (type 3);
  * - an external interrupt when the guest is not interruptible (RFLAGS.IF = 0, or blocking
  *   by STI or MOV SS once the VMCALL retired), an NMI under blocking by NMI (SDM 26.3.1.5).
- *   hv/ has no interrupt-window or NMI-window exiting: a queued event would wait for a
- *   window hv/ never opens, or land wherever the guest next happens to exit, so the
- *   guest asks at a point where it can take the event at once;
+ *   hv/ has no interrupt-window exiting, and its NMI window serves the guest's own NMIs
+ *   (hv/nmi.c): an injected event that had to wait would land where the window opens, not
+ *   where the row asked, so the guest asks at a point where it can take the event at once;
  * - anything while another event is queued or being re-delivered (HC_EBUSY). */
 #include "core/injection_check.h"
 #include "core/vmx_event.h"
@@ -61,7 +61,8 @@ static const char *interruptible(const struct vmx_entry_caps *caps, uint32_t inf
     if (why)
         return why;
     if (type == VMX_EVENT_NMI && (intr & VMX_INTERRUPTIBILITY_NMI))
-        return "NMI under blocking by NMI (SDM 26.3.1.5); hv/ has no NMI-window exiting";
+        return "NMI under blocking by NMI (SDM 26.3.1.5); an injected event is taken at once "
+               "or refused";
     return NULL;
 }
 

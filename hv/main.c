@@ -58,13 +58,6 @@ void hv_end_run(struct vcpu *v)
 
 void trap_handler(struct trap_frame *f)
 {
-    /* hv/ runs the guest without NMI exiting: a guest NMI still pending at a VM exit (sent
-     * while the guest was blocked in its NMI handler) is delivered to hv/, since a VM exit
-     * leaves NMIs unblocked. hv/ cannot hold it for the guest yet (docs/hv.md). */
-    if (f->vector == 2)
-        hv_fatal("an NMI reached hv/ at rip 0x%lx: the guest had one pending at a VM exit, and "
-                 "hv/ (no NMI exiting, no virtual NMIs) cannot hold it for the guest",
-                 f->rip);
     hv_fatal("host exception %lu (error 0x%lx) at rip 0x%lx", f->vector, f->error, f->rip);
 }
 
@@ -127,8 +120,9 @@ void kernel_main(uint32_t magic, uint32_t info)
         hv_fatal("unknown policy '%s'", name);
     vcpu_events_init(&v->events, v->policy);
     const char *fault = config_get()->fault; /* docs/protocol.md: harness knobs */
-    if (*fault && strcmp(fault, "entry") != 0)
-        hv_fatal("unknown fault knob '%s' (known: entry)", fault);
+    if (*fault && strcmp(fault, "entry") != 0 && strcmp(fault, "no-nmi-reblock") != 0)
+        hv_fatal("unknown fault knob '%s' (known: entry, no-nmi-reblock)", fault);
+    v->no_nmi_reblock = !strcmp(fault, "no-nmi-reblock");
     check_memory_layout();
     const char *source = place_guest_image(magic, info);
     uint64_t entry = load_guest();

@@ -141,8 +141,10 @@
 /* Controls (SDM 24.6.1, 24.6.2, 24.7.1, 24.8.1) */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING                (1u << 3)
+#define PIN_VIRTUAL_NMIS               (1u << 5)
 #define PIN_PREEMPTION_TIMER           (1u << 6)
 #define CPU_HLT_EXITING                (1u << 7)
+#define CPU_NMI_WINDOW_EXITING         (1u << 22)
 #define CPU_UNCOND_IO_EXITING          (1u << 24)
 #define CPU_USE_MSR_BITMAPS            (1u << 28)
 #define CPU_ACTIVATE_SECONDARY         (1u << 31)

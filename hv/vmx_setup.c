@@ -62,13 +62,16 @@ void vmx_enable(void)
 static void setup_controls(uint64_t eptp)
 {
     vmwrite(PIN_BASED_VM_EXEC_CONTROL,
-            adjust_controls(MSR_IA32_VMX_TRUE_PINBASED, PIN_PREEMPTION_TIMER, "pin"));
+            adjust_controls(MSR_IA32_VMX_TRUE_PINBASED,
+                            PIN_NMI_EXITING | PIN_VIRTUAL_NMIS | PIN_PREEMPTION_TIMER, "pin"));
     vmwrite(VMX_PREEMPTION_TIMER_VALUE, watchdog_slice()); /* hv/watchdog.c */
-    vmwrite(CPU_BASED_VM_EXEC_CONTROL,
-            adjust_controls(MSR_IA32_VMX_TRUE_PROCBASED,
-                            CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
-                                CPU_ACTIVATE_SECONDARY,
-                            "processor-based"));
+    uint32_t proc = adjust_controls(MSR_IA32_VMX_TRUE_PROCBASED,
+                                    CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
+                                        CPU_ACTIVATE_SECONDARY,
+                                    "processor-based");
+    /* NMI-window exiting is switched on and off per entry (hv/exit.c); it must be allowed */
+    adjust_controls(MSR_IA32_VMX_TRUE_PROCBASED, proc | CPU_NMI_WINDOW_EXITING, "processor-based");
+    vmwrite(CPU_BASED_VM_EXEC_CONTROL, proc);
     vmwrite(SECONDARY_VM_EXEC_CONTROL,
             adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST,
                             "secondary"));

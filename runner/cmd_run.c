@@ -267,8 +267,10 @@ static int run(struct ctx *c)
     }
     /* the knobs hv/ and the guest implement (docs/protocol.md); anything else would be
      * ignored by the images and the run would test nothing it claims */
-    if (o->fault && strcmp(o->fault, "entry") != 0)
-        return usage_error("--fault '%s': unknown (known: entry — hv/ makes VM entry fail)",
+    if (o->fault && strcmp(o->fault, "entry") != 0 && strcmp(o->fault, "no-nmi-reblock") != 0)
+        return usage_error("--fault '%s': unknown (known: entry — hv/ makes VM entry fail; "
+                           "no-nmi-reblock — hv/ forgets to block NMIs again when an IRET "
+                           "that unblocked them exits)",
                            o->fault);
     for (size_t i = 0; i < c->s.n_cpus; i++) {
         c->use_bochs |= c->s.cpus[i] == CPU_BOCHS;

@@ -51,3 +51,18 @@ if [ $rc -eq 0 ] && ! grep -q "TIMEOUT" "$OUT/load-jobs16/results.tap"; then
 else
     fail "--jobs 16 --timeout 2" "exit $rc or a TIMEOUT" "$log"
 fi
+
+# An exit that is not during delivery (nmi-iret-unblock): with hv/ told to forget the NMI
+# blocking an exiting IRET had cleared, the row must not pass (a nested NMI, or no end).
+if in_catalogue nmi-iret-unblock; then
+    rd iret-noreblock run --build "$BUILD" --results "$OUT/iret-noreblock" \
+        --scenario nmi-iret-unblock --policy kvm --fault no-nmi-reblock --timeout 8
+    if tap_has iret-noreblock "^not ok [0-9]+ - nmi-iret-unblock bochs kvm: " &&
+        ! tap_has iret-noreblock "^(not )?ok [0-9]+ - nmi-iret-unblock bochs kvm: PASS"; then
+        ok "nmi-iret-unblock: a hv/ that forgets to re-block NMIs after an IRET exit fails it"
+    else
+        fail "nmi-iret-unblock with --fault no-nmi-reblock" "the row did not fail" "$log"
+    fi
+else
+    fail "nmi-iret-unblock" "no [nmi-iret-unblock] in $CFG"
+fi
