@@ -375,6 +375,29 @@ static bool reordered_by_identity(char *const *bare, char *const *virt, size_t n
     return r;
 }
 
+/* The line without its " rip=..." field: everything the guest saw but where. */
+static char *without_rip(const char *line)
+{
+    const char *rip = strstr(line, " rip=");
+    if (!rip)
+        return xstrdup(line);
+    const char *end = strchr(rip + 1, ' ');
+    return xasprintf("%.*s%s", (int)(rip - line), line, end ? end : "");
+}
+
+/* n events each, in the same order, equal but for where they were delivered. */
+static bool only_places_differ(char *const *bare, char *const *virt, size_t n)
+{
+    bool same = true;
+    for (size_t i = 0; i < n && same; i++) {
+        char *b = without_rip(bare[i]), *v = without_rip(virt[i]);
+        same = strcmp(b, v) == 0;
+        free(b);
+        free(v);
+    }
+    return same;
+}
+
 #define AT(v, n, i) ((i) < (n) ? (v)[i] : "(none)")
 
 enum verdict compare_traces(char *const *bare, size_t nb, char *const *virt, size_t nv,
@@ -406,6 +429,12 @@ enum verdict compare_traces(char *const *bare, size_t nb, char *const *virt, siz
         *detail = xasprintf("same events, other order; event %zu: bare `%s`, virt `%s`", i + 1,
                             bare[i], virt[i]);
         return V_REORDERED;
+    }
+    if (nb == nv && only_places_differ(bare, virt, nb)) {
+        *detail = xasprintf("same events in the same order, delivered elsewhere; event %zu: bare "
+                            "`%s`, virt `%s`",
+                            i + 1, bare[i], virt[i]);
+        return V_MOVED;
     }
     if (nb == nv && reordered_by_identity(bare, virt, nb)) {
         *detail = xasprintf("same events (vector, error code) in another order; event %zu: "

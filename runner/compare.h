@@ -46,7 +46,9 @@ bool judge_checks(const struct trace *t, const struct run_facts *f, struct judge
 /* Compare two event traces: PASS when identical, else LOST (virt a proper subsequence of
  * bare), DUPLICATED (bare a proper subsequence of virt, every extra repeating a bare event),
  * REORDERED (the same events in another order: the same lines, or the same identities —
- * the line before " rip=", since the saved RIP moves with the order), else DIFFERENT.
+ * the line before " rip=", since the saved RIP moves with the order), MOVED (the same
+ * events in the same order, equal but for the saved RIP: delivered elsewhere), else
+ * DIFFERENT.
  * The first evidence goes to *detail (caller frees; NULL when identical). */
 enum verdict compare_traces(char *const *bare, size_t nb, char *const *virt, size_t nv,
                             char **detail);

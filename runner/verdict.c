@@ -20,6 +20,7 @@ static const char *const names[V_COUNT] = {
     [V_DUPLICATED] = "DUPLICATED",
     [V_REORDERED] = "REORDERED",
     [V_DIFFERENT] = "DIFFERENT",
+    [V_MOVED] = "MOVED",
     [V_NA] = "n/a",
 };
 
@@ -43,6 +44,7 @@ bool verdict_valid_expect(enum verdict v, bool harness)
     case V_DUPLICATED:
     case V_REORDERED:
     case V_DIFFERENT:
+    case V_MOVED:
     case V_FAILED:
     case V_CRASH:
     case V_TIMEOUT:
@@ -66,13 +68,18 @@ bool verdict_valid_bare(enum verdict v)
 
 const char *verdict_expect_words(bool harness)
 {
-    return harness ? "LOST DUPLICATED REORDERED DIFFERENT FAILED CRASH TIMEOUT ENTRY-FAIL "
+    return harness ? "LOST DUPLICATED REORDERED DIFFERENT MOVED FAILED CRASH TIMEOUT ENTRY-FAIL "
                      "TRIPLE-FAULT LIVELOCK HANG ERROR"
-                   : "LOST DUPLICATED REORDERED DIFFERENT FAILED CRASH TIMEOUT ENTRY-FAIL "
+                   : "LOST DUPLICATED REORDERED DIFFERENT MOVED FAILED CRASH TIMEOUT ENTRY-FAIL "
                      "TRIPLE-FAULT LIVELOCK HANG";
 }
 
 const char *verdict_bare_words(void)
 {
     return "PASS SKIP FAILED ERROR CRASH TIMEOUT TRIPLE-FAULT";
+}
+
+bool verdict_meets(enum verdict observed, enum verdict expected)
+{
+    return observed == expected || (observed == V_MOVED && expected == V_DIFFERENT);
 }

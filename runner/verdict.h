@@ -26,11 +26,17 @@ enum verdict {
     V_DUPLICATED,
     V_REORDERED,
     V_DIFFERENT,
+    V_MOVED, /* the same events in the same order, some delivered at another place (RIP) */
     V_NA,
     V_COUNT
 };
 
 const char *verdict_name(enum verdict v); /* "PASS", "ENTRY-FAIL", "n/a", ... */
+
+/* Does the observed verdict meet the expected one? Equal, or MOVED where DIFFERENT is
+ * expected: MOVED refines DIFFERENT, so catalogues written before it stay valid
+ * (docs/adding-a-scenario.md). */
+bool verdict_meets(enum verdict observed, enum verdict expected);
 
 /* Parse one verdict word as written in tests/scenarios.cfg (exact, upper case);
  * V_NONE when it is not a verdict. */

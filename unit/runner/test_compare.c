@@ -79,10 +79,20 @@ static void test_compare_classes(void **state)
         assert_int_equal(cmp(b2, 2, v, 2, &detail), V_REORDERED);
         assert_non_null(strstr(detail, "vector, error code"));
         free(detail);
-        /* same identities in the same order, another RIP: a moved event, not a reorder */
+        /* same events in the same order, another RIP: MOVED, not a reorder, and MOVED
+         * meets an expectation of DIFFERENT (catalogues written before MOVED) */
         char *w[] = {"EV #GP err=0x0000 rip=trigger+0x3b cs=0x08 rf=1 ist=1 cr2=- dr6=-",
                      "EV INT 0x40 err=- rip=trigger+0x3b cs=0x08 rf=1 ist=0 cr2=- dr6=-"};
-        assert_int_equal(cmp(b2, 2, w, 2, &detail), V_DIFFERENT);
+        assert_int_equal(cmp(b2, 2, w, 2, &detail), V_MOVED);
+        assert_non_null(strstr(detail, "delivered elsewhere"));
+        free(detail);
+        assert_true(verdict_meets(V_MOVED, V_DIFFERENT));
+        assert_false(verdict_meets(V_DIFFERENT, V_MOVED));
+        assert_true(verdict_meets(V_MOVED, V_MOVED));
+        /* moved and changed (RF differs too): DIFFERENT */
+        char *w2[] = {"EV #GP err=0x0000 rip=trigger+0x3b cs=0x08 rf=0 ist=1 cr2=- dr6=-",
+                      "EV INT 0x40 err=- rip=trigger+0x3b cs=0x08 rf=1 ist=0 cr2=- dr6=-"};
+        assert_int_equal(cmp(b2, 2, w2, 2, &detail), V_DIFFERENT);
         free(detail);
         /* another error code is another event */
         char *x[] = {"EV INT 0x40 err=- rip=trigger+0x38 cs=0x08 rf=1 ist=0 cr2=- dr6=-",
