@@ -44,7 +44,13 @@ long intercept_exception(uint64_t vector, uint64_t on)
 
 #define DR6_FIXED_ONES 0xffff0ff0ul /* SDM 17.2.3 */
 #define DEBUGCTL_BTF   (1ul << 1)   /* SDM 17.4.1: single-step on branches */
-#define DBG_QUAL_BITS  0x1600ful    /* SDM 27.2.1 Table 27-1: B3-B0, BD, BS, RTM */
+#define DBG_QUAL_BD    (1ul << 13)  /* general detect */
+#define DBG_QUAL_RTM   (1ul << 16)
+#define DR7_GD         (1ul << 13) /* SDM 17.2.4 */
+#define PENDING_DBG_BS (1ul << 14)
+/* SDM 24.4.2: B3-B0, enabled breakpoint (12), BS (14), RTM (16) */
+#define PENDING_DBG_CAUSES (0xful | 1ul << 12 | PENDING_DBG_BS | 1ul << 16)
+#define DBG_QUAL_BITS      0x1600ful /* SDM 27.2.1 Table 27-1: B3-B0, BD, BS, RTM */
 
 /* A #DB exit: DR6 is not written, the exit qualification holds what the CPU would have put
  * there (SDM 27.1, 27.2.1); ICEBP exits as a privileged software exception (type 5) with an
@@ -57,10 +63,22 @@ static void reflect_debug(struct vcpu *v, uint32_t info)
                                   v->exit.exit_instr_len);
         return;
     }
-    vcpu_queue_exception_payload(&v->events, 1, false, 0,
-                                 DR6_FIXED_ONES | (v->exit.exit_qualification & DBG_QUAL_BITS));
-    vmwrite(GUEST_PENDING_DBG_EXCEPTIONS,
-            vmread(GUEST_PENDING_DBG_EXCEPTIONS) & ~(0xful | 1ul << 12 | 1ul << 14));
+    uint64_t q = v->exit.exit_qualification;
+    /* DR6.RTM (bit 16) is active low, the qualification's RTM bit active high (SDM 17.2.3) */
+    uint64_t dr6 = (DR6_FIXED_ONES | (q & DBG_QUAL_BITS)) & ~(q & DBG_QUAL_RTM);
+    vcpu_queue_exception_payload(&v->events, 1, false, 0, dr6);
+    uint64_t pending = vmread(GUEST_PENDING_DBG_EXCEPTIONS) & ~PENDING_DBG_CAUSES;
+    /* SDM 26.3.1.5: with blocking by STI or MOV SS, TF = 1 and BTF = 0, VM entry requires BS
+     * pending (the single-step the shadow holds back); the injected #DB is delivered first */
+    if ((vmread(GUEST_INTERRUPTIBILITY_INFO) &
+         (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS)) &&
+        (vmread(GUEST_RFLAGS) & X86_RFLAGS_TF) && !(vmread(GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
+        pending |= PENDING_DBG_BS;
+    vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, pending);
+    /* SDM 17.2.4: delivering a general-detect #DB clears DR7.GD, which a #DB exit has not
+     * done yet (SDM 27.1); left set, the handler's own DR access would fault again */
+    if (q & DBG_QUAL_BD)
+        vmwrite(GUEST_DR7, vmread(GUEST_DR7) & ~DR7_GD);
 }
 
 enum exit_action handle_exception_nmi(struct vcpu *v)

@@ -14,6 +14,8 @@
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v);
 
+#define DR6_STICKY 0xe000ul /* BD, BS, BT */
+
 /* The guest shut down: by itself (exit reason 2: the CPU did it, `by=cpu`) or because the
  * double-fault table said so when an exception was queued on top of one being delivered
  * (SDM 6.15, Table 6-5). For the latter the report names the exception raised and what the
@@ -163,8 +165,8 @@ static void write_entry_fields(struct vcpu *v)
         vmwrite(GUEST_INTERRUPTIBILITY_INFO, e.guest_interruptibility);
     if (e.set_cr2)
         write_cr2(e.cr2); /* CR2 is not in the VMCS: VM entry keeps the host's value */
-    if (e.set_dr6)
-        write_dr6(e.dr6);
+    if (e.set_dr6)        /* BD, BS and BT are never cleared by the processor (SDM 17.2.3) */
+        write_dr6(e.dr6 | (read_dr6() & DR6_STICKY));
     if (e.set_rf)
         vmwrite(GUEST_RFLAGS, vmread(GUEST_RFLAGS) | X86_RFLAGS_RF);
     nmi_window_update(v);

@@ -34,6 +34,29 @@ static void setf(struct judgement *j, const struct run_facts *f, enum verdict v,
     free(s);
 }
 
+/* The guest's ROW line says which row ran and what proves it tested something: exactly one,
+ * naming the row the runner asked for; a conformance row's names its vector or proof. */
+static bool bad_row_line(const struct trace *t, const struct run_facts *f, struct judgement *j)
+{
+    if (!f->scenario)
+        return false;
+    size_t n = strlen(f->scenario);
+    if (t->n_row_lines != 1 || strncmp(t->row, f->scenario, n) != 0 ||
+        (t->row[n] != 0 && t->row[n] != ' ')) {
+        setf(j, f, V_ERROR, "%u ROW line(s)%s%s; the runner asked for row '%s'", t->n_row_lines,
+             t->row ? ", the first: " : "", t->row ? t->row : "", f->scenario);
+        return true;
+    }
+    if (f->conformance && t->row_vector < 0 && !t->row_iret) {
+        setf(j, f, V_ERROR,
+             "the ROW line names no vector=0x<v> or proof= (`ROW %s`): nothing would show the "
+             "row tested anything",
+             t->row);
+        return true;
+    }
+    return false;
+}
+
 /* Checks shared by both environments, in order of what explains the run best. Returns
  * true when it decided. `hv` adds the hypervisor's own reports first. */
 bool judge_common(const struct trace *t, const struct run_facts *f, bool hv, struct judgement *j)
@@ -106,7 +129,7 @@ bool judge_common(const struct trace *t, const struct run_facts *f, bool hv, str
         setf(j, f, V_ERROR, "guest line after the final line: %s", t->after_result);
         return true;
     }
-    return false;
+    return bad_row_line(t, f, j);
 }
 
 /* The guest's own checks: FAILED unless they all passed. */
@@ -160,6 +183,28 @@ static void set_not_own_event(const struct trace *t, const struct run_facts *f, 
          t->row_vector);
 }
 
+/* hv/'s one summary line, well formed, for the policy the runner asked for; else ERROR. */
+static bool bad_hv_summary(const struct trace *t, const char *policy, const struct run_facts *f,
+                           struct judgement *j)
+{
+    if (t->n_hv_summary == 0) {
+        set(j, f, V_ERROR, "hv printed no `hv: vectoring-exits=` summary line");
+        return true;
+    }
+    if (t->hv_summary_malformed || t->n_hv_summary > 1) {
+        setf(j, f, V_ERROR,
+             "%s hv summary line (the protocol says one `hv: vectoring-exits=<n> "
+             "exits=<m> policy=<p>`)",
+             t->hv_summary_malformed ? "malformed" : "more than one");
+        return true;
+    }
+    if (strcmp(t->hv_policy, policy) != 0) {
+        setf(j, f, V_ERROR, "hv ran policy '%s', the runner asked for '%s'", t->hv_policy, policy);
+        return true;
+    }
+    return false;
+}
+
 /* Both shut down, but for the same reason? The bare CPU shut down because an exception was
  * raised while it delivered #DF (SDM 6.15 "Interrupt 8"; bochs.log names it). A shutdown
  * the CPU performed by itself under hv/ (exit reason 2) is that same hardware event. One
@@ -193,10 +238,15 @@ static bool same_shutdown(const struct trace *t, const struct trace *bare_trace,
 /* The bare CPU shut down (docs/cases.md #8): the hypervisor must report the same shutdown, after
  * the same events, and not loop or invent an event. */
 static bool judge_against_shutdown(const struct trace *t, const struct run_facts *f,
-                                   const struct trace *bare_trace, struct judgement *j)
+                                   const char *policy, const struct trace *bare_trace,
+                                   struct judgement *j)
 {
-    if (!t->triple_fault || t->vmentry_fail || f->start_error || f->end_problem || t->long_line)
+    /* anything else wrong with the run is judged as for any run (judge_common) first */
+    if (!t->triple_fault || t->vmentry_fail || f->start_error || f->end_problem || t->long_line ||
+        f->timed_out || t->hv_error || t->livelock || t->hang || t->result == RESULT_ERROR)
         return false;
+    if (bad_hv_summary(t, policy, f, j) || bad_row_line(t, f, j))
+        return true;
     if (t->vectoring_exits <= 0) {
         set(j, f, V_ERROR,
             t->vectoring_exits == 0 ? NO_EXIT_DETAIL : "hv printed no usable summary line");
@@ -222,25 +272,10 @@ void judge_virt(const struct trace *t, const struct run_facts *f, const char *po
                 enum verdict bare, const struct trace *bare_trace, struct judgement *j)
 {
     memset(j, 0, sizeof(*j));
-    if (bare == V_TRIPLE_FAULT && bare_trace && judge_against_shutdown(t, f, bare_trace, j))
+    if (bare == V_TRIPLE_FAULT && bare_trace && judge_against_shutdown(t, f, policy, bare_trace, j))
         return;
-    if (judge_common(t, f, true, j))
+    if (judge_common(t, f, true, j) || bad_hv_summary(t, policy, f, j))
         return;
-    if (t->n_hv_summary == 0) {
-        set(j, f, V_ERROR, "hv printed no `hv: vectoring-exits=` summary line");
-        return;
-    }
-    if (t->hv_summary_malformed || t->n_hv_summary > 1) {
-        setf(j, f, V_ERROR,
-             "%s hv summary line (the protocol says one `hv: vectoring-exits=<n> "
-             "exits=<m> policy=<p>`)",
-             t->hv_summary_malformed ? "malformed" : "more than one");
-        return;
-    }
-    if (strcmp(t->hv_policy, policy) != 0) {
-        setf(j, f, V_ERROR, "hv ran policy '%s', the runner asked for '%s'", t->hv_policy, policy);
-        return;
-    }
     if (t->row_iret) {
         /* not during delivery: the IRET that unblocked NMIs must have exited */
         if (t->n_iret_unblock == 0) {

@@ -18,6 +18,8 @@ struct run_facts {
     const char *context;     /* appended to failure details (exit status, bochs.log), or NULL */
     bool cpu_shutdown;       /* the emulator logged a triple fault (bare CPU shutdown) */
     const char *end_problem; /* the emulator died or ended abnormally (emulator_end.h) */
+    const char *scenario;    /* the row the runner asked for (NULL: not checked) */
+    bool conformance;        /* a conformance row: its ROW line must say what proves it */
 };
 
 struct judgement {

@@ -127,6 +127,8 @@ void run_judge(struct run *r)
         .timed_out = r->proc.timed_out,
         .context = r->context,
         .end_problem = r->end_problem,
+        .scenario = r->sc->name,
+        .conformance = !r->sc->harness,
         .cpu_shutdown = r->log_problem && log_is_shutdown(r->log_problem),
     };
     const struct run *ref = run_reference(r);

@@ -115,6 +115,20 @@ static enum guest_result result_word(const char *s)
     return RESULT_MALFORMED;
 }
 
+/* " vector=0x<1-2 hex digits>" at a word end of a ROW line: the vector, else -1 (absent or
+ * malformed: a guest slip must not read as vector 0). */
+static int row_vector_field(const char *row)
+{
+    const char *v = strstr(row, " vector=0x");
+    if (!v)
+        return -1;
+    v += strlen(" vector=0x");
+    int n = 0, value = 0;
+    for (; n < 3 && ((*v >= '0' && *v <= '9') || (*v >= 'a' && *v <= 'f')); v++, n++)
+        value = value * 16 + (*v <= '9' ? *v - '0' : *v - 'a' + 10);
+    return n >= 1 && n <= 2 && (*v == 0 || *v == ' ') ? value : -1;
+}
+
 /* A guest line of the protocol (not hv:, not unknown); false for unknown lines. */
 static bool guest_line(struct trace *t, const char *line)
 {
@@ -122,11 +136,9 @@ static bool guest_line(struct trace *t, const char *line)
         if (!t->env)
             t->env = xstrdup(line + 4);
     } else if (starts(line, "ROW ")) {
-        if (!t->row) {
+        if (t->n_row_lines++ == 0) {
             t->row = xstrdup(line + 4);
-            const char *v = strstr(t->row, " vector=0x");
-            if (v)
-                t->row_vector = (int)strtol(v + strlen(" vector=0x"), NULL, 16);
+            t->row_vector = row_vector_field(t->row);
             t->row_iret = strstr(t->row, " proof=iret-nmi-unblock") != NULL;
         }
     } else if (starts(line, "EV ") && line[3]) {

@@ -29,7 +29,8 @@ struct trace {
     char *row;              /* text after "ROW ", or NULL */
     int row_vector;         /* the perturbed vector from "ROW <name> vector=0x..", -1 when none */
     bool row_iret; /* "ROW <name> proof=iret-nmi-unblock": proved by an IRET exit instead */
-    char **ev;     /* the EV lines, in order, whole ("EV #GP err=...") */
+    unsigned n_row_lines;
+    char **ev; /* the EV lines, in order, whole ("EV #GP err=...") */
     size_t n_ev;
     unsigned n_pass, n_fail, n_skip;
     char *first_fail; /* text of the first FAIL: line */

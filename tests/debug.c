@@ -155,3 +155,26 @@ SCENARIO(bp_rf_cpuid) = {
     .perturb = PERTURB_EPT_NOT_PRESENT,
     .trigger = rf_cpuid_trigger,
 };
+
+/* General detect (DR7.GD = 1; SDM 17.2.4): the next MOV to or from a debug register raises
+ * #DB as a fault with DR6.BD, and delivering it clears GD so that the handler can use the
+ * debug registers. hv/ intercepts #DB: its reflection must clear GD as delivery would, or
+ * the handler's own DR6 write faults again and again. The #DB's delivery exits (IST stack
+ * page not present in EPT). Expected bare result: one #DB, BD set, at the MOV. */
+#define DR7_GD (1ul << 13)
+
+static void general_detect_trigger(void)
+{
+    __asm__ volatile("mov %0, %%dr7\n\t"
+                     "mov %1, %%dr0\n\t"
+                     "mov %2, %%dr7\n\t" ::"r"(DR7_GD | DR7_FIXED),
+                     "r"(0ul), "r"(DR7_FIXED)
+                     : "memory");
+}
+
+SCENARIO(db_general_detect) = {
+    .name = "db-general-detect",
+    .vector = 1,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
+    .trigger = general_detect_trigger,
+};

@@ -84,12 +84,89 @@ static void test_judge_never_passes_them(void **state)
     assert_int_equal(bare(&b, &ok), V_ERROR);
 }
 
+/* Review finding: a shutdown row was PASS although the run timed out, hv/ reported ERROR or
+ * LIVELOCK, or ran another policy. Every other problem of the run comes first. */
+static void test_shutdown_row_checks_everything(void **state)
+{
+    (void)state;
+    struct trace b, t;
+    struct run_facts ok = {0}, timed = {.timed_out = true};
+    good_virt(&b, NULL, 0);
+    b.result = RESULT_NONE;
+    b.shutdown_raised = 14;
+    good_virt(&t, NULL, 0);
+    t.result = RESULT_NONE;
+    t.triple_fault = true;
+    t.shutdown_by_cpu = true;
+    assert_int_equal(virt(&t, &ok, V_TRIPLE_FAULT, &b, NULL), V_PASS);
+    /* judged as any run with hv/'s TRIPLE-FAULT line: never the bare shutdown's PASS */
+    assert_int_equal(virt(&t, &timed, V_TRIPLE_FAULT, &b, NULL), V_TRIPLE_FAULT);
+    t.hv_policy = "drop-all"; /* the runner asked for kvm */
+    assert_int_equal(virt(&t, &ok, V_TRIPLE_FAULT, &b, NULL), V_ERROR);
+    t.hv_policy = "kvm";
+    t.n_hv_summary = 2;
+    assert_int_equal(virt(&t, &ok, V_TRIPLE_FAULT, &b, NULL), V_ERROR);
+    t.n_hv_summary = 1;
+    t.livelock = "hv: LIVELOCK rip=0x1: 2000 exits";
+    assert_int_not_equal(virt(&t, &ok, V_TRIPLE_FAULT, &b, NULL), V_PASS);
+    t.livelock = NULL;
+    t.hv_error = "hv: ERROR something";
+    assert_int_not_equal(virt(&t, &ok, V_TRIPLE_FAULT, &b, NULL), V_PASS);
+}
+
+/* Review finding: what a row perturbs and what proves it came only from the guest's ROW
+ * line, and a missing or foreign one went unnoticed. Now: exactly one, naming the row the
+ * runner asked for; a conformance row's names its vector (strictly parsed) or proof. */
+static void test_row_line_checked(void **state)
+{
+    (void)state;
+    char *ev[] = {GP};
+    char *idtv[] = {"hv: IDTV exit=EPT_VIOLATION idtv=0x80000b0d err=0x0 len=0 x -> y (z)"};
+    struct trace b, t;
+    struct run_facts f = {.scenario = "gp-stack", .conformance = true};
+    good_virt(&b, ev, 1);
+    b.row = "gp-stack vector=0x0d";
+    b.n_row_lines = 1;
+    b.row_vector = 13;
+    good_virt(&t, ev, 1);
+    t.idtv = idtv;
+    t.n_idtv = 1;
+    t.row = "gp-stack vector=0x0d";
+    t.n_row_lines = 1;
+    t.row_vector = 13;
+    assert_int_equal(bare(&b, &f), V_PASS);
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_PASS);
+    t.n_row_lines = 0;
+    t.row = NULL;
+    t.row_vector = -1;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR); /* no ROW line */
+    t.row = "ud-stack vector=0x0d";
+    t.n_row_lines = 1;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR); /* another row */
+    t.row = "gp-stack";
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR); /* no vector, no proof */
+    t.row = "gp-stack vector=0x0d";
+    t.row_vector = 13;
+    t.n_row_lines = 2;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR); /* two ROW lines */
+    b.row = "gp-stack-x vector=0x0d";
+    assert_int_equal(bare(&b, &f), V_ERROR); /* a name that only starts the same */
+    struct trace p;
+    static const char g[] = "ROW gp-stack vector=0xzz\nROW gp-stack vector=0x0d1\n";
+    trace_parse(&p, g, sizeof(g) - 1, "", 0);
+    assert_int_equal(p.row_vector, -1); /* malformed: not vector 0 */
+    assert_int_equal(p.n_row_lines, 2);
+    trace_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normal_ends),
         cmocka_unit_test(test_abnormal_ends),
         cmocka_unit_test(test_judge_never_passes_them),
+        cmocka_unit_test(test_shutdown_row_checks_everything),
+        cmocka_unit_test(test_row_line_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
