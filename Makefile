@@ -79,7 +79,7 @@ $(BUILD)/boot.img: boot/boot.S boot/boot.ld
 
 # ---- host CLI ----
 $(REDELIVER): $(BUILD)/host/runner/main.o $(RUNNER_LIB_OBJS) $(CORE_HOST_OBJS)
-	$(Q)$(CC) -o $@ $^ -ljansson
+	$(Q)$(CC) -o $@ $^ -ljansson -linih
 
 # ---- unit tests (cmocka) ----
 $(UNIT_CORE_TESTS): $(BUILD)/unit/%: $(BUILD)/host/unit/core/%.o $(CORE_HOST_OBJS)
@@ -87,7 +87,7 @@ $(UNIT_CORE_TESTS): $(BUILD)/unit/%: $(BUILD)/host/unit/core/%.o $(CORE_HOST_OBJ
 	$(Q)$(CC) -o $@ $^ -lcmocka
 $(UNIT_RUNNER_TESTS): $(BUILD)/unit/%: $(BUILD)/host/unit/runner/%.o $(RUNNER_LIB_OBJS) $(CORE_HOST_OBJS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -o $@ $^ -lcmocka -ljansson
+	$(Q)$(CC) -o $@ $^ -lcmocka -ljansson -linih
 
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done

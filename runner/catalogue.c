@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* runner/catalogue.c — the tests/scenarios.cfg parser (format: the file's header). */
+/* runner/catalogue.c — tests/scenarios.cfg (format: the file's header), read with libinih
+ * through runner/ini_lines.c; here: what the keys mean and every check of the catalogue. */
 #include "runner/catalogue.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "runner/emulator.h"
+#include "runner/ini_lines.h"
 #include "runner/util.h"
 
 struct parser {
@@ -93,13 +95,8 @@ static int end_section(struct parser *p)
     return 0;
 }
 
-static int section(struct parser *p, char *s)
+static int new_scenario(struct parser *p, const char *name)
 {
-    size_t n = strlen(s);
-    if (n < 2 || s[n - 1] != ']')
-        return fail(p, p->line, "section header must look like [scenario-name]");
-    s[n - 1] = 0;
-    char *name = trim(s + 1);
     if (!valid_name(name, SCENARIO_NAME_MAX))
         return fail(p, p->line, "bad scenario name '%s' (1 to %d of a-z A-Z 0-9 . _ -)", name,
                     SCENARIO_NAME_MAX);
@@ -117,6 +114,17 @@ static int section(struct parser *p, char *s)
     return 0;
 }
 
+/* ini_lines_ops.section: `[name]` on `line` (inih gives the name unstripped). */
+static int section(void *user, const char *raw, unsigned line)
+{
+    struct parser *p = user;
+    p->line = line;
+    char *copy = xstrdup(raw);
+    int rc = new_scenario(p, trim(copy));
+    free(copy);
+    return rc;
+}
+
 static int set_once(struct parser *p, char **field, const char *key, const char *value)
 {
     if (*field)
@@ -126,36 +134,41 @@ static int set_once(struct parser *p, char **field, const char *key, const char 
 }
 
 /* "VERDICT reason" of `<kind>.<name> = ...` appended to *list. */
-static int add_expectation(struct parser *p, const char *kind, const char *name, char *value,
+static int add_expectation(struct parser *p, const char *kind, const char *name, const char *value,
                            struct expectation **list, size_t *n)
 {
     for (size_t i = 0; i < *n; i++)
         if (strcmp((*list)[i].policy, name) == 0)
             return fail(p, p->line, "duplicate key '%s.%s' in this scenario", kind, name);
-    char *reason = value + strcspn(value, " \t");
-    if (*reason)
-        *reason++ = 0;
-    reason = trim(reason);
-    enum verdict v = verdict_parse(value);
+    size_t w = strcspn(value, " \t");
+    char *word = xstrndup(value, w);
+    const char *reason = value + w + strspn(value + w, " \t"); /* inih stripped its end */
+    enum verdict v = verdict_parse(word);
+    int rc = 0;
     if (v == V_NONE)
-        return fail(p, p->line, "%s.%s: '%s' is not a verdict", kind, name, value);
-    if (!*reason)
-        return fail(p, p->line, "%s.%s: give a reason after the verdict (%s <why>)", kind, name,
-                    value);
+        rc = fail(p, p->line, "%s.%s: '%s' is not a verdict", kind, name, word);
+    else if (!*reason)
+        rc =
+            fail(p, p->line, "%s.%s: give a reason after the verdict (%s <why>)", kind, name, word);
+    free(word);
+    if (rc != 0)
+        return rc;
     *list = xrealloc(*list, (*n + 1) * sizeof(**list));
     (*list)[(*n)++] = (struct expectation){
         .policy = xstrdup(name), .verdict = v, .reason = xstrdup(reason), .line = p->line};
     return 0;
 }
 
-static int key_expect(struct parser *p, struct cat_scenario *sc, const char *policy, char *value)
+static int key_expect(struct parser *p, struct cat_scenario *sc, const char *policy,
+                      const char *value)
 {
     if (!valid_name(policy, POLICY_NAME_MAX))
         return fail(p, p->line, "bad policy name '%s' in expect.<policy>", policy);
     return add_expectation(p, "expect", policy, value, &sc->expect, &sc->n_expect);
 }
 
-static int key_bare_cpu(struct parser *p, struct cat_scenario *sc, const char *cpu, char *value)
+static int key_bare_cpu(struct parser *p, struct cat_scenario *sc, const char *cpu,
+                        const char *value)
 {
     enum cpu_model c;
     if (!cpu_parse(cpu, &c))
@@ -183,14 +196,11 @@ static int key_note(struct parser *p, struct cat_scenario *sc, const char *polic
     return 0;
 }
 
-static int key_value(struct parser *p, char *s)
+/* ini_lines_ops.pair: `key = value` on `line`, both stripped by inih. */
+static int key_value(void *user, const char *key, const char *value, unsigned line)
 {
-    char *eq = strchr(s, '=');
-    if (!eq)
-        return fail(p, p->line, "expected 'key = value' or '[scenario]', got '%s'", s);
-    *eq = 0;
-    char *key = trim(s);
-    char *value = trim(eq + 1);
+    struct parser *p = user;
+    p->line = line;
     struct cat_scenario *sc = current(p);
     if (!sc)
         return fail(p, p->line, "'%s =' before the first [scenario] header", key);
@@ -251,22 +261,31 @@ int catalogue_parse(struct catalogue *cat, const char *file, const char *text, s
     memset(cat, 0, sizeof(*cat));
     cat->file = xstrdup(file);
     struct parser p = {.cat = cat, .file = file};
-    size_t pos = 0;
+    static const struct ini_lines_ops ops = {.section = section, .pair = key_value};
+    struct ini_lines_pos at;
     int rc = 0;
-    while (rc == 0 && pos < len) {
-        size_t end = pos;
-        while (end < len && text[end] != '\n')
-            end++;
-        p.line++;
-        char *line = xstrndup(text + pos, end - pos);
-        if (strlen(line) != end - pos)
-            rc = fail(&p, p.line, "NUL byte in the line");
-        char *s = trim(line);
-        if (rc == 0 && *s && *s != '#' && *s != ';')
-            rc = *s == '[' ? section(&p, s) : key_value(&p, s);
+    switch (ini_lines_parse(text, len, &ops, &p, &at)) {
+    case INI_LINES_OK:
+        break;
+    case INI_LINES_STOPPED: /* p.err says why */
+        rc = -1;
+        break;
+    case INI_LINES_SYNTAX: {
+        char *line = xstrndup(at.text, at.len);
+        rc = fail(&p, at.line,
+                  "expected 'key = value' or a section header [scenario-name], got '%s'",
+                  trim(line));
         free(line);
-        pos = end + 1;
+        break;
     }
+    case INI_LINES_NUL:
+        rc = fail(&p, at.line, "NUL byte in the line");
+        break;
+    case INI_LINES_NOMEM:
+        rc = fail(&p, at.line, "libinih could not allocate a buffer for the longest line");
+        break;
+    }
+    p.line = at.line;
     if (rc == 0)
         rc = end_section(&p);
     if (rc == 0 && cat->n == 0)

@@ -5,11 +5,12 @@
 set -eu
 # bochs-term: the text display (bochs alone depends on a GUI); bochsbios, vgabios: firmware;
 # qemu-system-x86: the second bare CPU; libjansson-dev: summary.json (the runner links
-# libjansson4); libcmocka-dev: unit tests; clang and
+# libjansson4); libinih-dev: tests/scenarios.cfg (the runner links libinih1);
+# libcmocka-dev: unit tests; clang and
 # libclang-rt-14-dev: libFuzzer with ASan/UBSan;
 # clang-format: make check-format; valgrind: make bench.
 # --no-install-recommends keeps QEMU from pulling ~170 packages.
-PKGS="bochs bochs-term bochsbios vgabios qemu-system-x86 libjansson-dev libcmocka-dev clang libclang-rt-14-dev clang-format valgrind gcc make"
+PKGS="bochs bochs-term bochsbios vgabios qemu-system-x86 libjansson-dev libinih-dev libcmocka-dev clang libclang-rt-14-dev clang-format valgrind gcc make"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -142,6 +142,69 @@ static void test_errors_with_line_numbers(void **state)
     free(err);
 }
 
+/* libinih's defaults do not fit the format (runner/ini_lines.c sets its options): ';' would
+ * start an inline comment, a line with leading blanks would continue the previous value,
+ * lines over 200 bytes would be split, and ':' is a delimiter like '='. Reasons hold all of
+ * these characters (tests/scenarios.cfg), so nothing of a value may be cut. */
+static void test_ini_settings(void **state)
+{
+    (void)state;
+    char long_reason[400];
+    memset(long_reason, 'r', sizeof(long_reason) - 1);
+    long_reason[sizeof(long_reason) - 1] = 0;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    fprintf(f,
+            "; a comment\n"
+            "  # an indented comment\n"
+            "[a]\n"
+            "summary = RF=1 over CPUID; DR0 = port: #DB ; a # b ;c\n"
+            "\tnote.kvm = tab-indented: its own key, not a continuation\n"
+            "expect.kvm = LOST x = y: z ; w # v\n"
+            "expect.drop-all = LOST %s\n"
+            "note.drop-all = after the long line\r\n"
+            "[b]\n"
+            "summary = x\n",
+            long_reason);
+    fclose(f);
+    struct catalogue cat;
+    char *err = NULL;
+    assert_int_equal(catalogue_parse(&cat, "t.cfg", text, size, &err), 0);
+    const struct cat_scenario *a = catalogue_find(&cat, "a");
+    assert_int_equal(a->line, 3);
+    assert_string_equal(a->summary, "RF=1 over CPUID; DR0 = port: #DB ; a # b ;c");
+    assert_string_equal(scenario_note(a, "kvm"), "tab-indented: its own key, not a continuation");
+    assert_string_equal(scenario_expect(a, "kvm")->reason, "x = y: z ; w # v");
+    assert_string_equal(scenario_expect(a, "drop-all")->reason, long_reason);
+    assert_int_equal(scenario_expect(a, "drop-all")->line, 7);
+    assert_string_equal(scenario_note(a, "drop-all"), "after the long line");
+    assert_int_equal(a->notes[1].line, 8);
+    assert_int_equal(catalogue_find(&cat, "b")->line, 9);
+    catalogue_free(&cat);
+    free(text);
+}
+
+/* Headers inih reads without a handler call: a section with no keys, one repeated right
+ * after itself, one on the last line; and what inih reads more leniently than the format. */
+static void test_ini_headers_and_syntax(void **state)
+{
+    (void)state;
+    expect_error("[a]\n[b]\nsummary = x\n", "t.cfg:1:", "scenario [a] has no 'summary ='");
+    expect_error("[a]\nsummary = x\n[a]\n", "t.cfg:3:", "already defined at line 1");
+    expect_error("[a]\nsummary = x\n[b]", "t.cfg:3:", "scenario [b] has no 'summary ='");
+    expect_error("[a]\n\n[a]\n", "t.cfg:3:", "already defined at line 1");
+    /* wording of inih's syntax errors (one kind: the line is no INI line) */
+    expect_error("[a] junk\nsummary = x\n",
+                 "t.cfg:1:", "section header [scenario-name], got '[a] junk'");
+    expect_error("[a]]\nsummary = x\n", "t.cfg:1:", "got '[a]]'");
+    expect_error("[a]\nsummary: x\n", "t.cfg:2:", "expected 'key = value'");
+    expect_error("[a]\nsummary = x\nfoo : bar = baz\n", "t.cfg:3:", "got 'foo : bar = baz'");
+    expect_error("\xef\xbb\xbf[a]\nsummary = x\n", "t.cfg:1:", "expected 'key = value'");
+    expect_error("[a]\nsummary = x\nreference = virt # no inline comments\n",
+                 "t.cfg:3:", "say bare (the default) or virt");
+}
+
 static void test_long_names(void **state)
 {
     (void)state;
@@ -211,6 +274,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),
         cmocka_unit_test(test_errors_with_line_numbers),
+        cmocka_unit_test(test_ini_settings),
+        cmocka_unit_test(test_ini_headers_and_syntax),
         cmocka_unit_test(test_long_names),
         cmocka_unit_test(test_check_policies),
         cmocka_unit_test(test_load_missing_file),
