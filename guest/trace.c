@@ -68,6 +68,19 @@ const struct event *trace_at(unsigned i)
     return &events[i];
 }
 
+const struct event *trace_first(void)
+{
+    return n_events ? &events[0] : 0;
+}
+
+const struct event *trace_find(uint8_t vector)
+{
+    for (unsigned i = 0; i < n_events; i++)
+        if (events[i].vector == vector)
+            return &events[i];
+    return 0;
+}
+
 static const char *const mnemonic[32] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO", "#TS",
     "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE",  "#CP",

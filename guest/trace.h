@@ -28,6 +28,10 @@ void trace_user_anchor(const void *user_fn);
 void trace_record(const struct trap_frame *f);
 unsigned trace_count(void);
 const struct event *trace_at(unsigned i);
+/* The first recorded event, or the first with `vector`; NULL when there is none (for a row's
+ * check that the event came, so that a CPU that raises nothing is FAILED). */
+const struct event *trace_first(void);
+const struct event *trace_find(uint8_t vector);
 /* Prints every recorded event as one canonical `EV` line (docs/protocol.md). */
 void trace_print(void);
 

@@ -107,17 +107,9 @@ static void io_bp_trigger(void)
                      : "memory");
 }
 
-static bool saw_vector(uint8_t vector)
-{
-    for (unsigned i = 0; i < trace_count(); i++)
-        if (trace_at(i)->vector == vector)
-            return true;
-    return false;
-}
-
 static void io_bp_check(void)
 {
-    report(saw_vector(1), "the I/O breakpoint raised #DB");
+    report(trace_find(1) != 0, "the I/O breakpoint raised #DB");
 }
 
 SCENARIO(db_io_bp) = {

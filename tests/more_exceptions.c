@@ -34,7 +34,7 @@
 /* The first recorded event is `vector` (with `error` when the vector pushes one). */
 static void check_fault(uint8_t vector, bool has_error, uint32_t error)
 {
-    const struct event *e = trace_count() ? trace_at(0) : 0;
+    const struct event *e = trace_first();
     report(e && e->vector == vector, "vector %u delivered", vector);
     if (has_error)
         report(e && e->vector == vector && e->error == error, "error code 0x%x", error);

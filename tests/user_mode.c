@@ -27,7 +27,7 @@
  * a CPU that raises nothing (QEMU TCG and #AC) is FAILED, not an empty reference. */
 static void check_one_from_user(uint8_t vector)
 {
-    const struct event *e = trace_count() ? trace_at(0) : 0;
+    const struct event *e = trace_first();
     report(e && e->vector == vector && (e->cs & 3) == 3, "vector %u delivered from CPL3", vector);
 }
 
