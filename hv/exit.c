@@ -55,14 +55,20 @@ static enum exit_action handle_triple_fault(struct vcpu *v)
  * intercepted exception. */
 static void check_livelock(struct vcpu *v, bool event)
 {
-    uint64_t rip = event ? vmread(GUEST_RIP) : 0;
-    v->livelock_exits = event && rip == v->livelock_rip ? v->livelock_exits + 1 : 0;
+    /* one RIP, and the same RSP and RCX: single-stepping a long REP string instruction
+     * exits at one RIP thousands of times too, but RCX counts down (progress) */
+    uint64_t rip = event ? vmread(GUEST_RIP) : 0, rsp = event ? vmread(GUEST_RSP) : 0;
+    bool same =
+        event && rip == v->livelock_rip && rsp == v->livelock_rsp && v->regs.rcx == v->livelock_rcx;
+    v->livelock_exits = same ? v->livelock_exits + 1 : 0;
     v->livelock_rip = rip;
+    v->livelock_rsp = rsp;
+    v->livelock_rcx = v->regs.rcx;
     if (v->livelock_exits < LIVELOCK_EXITS)
         return;
     console_relay_flush();
-    kprintf("hv: LIVELOCK rip=0x%lx: %lu exits in a row at one RIP, each during event delivery "
-            "or for an intercepted exception\n",
+    kprintf("hv: LIVELOCK rip=0x%lx: %lu exits in a row at one RIP (same RSP, RCX), each during "
+            "event delivery or for an intercepted exception\n",
             rip, v->livelock_exits);
     hv_state_dump(v);
     hv_end_run(v);

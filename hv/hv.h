@@ -37,8 +37,10 @@ struct vcpu {
     struct vcpu_events events;
     struct vmx_exit_events exit; /* fields of the current exit */
     uint64_t exits, vectoring_exits;
-    uint64_t livelock_rip, livelock_exits;     /* consecutive exits during delivery at one RIP */
-    uint32_t exits_by_reason[HV_EXIT_REASONS]; /* basic exit reason -> count */
+    uint64_t livelock_rip, livelock_rsp, livelock_rcx; /* where the last event exit was */
+    uint64_t livelock_exits; /* consecutive exits during delivery or for an intercepted
+                                exception at that RIP, RSP and RCX */
+    uint32_t exits_by_reason[HV_EXIT_REASONS];           /* basic exit reason -> count */
     uint64_t watchdog_rip, watchdog_rsp, watchdog_exits; /* at the last timer exit */
     unsigned watchdog_stalled;   /* slices in a row with no exit, same RIP and RSP */
     unsigned watchdog_silent;    /* slices in a row with no exit */

@@ -132,8 +132,9 @@ SCENARIO(hostile_hypercall_args) = {
 /* CVE-2015-8104 shape: a data breakpoint (DR0, write, 8 bytes) on the slot of the victim IST
  * stack where delivering #DB pushes SS. Every #DB delivery hits it, and the trap it raises is
  * taken before the handler's first instruction: #DB after #DB, no instruction retires. A bare
- * CPU loops forever (runner: TIMEOUT); hv/ must regain control and say so (docs/hv.md,
- * "Watchdog"), not spin until the runner's wall clock runs out. */
+ * CPU loops forever (Bochs logs each #DB: its log hits the runner's output cap, CRASH); hv/ must
+ * regain control and say so (docs/hv.md, "Watchdog"), not spin until the runner's wall clock runs
+ * out. */
 #define DR7_L0_W8 (1ul << 0 | 1ul << 16 | 2ul << 18 | 0x400ul)
 
 static void db_storm_trigger(void)
