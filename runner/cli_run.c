@@ -33,6 +33,9 @@ const char *run_usage(void)
            "  --qemu PATH    the QEMU binary (default: qemu-system-x86_64 in PATH)\n"
            "  --fault F      harness self-test knob written into both images (e.g. entry)\n"
            "  --catalogue F  the scenario catalogue (default tests/scenarios.cfg)\n"
+           "  --shard K/N    run only shard K of N (1 <= K <= N <= 1000): scenario i of the\n"
+           "                 selection, in catalogue order from 0, is in shard (i mod N) + 1,\n"
+           "                 with all its runs; join the shards with redeliver merge\n"
            "  --list         list scenarios and policies instead of running\n"
            "  --verbose, -v  one line per finished run on stderr\n"
            "  --help, -h     this text\n"
@@ -136,8 +139,8 @@ static const char **string_field(struct run_opts *o, const char *name)
 static bool takes_value(const char *name)
 {
     static const char *const names[] = {
-        "--scenario", "--policy", "--cpu",    "--timeout", "--jobs",  "-j",         "--results",
-        "--build",    "--bochs",  "--bochs3", "--qemu",    "--fault", "--catalogue"};
+        "--scenario", "--policy", "--cpu",    "--timeout", "--jobs",  "-j",          "--results",
+        "--build",    "--bochs",  "--bochs3", "--qemu",    "--fault", "--catalogue", "--shard"};
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         if (strcmp(name, names[i]) == 0)
             return true;
@@ -169,6 +172,8 @@ static int one_option(struct run_opts *o, const char *name, const char *value, c
         return add_cpus(o, value, err);
     if (strcmp(name, "--timeout") == 0)
         return parse_seconds(value, &o->timeout, err);
+    if (strcmp(name, "--shard") == 0)
+        return shard_parse(value, &o->shard, err);
     return parse_jobs(value, &o->jobs, err); /* --jobs, -j */
 }
 

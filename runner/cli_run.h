@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "runner/emulator.h"
+#include "runner/shard.h"
 
 struct run_opts {
     char **scenarios; /* --scenario, in the order given, without repeats; none = default */
@@ -26,6 +27,7 @@ struct run_opts {
     const char *qemu;      /* --qemu, NULL: qemu-system-x86_64 from PATH */
     const char *fault;     /* --fault, NULL: none */
     const char *catalogue; /* --catalogue, NULL: tests/scenarios.cfg */
+    struct shard shard;    /* --shard K/N; n == 0: the whole selection */
     bool list;             /* --list */
     bool help;             /* --help */
     bool verbose;          /* --verbose */

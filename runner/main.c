@@ -16,6 +16,7 @@ static const char usage[] =
     "commands:\n"
     "  run       run the conformance matrix and print the verdict table\n"
     "  list      list scenarios, policies and CPU models (same as run --list)\n"
+    "  merge     join the results of several runs (run --shard K/N) into one report\n"
     "  decode    decode a VMCS event field: decode idtv 0x80000b0e\n"
     "  explain   what each policy does with an IDT-vectoring event\n"
     "  help      this text, or `help <command>`\n"
@@ -27,12 +28,15 @@ struct command {
     int (*fn)(int argc, char **argv);
 };
 
+/* clang-format off */
 static const struct command commands[] = {
     {"run", cmd_run},
     {"list", cmd_list},
     {"decode", cmd_decode},
     {"explain", cmd_explain},
+    {"merge", cmd_merge},
 };
+/* clang-format on */
 
 static const struct command *find(const char *name)
 {

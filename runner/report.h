@@ -16,7 +16,20 @@ struct report_info {
     const char *fault;   /* --fault, or NULL */
     double timeout;
     unsigned jobs;
+    const char *catalogue_hash;     /* catalogue_fingerprint() of the catalogue read, or NULL */
+    const char *shard;              /* "K/N" of `run --shard`, or NULL */
+    const char *const *merged_from; /* `redeliver merge`: the input directories, or NULL */
+    size_t n_merged;
 };
+
+/* Write summary.json, results.tap, results.xml, results.html and table.txt into
+ * info->results, then print the table on stdout. Returns the exit status of a run: 0 every
+ * verdict as expected, 1 some unexpected, 2 a file could not be written (said on stderr). */
+int report_write(const struct matrix *m, const struct report_info *info);
+
+/* The lines above the table that say what part of a matrix this is: "shard: K/N ...",
+ * "merged from: ..."; "" when neither. */
+char *report_origin(const struct report_info *info);
 
 /* The table, then unexpected results, expected failures, notes, n/a reasons, total. */
 char *report_table(const struct matrix *m, const struct report_info *info);
@@ -29,7 +42,8 @@ char *report_xfail_line(const struct run *r);
 char *report_total_line(const struct matrix *m, const struct report_info *info);
 
 /* summary.json, dumped by jansson (2-space indentation, UTF-8, a final newline): "format"
- * "redeliver-summary-1", then results, fault, timeout, jobs, cpus, policies, scenarios,
+ * "redeliver-summary-1", then results, fault, timeout, jobs, catalogue_hash, shard ("K/N" or
+ * null), merged_from (the input directories of `merge`, or null), cpus, policies, scenarios,
  * totals {runs, as_expected, xfail, unexpected, na} and one object per run. Text that is
  * not well-formed UTF-8 is read as Latin-1, so the document is valid whatever the guest
  * printed. Out of memory ends the program (status 3), as xmalloc does. */

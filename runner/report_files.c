@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "runner/results.h"
 #include "runner/util.h"
 
 size_t utf8_len(const unsigned char *s)
@@ -141,6 +142,12 @@ char *report_json(const struct matrix *m, const struct report_info *info)
     put(doc, "fault", text(info->fault));
     put(doc, "timeout", seconds(info->timeout));
     put(doc, "jobs", json_integer(info->jobs));
+    put(doc, "catalogue_hash", text(info->catalogue_hash));
+    put(doc, "shard", text(info->shard));
+    json_t *merged = must(info->merged_from ? json_array() : json_null());
+    for (size_t i = 0; info->merged_from && i < info->n_merged; i++)
+        push(merged, text(info->merged_from[i]));
+    put(doc, "merged_from", merged);
     json_t *cpus = must(json_array()), *policies = must(json_array());
     json_t *scenarios = must(json_array()), *runs = must(json_array());
     for (size_t i = 0; i < m->n_cpus; i++)
@@ -220,4 +227,37 @@ char *report_tap(const struct matrix *m, const struct report_info *info)
         free(cell);
     }
     return sb.buf;
+}
+
+int report_write(const struct matrix *m, const struct report_info *info)
+{
+    char *table = report_table(m, info);
+    char *json = report_json(m, info);
+    char *tap = report_tap(m, info);
+    char *junit = report_junit(m, info);
+    char *html = report_html(m, info);
+    char *err = NULL;
+    int rc = 0;
+    /* the files first: a closed stdout (| head) must not cost them */
+    if (results_write(info->results, "summary.json", json, &err) != 0 ||
+        results_write(info->results, "results.tap", tap, &err) != 0 ||
+        results_write(info->results, "results.xml", junit, &err) != 0 ||
+        results_write(info->results, "results.html", html, &err) != 0 ||
+        results_write(info->results, "table.txt", table, &err) != 0) {
+        fprintf(stderr, "redeliver: %s\n", err);
+        free(err);
+        rc = 2;
+    }
+    fputs(table, stdout);
+    fflush(stdout);
+    free(table);
+    free(json);
+    free(tap);
+    free(junit);
+    free(html);
+    if (rc)
+        return rc;
+    struct matrix_totals t;
+    matrix_totals(m, &t);
+    return t.unexpected ? 1 : 0;
 }

@@ -329,6 +329,13 @@ char *report_html(const struct matrix *m, const struct report_info *info)
 {
     struct sbuf sb = {0};
     sb_add(&sb, html_head);
+    char *origin = report_origin(info);
+    if (*origin) {
+        sb_add(&sb, "<p>");
+        text(&sb, origin);
+        sb_add(&sb, "</p>\n");
+    }
+    free(origin);
     if (m->n_cpus == 1)
         sb_addf(&sb, "<p>cpu: %s</p>\n", cpu_name(m->cpus[0]));
     sb_add(&sb, "<p><span class=\"key pass\">as expected</span>"

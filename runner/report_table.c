@@ -182,10 +182,30 @@ static void na_lines(struct sbuf *sb, const struct matrix *m)
             sb_addf(sb, "\nn/a: %s: %s.\n", cpu_name(m->cpus[c]), na_reason(m->cpus[c]));
 }
 
+char *report_origin(const struct report_info *info)
+{
+    struct sbuf sb = {0};
+    if (info->shard)
+        sb_addf(&sb,
+                "shard: %s (scenario i of the selection, in catalogue order, is in shard "
+                "i mod N + 1; redeliver merge joins the shards)\n",
+                info->shard);
+    if (info->merged_from) {
+        sb_add(&sb, "merged from:");
+        for (size_t i = 0; i < info->n_merged; i++)
+            sb_addf(&sb, " %s", info->merged_from[i]);
+        sb_add(&sb, "\n");
+    }
+    return sb.buf ? sb.buf : xstrdup("");
+}
+
 char *report_table(const struct matrix *m, const struct report_info *info)
 {
     struct sbuf sb = {0};
     struct table t;
+    char *origin = report_origin(info);
+    sb_add(&sb, origin);
+    free(origin);
     if (m->n_cpus == 1)
         sb_addf(&sb, "cpu: %s\n", cpu_name(m->cpus[0]));
     fill(&t, m);

@@ -180,7 +180,9 @@ static void test_document(void **state)
     (void)state;
     struct fixture *f = setup("res", "entry");
     const json_t *d = f->doc;
-    assert_keys(d, "format results fault timeout jobs cpus policies scenarios totals runs");
+    assert_keys(d,
+                "format results fault timeout jobs catalogue_hash shard merged_from cpus policies "
+                "scenarios totals runs");
     assert_str(d, "format", "redeliver-summary-1");
     assert_str(d, "results", "res");
     assert_str(d, "fault", "entry");
