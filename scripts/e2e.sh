@@ -23,6 +23,9 @@
 #      of the runner leaves no emulator running either
 #   7. output caps: an emulator (a script standing in for QEMU) that prints without end
 #      is stopped at 64 MiB and the run's detail says "output exceeded the 64 MiB cap"
+#   8. shards (scripts/e2e-runner.sh): run --shard 1/2 and 2/2 merged by redeliver merge give
+#      the totals and exit status of one run of the whole; merge refuses a missing shard
+#      and a run in two inputs, run refuses --shard 3/2
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
 set -u
@@ -311,7 +314,7 @@ fi
 # shellcheck source=scripts/e2e-hostile.sh
 . scripts/e2e-hostile.sh
 
-# ---- 6-7. the runner's signals and output caps (scripts/e2e-runner.sh) ----
+# ---- 6-8. the runner's signals, output caps, shards and merge (scripts/e2e-runner.sh) ----
 # shellcheck source=scripts/e2e-runner.sh
 . scripts/e2e-runner.sh
 
