@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* `redeliver decode KIND VALUE`: a VMCS event field in words (core/ does the decoding). */
+/* `redeliver decode KIND VALUE...`: VMCS event fields in words (core/ does the decoding);
+ * `redeliver decode LINE...` / `decode -`: what hypervisor tools print (decode_paste.c). */
 #include "core/ept_qual.h"
 #include "core/exception_class.h"
 #include "core/injection_check.h"
@@ -7,19 +8,34 @@
 #include "core/vmx_event.h"
 #include "core/vmx_exit_reason.h"
 #include "runner/commands.h"
+#include "runner/decode_paste.h"
+#include "runner/suggest.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
-    "usage: redeliver decode KIND VALUE\n"
+    "usage: redeliver decode KIND VALUE...\n"
+    "       redeliver decode 'LINE'...     a line pasted from a VMCS dump or trace-cmd\n"
+    "       redeliver decode [-]           such lines from stdin (when it is not a terminal)\n"
     "  KIND   idtv        IDT-vectoring information (SDM 24.9.3)\n"
     "         exit-intr   VM-exit interruption information (SDM 24.9.2)\n"
     "         entry-intr  VM-entry interruption information (SDM 24.8.3)\n"
-    "         exit-reason exit-reason field (SDM 24.9.1, Appendix C)\n"
+    "         exit-reason exit-reason field (SDM 24.9.1, Appendix C), or its name\n"
     "         ept-qual    EPT-violation exit qualification (SDM 27.2.1 Table 27-7)\n"
-    "  VALUE  decimal, or hex with 0x; 32 bits except ept-qual (64 bits)\n"
-    "example: redeliver decode idtv 0x80000b0e\n";
+    "  VALUE  hex with 0x; bare digits are hex when they hold a-f or are zero-padded to 8\n"
+    "         or 16 digits, else decimal; 32 bits except ept-qual (64 bits)\n"
+    "  LINE   KVM's and Xen's VMCS dumps (IDTVectoring: info=80000b0e errcode=00000000,\n"
+    "         VMExit: intr_info=... errcode=... ilen=..., reason=00000030\n"
+    "         qualification=..., EntryInterruptInfo=..., ExitReason=...), trace-cmd's\n"
+    "         kvm_exit (reason EPT_VIOLATION ... info 181 0; ... intr_info 0x80000b0e\n"
+    "         error_code 0x0), kvm_inj_exception (#PF (0x2)) and kvm_inj_virq (IRQ 0x40):\n"
+    "         one line per value found, prefixed by what it was recognised as\n"
+    "Exit status: 0 decoded, 1 some line was not recognised, 2 a bad value or usage.\n"
+    "example: redeliver decode idtv 0x80000b0e\n"
+    "         echo 'IDTVectoring: info=80000b0e errcode=00000000' | redeliver decode\n";
 
 static const char *const field_title[] = {
     [VMX_FIELD_IDT_VECTORING] = "IDT-vectoring information (SDM 24.9.3)",
@@ -94,47 +110,123 @@ static void decode_ept_qual(uint64_t v)
     printf("0x%llx: %s\n", (unsigned long long)v, line);
 }
 
+static void decode_one(enum decode_kind k, uint64_t v)
+{
+    if (k == DK_IDTV)
+        decode_intr((uint32_t)v, VMX_FIELD_IDT_VECTORING);
+    else if (k == DK_EXIT_INTR)
+        decode_intr((uint32_t)v, VMX_FIELD_EXIT_INTR);
+    else if (k == DK_ENTRY_INTR)
+        decode_intr((uint32_t)v, VMX_FIELD_ENTRY_INTR);
+    else if (k == DK_EXIT_REASON)
+        decode_exit_reason((uint32_t)v);
+    else
+        decode_ept_qual(v);
+}
+
+/* `decode KIND VALUE...`: every value is checked before any is printed. */
+static int decode_values(enum decode_kind k, int n, char **texts)
+{
+    uint64_t *v = calloc((size_t)n, sizeof(*v));
+    if (!v)
+        return 2;
+    for (int i = 0; i < n; i++) {
+        char err[200];
+        if (decode_value_parse(k, texts[i], &v[i], err, sizeof(err)) != 0) {
+            fprintf(stderr, "redeliver decode: %s\n", err);
+            free(v);
+            return 2;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        decode_one(k, v[i]);
+    free(v);
+    return 0;
+}
+
+/* One pasted line: 0 decoded (or blank), 1 not recognised, 2 a bad value. */
+static int decode_line(const char *where, const char *line)
+{
+    size_t n = strcspn(line, "\r\n");
+    char text[1024];
+    snprintf(text, sizeof(text), "%.*s", (int)n, line);
+    if (text[strspn(text, " \t")] == '\0')
+        return 0;
+    struct paste_line pl;
+    char err[300], out[400];
+    if (paste_recognise(text, &pl, err, sizeof(err)) != 0) {
+        fprintf(stderr, "redeliver decode: %s%s\n  in: %s\n", where, err, text);
+        return 2;
+    }
+    if (pl.n == 0) {
+        printf("not recognised: %s\n", text);
+        return 1;
+    }
+    for (size_t i = 0; i < pl.n; i++) {
+        paste_value_format(out, sizeof(out), &pl.v[i]);
+        printf("%s\n", out);
+    }
+    return 0;
+}
+
+static int worse(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static int decode_stdin(void)
+{
+    char *line = NULL, where[32];
+    size_t cap = 0;
+    int rc = 0;
+    for (unsigned no = 1; getline(&line, &cap, stdin) >= 0; no++) {
+        snprintf(where, sizeof(where), "line %u: ", no);
+        rc = worse(rc, decode_line(where, line));
+    }
+    free(line);
+    return rc;
+}
+
+static bool looks_pasted(const char *arg)
+{
+    return strpbrk(arg, " \t=:") != NULL;
+}
+
 int cmd_decode(int argc, char **argv)
 {
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         fputs(usage, stdout);
         return 0;
     }
-    if (argc != 3) {
-        fprintf(stderr, "redeliver decode: expected KIND VALUE\n%s", usage);
+    if (argc == 1 && !isatty(STDIN_FILENO))
+        return decode_stdin();
+    if (argc == 2 && !strcmp(argv[1], "-"))
+        return decode_stdin();
+    if (argc >= 2 && looks_pasted(argv[1])) {
+        int rc = 0;
+        for (int i = 1; i < argc; i++)
+            rc = worse(rc, decode_line("", argv[i]));
+        return rc;
+    }
+    if (argc < 3) {
+        fprintf(stderr,
+                "redeliver decode: expected KIND VALUE..., a pasted line, or - for "
+                "stdin\n%s",
+                usage);
         return 2;
     }
-    const char *kind = argv[1], *text = argv[2];
-    static const char *const kinds[] = {"idtv", "exit-intr", "entry-intr", "exit-reason",
-                                        "ept-qual"};
-    bool known = false;
-    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-        known |= !strcmp(kind, kinds[i]);
-    if (!known) {
-        fprintf(stderr, "redeliver decode: unknown kind '%s'\n%s", kind, usage);
+    enum decode_kind k;
+    if (!decode_kind_parse(argv[1], &k)) {
+        struct suggest sg;
+        char hint[96];
+        suggest_init(&sg, argv[1]);
+        for (unsigned i = 0; i < DK_KINDS; i++)
+            suggest_offer(&sg, decode_kind_name((enum decode_kind)i));
+        fprintf(stderr,
+                "redeliver decode: unknown kind '%s' (%svalid: idtv, exit-intr, "
+                "entry-intr, exit-reason, ept-qual; see redeliver decode --help)\n",
+                argv[1], suggest_text(&sg, hint, sizeof(hint)));
         return 2;
     }
-    uint64_t v;
-    int rc = text_parse_u64(text, &v);
-    if (rc == -1) {
-        fprintf(stderr, "redeliver decode: '%s' is not a number (decimal, or hex with 0x)\n", text);
-        return 2;
-    }
-    bool wide = !strcmp(kind, "ept-qual");
-    if (rc == -2 || (!wide && v > UINT32_MAX)) {
-        fprintf(stderr, "redeliver decode: '%s' is out of range for %s (%d bits)\n", text, kind,
-                wide ? 64 : 32);
-        return 2;
-    }
-    if (!strcmp(kind, "idtv"))
-        decode_intr((uint32_t)v, VMX_FIELD_IDT_VECTORING);
-    else if (!strcmp(kind, "exit-intr"))
-        decode_intr((uint32_t)v, VMX_FIELD_EXIT_INTR);
-    else if (!strcmp(kind, "entry-intr"))
-        decode_intr((uint32_t)v, VMX_FIELD_ENTRY_INTR);
-    else if (!strcmp(kind, "exit-reason"))
-        decode_exit_reason((uint32_t)v);
-    else
-        decode_ept_qual(v);
-    return 0;
+    return decode_values(k, argc - 2, argv + 2);
 }
