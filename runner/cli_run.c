@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/suggest.h"
 #include "runner/util.h"
 
 const char *run_usage(void)
@@ -85,7 +86,13 @@ static int add_cpus(struct run_opts *o, const char *value, char **err)
     for (size_t i = 0; i < n; i++) {
         enum cpu_model c;
         if (rc == 0 && !cpu_parse(names[i], &c)) {
-            *err = xasprintf("unknown cpu '%s' (valid: " CPU_NAMES ")", names[i]);
+            struct suggest sg;
+            char hint[128];
+            suggest_init(&sg, names[i]);
+            for (unsigned k = 0; k < CPU_COUNT; k++)
+                suggest_offer(&sg, cpu_name((enum cpu_model)k));
+            *err = xasprintf("unknown cpu '%s' (%svalid: " CPU_NAMES ")", names[i],
+                             suggest_text(&sg, hint, sizeof(hint)));
             rc = -1;
         }
         bool seen = false;

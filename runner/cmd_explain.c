@@ -9,6 +9,7 @@
 #include "core/vmx_event.h"
 #include "core/vmx_exit_reason.h"
 #include "runner/commands.h"
+#include "runner/suggest.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -120,10 +121,16 @@ static int parse(struct explain_args *a, int argc, char **argv)
                 return 2;
         } else if (!strcmp(opt, "--policy")) {
             if (strcmp(val, "all") != 0 && !(a->only = policy_find(val))) {
-                fprintf(stderr, "redeliver explain: unknown policy '%s'; known:", val);
+                struct suggest sg;
+                char hint[128];
+                suggest_init(&sg, val);
+                for (unsigned p = 0; p < policy_count(); p++)
+                    suggest_offer(&sg, policy_name(policy_at(p)));
+                fprintf(stderr, "redeliver explain: unknown policy '%s' (%svalid:", val,
+                        suggest_text(&sg, hint, sizeof(hint)));
                 for (unsigned p = 0; p < policy_count(); p++)
                     fprintf(stderr, " %s", policy_name(policy_at(p)));
-                fputc('\n', stderr);
+                fputs(")\n", stderr);
                 return 2;
             }
         } else {

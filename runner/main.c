@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "runner/commands.h"
+#include "runner/suggest.h"
 #include "runner/util.h"
 
 static const char usage[] =
@@ -73,7 +74,14 @@ int main(int argc, char **argv)
         return help(argc - 1, argv + 1);
     const struct command *c = find(name);
     if (!c) {
-        fprintf(stderr, "redeliver: unknown command '%s'\n\n%s", name, usage);
+        struct suggest sg;
+        suggest_init(&sg, name);
+        for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+            suggest_offer(&sg, commands[i].name);
+        suggest_offer(&sg, "help");
+        fprintf(stderr, "redeliver: unknown command '%s'%s%s%s\n\n%s", name,
+                sg.best ? " (did you mean '" : "", sg.best ? sg.best : "", sg.best ? "'?)" : "",
+                usage);
         return 2;
     }
     return c->fn(argc - 1, argv + 1);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/policy.h"
+#include "runner/suggest.h"
 #include "runner/util.h"
 
 static bool known_policy(const char *name)
@@ -58,11 +59,16 @@ static int pick_scenarios(struct session *s, const struct run_opts *o)
         const struct cat_scenario *sc = catalogue_find(&s->cat, o->scenarios[i]);
         if (!sc) {
             struct sbuf ok = {0}, harness = {0};
+            struct suggest sg;
+            char hint[128];
             valid_scenarios(&s->cat, false, &ok);
             valid_scenarios(&s->cat, true, &harness);
-            fprintf(stderr, "redeliver: unknown scenario '%s' (valid: %s%s%s; see %s)\n",
-                    o->scenarios[i], sb_str(&ok), harness.len ? "; harness rows: " : "",
-                    sb_str(&harness), s->cat_path);
+            suggest_init(&sg, o->scenarios[i]);
+            for (size_t k = 0; k < s->cat.n; k++)
+                suggest_offer(&sg, s->cat.sc[k].name);
+            fprintf(stderr, "redeliver: unknown scenario '%s' (%svalid: %s%s%s; see %s)\n",
+                    o->scenarios[i], suggest_text(&sg, hint, sizeof(hint)), sb_str(&ok),
+                    harness.len ? "; harness rows: " : "", sb_str(&harness), s->cat_path);
             free(ok.buf);
             free(harness.buf);
             return 2;
@@ -80,9 +86,15 @@ static int pick_policies(struct session *s, const struct run_opts *o)
         const struct policy *p = policy_find(o->policies[i]);
         if (!p) {
             struct sbuf ok = {0};
-            for (unsigned k = 0; k < n; k++)
+            struct suggest sg;
+            char hint[128];
+            suggest_init(&sg, o->policies[i]);
+            for (unsigned k = 0; k < n; k++) {
                 sb_addf(&ok, "%s%s", k ? ", " : "", policy_name(policy_at(k)));
-            fprintf(stderr, "redeliver: unknown policy '%s' (valid: %s)\n", o->policies[i],
+                suggest_offer(&sg, policy_name(policy_at(k)));
+            }
+            fprintf(stderr, "redeliver: unknown policy '%s' (%svalid: %s)\n", o->policies[i],
+                    suggest_text(&sg, hint, sizeof(hint)),
                     ok.len ? sb_str(&ok) : "none: core/ defines no policy");
             free(ok.buf);
             return 2;
