@@ -20,6 +20,7 @@ static const char usage[] =
     "  merge     join the results of several runs (run --shard K/N) into one report\n"
     "  decode    decode a VMCS event field: decode idtv 0x80000b0e\n"
     "  explain   what each policy does with an IDT-vectoring event\n"
+    "  version   the version and core/'s policy count (also --version)\n"
     "  help      this text, or `help <command>`\n"
     "\n"
     "`redeliver <command> --help` describes each command. docs/runner.md has more.\n";
@@ -36,6 +37,7 @@ static const struct command commands[] = {
     {"decode", cmd_decode},
     {"explain", cmd_explain},
     {"merge", cmd_merge},
+    {"version", cmd_version},
 };
 /* clang-format on */
 
@@ -72,6 +74,8 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
         return help(argc - 1, argv + 1);
+    if (strcmp(name, "--version") == 0)
+        name = "version";
     const struct command *c = find(name);
     if (!c) {
         struct suggest sg;

@@ -5,3 +5,16 @@
 .PHONY: unit-runner
 unit-runner: $(UNIT_RUNNER_TESTS)
 	$(Q)set -e; for t in $(UNIT_RUNNER_TESTS); do echo "== $$t"; $$t; done
+
+# The version of `redeliver --version`: git describe at build time when this is a git tree
+# (runner/version.c has the fallback). Only version.o sees the define; a stamp file that
+# changes only with the version rebuilds it after a commit or an edit (-dirty).
+REDELIVER_VERSION := $(shell git describe --always --dirty 2>/dev/null)
+VERSION_STAMP := $(BUILD)/version.stamp
+$(BUILD)/host/runner/version.o: HOST_CFLAGS += \
+	$(if $(REDELIVER_VERSION),-DREDELIVER_VERSION='"$(REDELIVER_VERSION)"')
+$(BUILD)/host/runner/version.o: $(VERSION_STAMP)
+.PHONY: version-stamp-force
+$(VERSION_STAMP): version-stamp-force
+	@mkdir -p $(@D)
+	$(Q)echo '$(REDELIVER_VERSION)' | cmp -s - $@ || echo '$(REDELIVER_VERSION)' > $@
