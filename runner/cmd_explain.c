@@ -2,6 +2,7 @@
 /* `redeliver explain --idtv V ...`: what each re-delivery policy writes into the VM-entry
  * fields for one exit with IDT-vectoring information, why, and whether VM entry would
  * accept it (SDM 26.2.1.3, 26.3.1.5). Runs the same core/ code as hv/. */
+#include "core/exception_class.h"
 #include "core/injection_check.h"
 #include "core/policy.h"
 #include "core/text.h"
@@ -168,13 +169,95 @@ static void default_len(struct explain_args *a)
     printf("(assuming VM-exit instruction length %u; pass --instr-len)\n", a->x.exit_instr_len);
 }
 
+/* The checks of SDM 26.2.1.3 and 26.3.1.5 that apply to the fields written (core/'s
+ * vmx_check_entry_events runs them all; it names the first that fails). */
+static void print_checks(const struct vmx_entry_events *out, const char *fail)
+{
+    uint32_t info = out->entry_intr_info;
+    enum vmx_event_type type = vmx_intr_info_type(info);
+    if (fail) {
+        printf("  check  FAIL: VM entry fails: %s\n", fail);
+        return;
+    }
+    printf("  check  pass, with hv/'s VMX setup (CR0.PE 1, no unrestricted guest, MTF, virtual "
+           "NMIs,\n         no IA32_VMX_BASIC[56], no IA32_VMX_MISC[30]):\n");
+    if (!vmx_intr_info_valid(info)) {
+        printf("         26.2.1.3  valid bit 0: the injection checks do not apply\n");
+    } else {
+        printf("         26.2.1.3  type %u not reserved (1; 7 only with MTF)\n", type);
+        printf("         26.2.1.3  vector %u fits the type (NMI 2, hardware exception 0-31)\n",
+               vmx_intr_info_vector(info));
+        printf("         26.2.1.3  deliver-error-code %d: 1 exactly for a hardware exception "
+               "that pushes one\n",
+               vmx_intr_info_has_error(info));
+        if (vmx_intr_info_has_error(info))
+            printf("         26.2.1.3  error code bits 31:16 zero\n");
+        printf("         26.2.1.3  reserved bits 30:12 zero (bit 12 included)\n");
+        if (type == VMX_EVENT_SOFT_INTR || type == VMX_EVENT_PRIV_SOFT_EXCEPTION ||
+            type == VMX_EVENT_SOFT_EXCEPTION)
+            printf("         26.2.1.3  instruction length %u in 1-15 (software event)\n",
+                   out->entry_instr_len);
+    }
+    printf("         26.3.1.5  interruptibility: bits 31:5 zero, not STI and MOV-SS both%s\n",
+           !vmx_intr_info_valid(info)   ? ""
+           : type == VMX_EVENT_EXT_INTR ? ", no STI or MOV-SS blocking for an interrupt"
+           : type == VMX_EVENT_NMI      ? ", no MOV-SS or NMI blocking for an NMI"
+                                        : "");
+}
+
+/* Every field the hv writes before the entry (hv/exit.c), each with its value. */
+static void print_fields(const struct explain_args *a, const struct vmx_entry_events *out,
+                         bool inject)
+{
+    char words[160];
+    uint32_t info = out->entry_intr_info;
+    enum vmx_event_type type = vmx_intr_info_type(info);
+    uint8_t vector = vmx_intr_info_vector(info);
+    bool hw = inject && type == VMX_EVENT_HW_EXCEPTION;
+    bool soft = inject && (type == VMX_EVENT_SOFT_INTR || type == VMX_EVENT_PRIV_SOFT_EXCEPTION ||
+                           type == VMX_EVENT_SOFT_EXCEPTION);
+    vmx_intr_info_format_field(words, sizeof(words), info, VMX_FIELD_ENTRY_INTR);
+    printf("  entry  VM-entry interruption information  0x%08x %s\n", info,
+           inject ? words : "(valid bit 0: nothing injected)");
+    printf("         VM-entry exception error code      0x%x %s\n", out->entry_exception_error,
+           vmx_intr_info_has_error(info) ? "(delivered: bit 11 set)" : "(not delivered)");
+    printf("         VM-entry instruction length        %u %s\n", out->entry_instr_len,
+           soft ? "(pushed RIP = RIP + length, SDM 26.5.1.1)" : "(used by software events only)");
+    if (out->write_interruptibility)
+        printf("         guest interruptibility             0x%x (was 0x%x)\n",
+               out->guest_interruptibility, a->x.guest_interruptibility);
+    else
+        printf("         guest interruptibility             not written (0x%x)\n",
+               a->x.guest_interruptibility);
+    if (out->set_rf)
+        printf("         RFLAGS.RF                          set to 1 (a fault pushes RF = 1, SDM "
+               "17.3.1.1;\n                                            injection pushes RFLAGS "
+               "as they are, SDM 26.5.1.1)\n");
+    else if (inject)
+        printf("         RFLAGS.RF                          not written (as the guest-state area "
+               "has it)\n");
+    if (out->set_cr2)
+        printf("         CR2                                0x%llx (the #PF payload, loaded at "
+               "delivery)\n",
+               (unsigned long long)out->cr2);
+    else if (hw && vector == X86_PF)
+        printf("         CR2                                not written (holds the address "
+               "since the #PF was raised, SDM 6.15)\n");
+    if (out->set_dr6)
+        printf("         DR6                                0x%llx (the #DB payload, SDM "
+               "17.2.3)\n",
+               (unsigned long long)out->dr6);
+    else if (hw && vector == X86_DB)
+        printf("         DR6                                not written (set before delivery "
+               "began, SDM 17.2.3)\n");
+}
+
 static void explain_one(const struct explain_args *a, const struct policy *p)
 {
     struct vcpu_events ev;
     struct vmx_entry_events out;
     struct redelivery_note note;
     struct vmx_entry_caps caps;
-    char words[160];
 
     vmx_entry_caps_default(&caps);
     vcpu_events_init(&ev, p);
@@ -193,21 +276,8 @@ static void explain_one(const struct explain_args *a, const struct policy *p)
         printf("  entry  none: triple fault, the hv reports shutdown (SDM 6.15 Interrupt 8)\n");
         return;
     }
-    vmx_intr_info_format_field(words, sizeof(words), out.entry_intr_info, VMX_FIELD_ENTRY_INTR);
-    printf("  entry  intr-info 0x%08x (%s), error 0x%x, instr-len %u\n", out.entry_intr_info,
-           inject ? words : "nothing injected", out.entry_exception_error, out.entry_instr_len);
-    if (out.write_interruptibility)
-        printf("  state  guest interruptibility 0x%x -> 0x%x\n", a->x.guest_interruptibility,
-               out.guest_interruptibility);
-    if (out.set_cr2)
-        printf("  state  CR2 <- 0x%llx\n", (unsigned long long)out.cr2);
-    if (out.set_dr6)
-        printf("  state  DR6 <- 0x%llx\n", (unsigned long long)out.dr6);
-    const char *fail = vmx_check_entry_events(&caps, &out, a->x.guest_interruptibility);
-    if (fail)
-        printf("  check  FAIL: VM entry fails: %s\n", fail);
-    else
-        printf("  check  pass (SDM 26.2.1.3, 26.3.1.5)\n");
+    print_fields(a, &out, inject);
+    print_checks(&out, vmx_check_entry_events(&caps, &out, a->x.guest_interruptibility));
 }
 
 int cmd_explain(int argc, char **argv)
