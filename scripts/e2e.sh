@@ -319,7 +319,7 @@ fi
 . scripts/e2e-runner.sh
 
 # ---- the other commands answer ----
-for args in "help" "list" "run --help" "decode idtv 0x80000b0e"; do
+for args in "help" "list" "run --help" "decode idtv 0x80000b0e" "--version" "version"; do
     # shellcheck disable=SC2086
     rd cli $args
     if [ $rc -eq 0 ] && [ -s "$log" ]; then
@@ -328,6 +328,33 @@ for args in "help" "list" "run --help" "decode idtv 0x80000b0e"; do
         fail "redeliver $args" "exit status $rc" "$log"
     fi
 done
+
+# a KVM dump_vmcs line and a trace-cmd kvm_exit line pasted on stdin: each value decoded
+# with the kind its field name says; a line with nothing known in it is exit status 1
+printf '%s\n' 'IDTVectoring: info=80000b0e errcode=00000000' \
+    'qemu-system-x86-4242 [001] 1234.5: kvm_exit: reason EPT_VIOLATION rip 0xffffffff8100a0b4 info 181 0' |
+    "$REDELIVER" decode >"$OUT/cli-paste.log" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^idtv (IDTVectoring info): 0x80000b0e: valid hw-exception #PF(14) err$' \
+    "$OUT/cli-paste.log" && grep -q '^ept-qual (kvm_exit info): 0x181: ' "$OUT/cli-paste.log"; then
+    ok "redeliver decode: pasted KVM lines from stdin"
+else
+    fail "redeliver decode: pasted KVM lines from stdin" "exit status $rc" "$OUT/cli-paste.log"
+fi
+echo 'CPUBased=0x84006172' | "$REDELIVER" decode - >"$OUT/cli-paste-bad.log" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^not recognised: CPUBased=0x84006172$' "$OUT/cli-paste-bad.log"; then
+    ok "redeliver decode: an unrecognised line is reported, exit status 1"
+else
+    fail "redeliver decode: an unrecognised line is reported" "exit status $rc" \
+        "$OUT/cli-paste-bad.log"
+fi
+rd cli-suggest run --policy drophw
+if [ $rc -eq 2 ] && grep -q "unknown policy 'drophw' (did you mean 'drop-hw'?; valid: " "$log"; then
+    ok "redeliver run --policy drophw: did you mean 'drop-hw'"
+else
+    fail "redeliver run --policy drophw: did you mean 'drop-hw'" "exit status $rc" "$log"
+fi
 
 echo
 if [ $failures -ne 0 ]; then
