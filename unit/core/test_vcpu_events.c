@@ -13,44 +13,13 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "core/injection_check.h"
-#include "core/vcpu_events.h"
+#include "unit/core/events_fixture.h"
 
-struct fixture {
-    struct vcpu_events ev;
-    struct vmx_exit_events x;
-    struct vmx_entry_events e;
-};
-
-static void start(struct fixture *f, const char *policy)
-{
-    memset(f, 0, sizeof(*f));
-    vcpu_events_init(&f->ev, policy_find(policy));
-}
-
-/* One exit: reason, IDT-vectoring word, its error code, interruptibility. */
+/* One exit: reason, IDT-vectoring word, its error code, interruptibility (length 2). */
 static void exit_with(struct fixture *f, uint32_t reason, uint32_t idtv, uint32_t err,
                       uint32_t intr)
 {
-    memset(&f->x, 0, sizeof(f->x));
-    f->x.exit_reason = reason;
-    f->x.idt_vectoring_info = idtv;
-    f->x.idt_vectoring_error = err;
-    f->x.guest_interruptibility = intr;
-    f->x.exit_instr_len = 2;
-    vcpu_events_after_exit(&f->ev, &f->x, NULL);
-}
-
-static bool enter(struct fixture *f)
-{
-    memset(&f->e, 0xa5, sizeof(f->e)); /* before_entry must fill every field */
-    bool r = vcpu_events_before_entry(&f->ev, &f->e);
-    struct vmx_entry_caps caps;
-    vmx_entry_caps_default(&caps);
-    const char *why = vmx_check_entry_events(&caps, &f->e, f->x.guest_interruptibility);
-    if (why)
-        fail_msg("entry fields 0x%08x fail: %s", f->e.entry_intr_info, why);
-    return r;
+    exit_len(f, reason, idtv, err, 2, intr);
 }
 
 static void test_reinjected_pf_keeps_error_and_cr2(void **state)

@@ -15,45 +15,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "core/injection_check.h"
-#include "core/vcpu_events.h"
-
-struct fixture {
-    struct vcpu_events ev;
-    struct vmx_exit_events x;
-    struct vmx_entry_events e;
-};
-
-static void start(struct fixture *f, const char *policy)
-{
-    memset(f, 0, sizeof(*f));
-    vcpu_events_init(&f->ev, policy_find(policy));
-}
-
-/* One exit: reason, IDT-vectoring word, its error code, instruction length, interruptibility. */
-static void exit_with(struct fixture *f, uint32_t reason, uint32_t idtv, uint32_t err, uint32_t len,
-                      uint32_t intr)
-{
-    memset(&f->x, 0, sizeof(f->x));
-    f->x.exit_reason = reason;
-    f->x.idt_vectoring_info = idtv;
-    f->x.idt_vectoring_error = err;
-    f->x.guest_interruptibility = intr;
-    f->x.exit_instr_len = len;
-    vcpu_events_after_exit(&f->ev, &f->x, NULL);
-}
-
-static bool enter(struct fixture *f)
-{
-    memset(&f->e, 0xa5, sizeof(f->e)); /* before_entry must fill every field */
-    bool r = vcpu_events_before_entry(&f->ev, &f->e);
-    struct vmx_entry_caps caps;
-    vmx_entry_caps_default(&caps);
-    const char *why = vmx_check_entry_events(&caps, &f->e, f->x.guest_interruptibility);
-    if (why)
-        fail_msg("entry fields 0x%08x fail: %s", f->e.entry_intr_info, why);
-    return r;
-}
+#include "unit/core/events_fixture.h"
 
 #define VMCALL 18
 #define EPT    48
@@ -63,7 +25,7 @@ static void test_soft_interrupt_injected_with_length(void **state)
     (void)state;
     struct fixture f;
     start(&f, "kvm");
-    exit_with(&f, VMCALL, 0, 0, 3, 0);
+    exit_len(&f, VMCALL, 0, 0, 3, 0);
     vcpu_queue_soft_interrupt(&f.ev, 0x80, 2);
     assert_false(vcpu_events_waiting(&f.ev)); /* no window needed */
     assert_true(enter(&f));
@@ -71,7 +33,7 @@ static void test_soft_interrupt_injected_with_length(void **state)
     assert_int_equal(f.e.entry_instr_len, 2);
     assert_int_equal(f.e.entry_exception_error, 0);
     assert_false(f.e.set_rf);
-    exit_with(&f, VMCALL, 0, 0, 3, 0); /* delivered */
+    exit_len(&f, VMCALL, 0, 0, 3, 0); /* delivered */
     assert_false(enter(&f));
 }
 
@@ -82,7 +44,7 @@ static void test_soft_interrupt_ignores_sti_blocking(void **state)
     (void)state;
     struct fixture f;
     start(&f, "kvm");
-    exit_with(&f, VMCALL, 0, 0, 3, 1);
+    exit_len(&f, VMCALL, 0, 0, 3, 1);
     vcpu_queue_soft_interrupt(&f.ev, 0x81, 15);
     assert_true(enter(&f));
     assert_int_equal(f.e.entry_intr_info, 0x80000481);
@@ -105,10 +67,10 @@ static void test_injected_soft_interrupt_delivery_exits(void **state)
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         struct fixture f;
         start(&f, want[i].policy);
-        exit_with(&f, VMCALL, 0, 0, 3, 0);
+        exit_len(&f, VMCALL, 0, 0, 3, 0);
         vcpu_queue_soft_interrupt(&f.ev, 0x80, 2);
         assert_true(enter(&f));
-        exit_with(&f, EPT, 0x80000480, 0, 2, 0);
+        exit_len(&f, EPT, 0x80000480, 0, 2, 0);
         assert_int_equal(enter(&f), want[i].info != 0);
         assert_int_equal(f.e.entry_intr_info, want[i].info);
         assert_int_equal(f.e.entry_instr_len, want[i].info ? 2 : 0);
@@ -122,12 +84,12 @@ static void test_injected_exceptions_delivery_exits(void **state)
     (void)state;
     struct fixture f;
     start(&f, "kvm");
-    exit_with(&f, VMCALL, 0, 0, 3, 0);
+    exit_len(&f, VMCALL, 0, 0, 3, 0);
     vcpu_queue_exception_payload(&f.ev, 14, true, 2, 0xdead000);
     assert_true(enter(&f));
     assert_int_equal(f.e.entry_intr_info, 0x80000b0e);
     assert_true(f.e.set_cr2);
-    exit_with(&f, EPT, 0x80000b0e, 2, 0, 0);
+    exit_len(&f, EPT, 0x80000b0e, 2, 0, 0);
     assert_true(enter(&f));
     assert_int_equal(f.e.entry_intr_info, 0x80000b0e);
     assert_int_equal(f.e.entry_exception_error, 2);
@@ -135,11 +97,11 @@ static void test_injected_exceptions_delivery_exits(void **state)
     assert_int_equal(f.e.cr2, 0xdead000);
 
     start(&f, "drop-hw");
-    exit_with(&f, VMCALL, 0, 0, 3, 0);
+    exit_len(&f, VMCALL, 0, 0, 3, 0);
     vcpu_queue_exception(&f.ev, 13, true, 0);
     assert_true(enter(&f));
     assert_int_equal(f.e.entry_intr_info, 0x80000b0d);
-    exit_with(&f, EPT, 0x80000b0d, 0, 0, 0);
+    exit_len(&f, EPT, 0x80000b0d, 0, 0, 0);
     assert_false(enter(&f));
 }
 
@@ -149,7 +111,7 @@ static void test_soft_interrupt_after_shutdown(void **state)
     (void)state;
     struct fixture f;
     start(&f, "kvm");
-    exit_with(&f, EPT, 0x80000b08, 0, 0, 0); /* #DF being delivered */
+    exit_len(&f, EPT, 0x80000b08, 0, 0, 0); /* #DF being delivered */
     vcpu_queue_exception(&f.ev, 13, true, 0);
     assert_true(vcpu_events_shutdown(&f.ev));
     vcpu_queue_soft_interrupt(&f.ev, 0x80, 2);
