@@ -31,12 +31,6 @@ static char *fatal_line(const char *log, size_t len, bool shutdown_ok)
     return NULL;
 }
 
-static bool log_has_shutdown(const char *log, size_t len)
-{
-    return log && (memmem(log, len, "exception with no resolution", 28) ||
-                   memmem(log, len, "Triple fault", 12));
-}
-
 /* Bochs 3.0's log begins with its banner; a --bochs3 that is 2.7 would fill the column with
  * 2.7's verdicts under 3.0's name. True when the banner is there. */
 static bool has_bochs3_banner(const char *log, size_t len)

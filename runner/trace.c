@@ -291,10 +291,19 @@ const char *guest_result_name(enum guest_result r)
 
 /* Bochs (reset_on_triple_fault=0): ">>PANIC<< exception(): 3rd (14) exception with no
  * resolution"; QEMU (-d cpu_reset): "Triple fault". */
+static const char *const shutdown_marks[] = {"exception with no resolution", "Triple fault"};
+
+bool log_has_shutdown(const char *text, size_t len)
+{
+    for (size_t i = 0; text && i < ARRAY_SIZE(shutdown_marks); i++)
+        if (memmem(text, len, shutdown_marks[i], strlen(shutdown_marks[i])))
+            return true;
+    return false;
+}
+
 bool log_is_shutdown(const char *line)
 {
-    return strstr(line, "exception with no resolution") != NULL ||
-           strstr(line, "Triple fault") != NULL;
+    return log_has_shutdown(line, strlen(line));
 }
 
 int log_shutdown_vector(const char *line)

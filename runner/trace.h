@@ -75,6 +75,8 @@ const char *guest_result_name(enum guest_result r);
 char *log_first_problem(const char *text, size_t len);
 /* Is this bochs.log line Bochs's report of a triple fault (reset_on_triple_fault=0)? */
 bool log_is_shutdown(const char *line);
+/* Does any line of a whole log (`len` bytes, may be NULL) report one? */
+bool log_has_shutdown(const char *text, size_t len);
 /* The vector of the exception that shut the bare CPU down, from that report
  * (">>PANIC<< exception(): 3rd (14) exception with no resolution": raised while delivering
  * #DF); -1 when the line does not say. */
