@@ -8,6 +8,10 @@
 
 #define CPUID1_ECX_VMX        (1u << 5)
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
+#define CPUID1_ECX_OSXSAVE    (1u << 27) /* CPUID.1:ECX.OSXSAVE = CR4.OSXSAVE (SDM 2.5) */
+#define CPUID7_ECX_OSPKE      (1u << 4)  /* CPUID.(EAX=07H,ECX=0):ECX.OSPKE = CR4.PKE */
+#define X86_CR4_OSXSAVE       (1ul << 18)
+#define X86_CR4_PKE           (1ul << 22)
 
 enum exit_action handle_cpuid(struct vcpu *v)
 {
@@ -22,7 +26,14 @@ enum exit_action handle_cpuid(struct vcpu *v)
         r = cpuid(leaf, sub);
         if (leaf == 1) {
             r.ecx |= CPUID1_ECX_HYPERVISOR;
-            r.ecx &= ~CPUID1_ECX_VMX; /* no nested VMX */
+            r.ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_OSXSAVE); /* no nested VMX */
+            if (cr_guest_cr4() & X86_CR4_OSXSAVE)
+                r.ecx |= CPUID1_ECX_OSXSAVE;
+        }
+        if (leaf == 7 && sub == 0) { /* the OS bits reflect the guest's CR4, not hv/'s */
+            r.ecx &= ~CPUID7_ECX_OSPKE;
+            if (cr_guest_cr4() & X86_CR4_PKE)
+                r.ecx |= CPUID7_ECX_OSPKE;
         }
     }
     v->regs.rax = r.eax;

@@ -25,7 +25,8 @@
 typedef uint64_t ept_table[512] __attribute__((aligned(PAGE)));
 
 static ept_table pml4, pdpt, pd_low, pd_apic, pt_apic;
-static ept_table pt_ram[GUEST_RAM_SIZE / (512 * PAGE)];
+static ept_table pt_ram[GUEST_RAM_MAX / (512 * PAGE)];
+uint64_t guest_ram_size = 0x1000000ul;
 static uint64_t eptp;
 static uint64_t armed[MAX_ARMED];
 static unsigned n_armed;
@@ -43,7 +44,7 @@ uint64_t ept_build(void)
 {
     pml4[0] = (uint64_t)pdpt | EPT_RWX;
     pdpt[0] = (uint64_t)pd_low | EPT_RWX;
-    for (unsigned t = 0; t < sizeof(pt_ram) / sizeof(pt_ram[0]); t++) {
+    for (unsigned t = 0; t < GUEST_RAM_SIZE / (512 * PAGE); t++) {
         pd_low[t] = (uint64_t)pt_ram[t] | EPT_RWX;
         for (unsigned i = 0; i < 512; i++)
             pt_ram[t][i] = (GUEST_RAM_HPA + (t * 512ul + i) * PAGE) | EPT_RWX | EPT_MT_WB;

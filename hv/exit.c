@@ -88,6 +88,7 @@ static enum exit_action handle_hlt(struct vcpu *v)
 static enum exit_action handle_ept_violation(struct vcpu *v)
 {
     uint64_t gpa = vmread(GUEST_PHYSICAL_ADDRESS);
+    testdev_ept_violation(gpa, vmx_intr_info_valid(v->exit.idt_vectoring_info));
     if (ept_fault_restore(gpa))
         return EXIT_RESUME; /* the perturbation did its work; the access is retried */
     hv_fatal("EPT violation at guest-physical 0x%lx, qualification 0x%lx, rip 0x%lx: outside "
@@ -110,6 +111,9 @@ static const exit_handler exit_handlers[] = {
     [VMX_EXIT_RDMSR] = handle_rdmsr,
     [VMX_EXIT_WRMSR] = handle_wrmsr,
     [VMX_EXIT_EPT_VIOLATION] = handle_ept_violation,
+    [VMX_EXIT_TASK_SWITCH] = handle_task_switch,
+    [VMX_EXIT_CR_ACCESS] = handle_cr_access,
+    [VMX_EXIT_XSETBV] = handle_xsetbv,
 };
 
 static void read_exit_fields(struct vmx_exit_events *x)

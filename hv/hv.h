@@ -9,9 +9,12 @@
 #include "core/vcpu_events.h"
 
 /* Guest memory: guest-physical [0, GUEST_RAM_SIZE) is host-physical GUEST_RAM_HPA + gpa
- * (docs/protocol.md, "Memory and boot"). */
-#define GUEST_RAM_HPA   0x1000000ul
-#define GUEST_RAM_SIZE  0x1000000ul
+ * (docs/protocol.md, "Memory and boot"): 16 MiB for lab guests, what the bundle says for a
+ * foreign kernel (hv/multiboot_load.c, at most GUEST_RAM_MAX). */
+#define GUEST_RAM_HPA  0x1000000ul
+#define GUEST_RAM_SIZE guest_ram_size
+#define GUEST_RAM_MAX  0x20000000ul /* FOREIGN_RAM_MAX_MIB */
+extern uint64_t guest_ram_size;
 #define GUEST_IMAGE_GPA 0x100000ul
 #define GUEST_MBI_GPA   0x9000ul
 
@@ -96,6 +99,17 @@ long intercept_exception(uint64_t vector, uint64_t on);
 long inject_event(struct vcpu *v, uint64_t info, uint64_t error_len, uint64_t payload);
 uint32_t exception_bitmap(void);
 void console_relay_flush(void);
+
+/* hv/testdev.c: the ports of a foreign kernel (docs/foreign-guests.md) */
+bool testdev_port_in(uint16_t port, uint32_t *value);
+bool testdev_port_out(struct vcpu *v, uint16_t port, uint32_t value);
+void testdev_ept_violation(uint64_t gpa, bool vectoring);
+void testdev_report(void);
+/* hv/cr_access.c: MOV to/from CR0/CR4, CLTS, LMSW; XSETBV; task switches */
+enum exit_action handle_cr_access(struct vcpu *v);
+enum exit_action handle_xsetbv(struct vcpu *v);
+enum exit_action handle_task_switch(struct vcpu *v);
+uint64_t cr_guest_cr4(void); /* CR4 as the guest sees it (read shadow merged) */
 
 /* hv/vmx_run.S: enters the guest; returns 0 after a VM exit, 1 on VMfailInvalid,
  * 2 on VMfailValid of VMLAUNCH/VMRESUME, 3 when the VMWRITE of HOST_RSP failed. */

@@ -5,6 +5,7 @@
  * guest exits here (unconditional I/O exiting), and COM2 is refused (docs/protocol.md,
  * "Channels"). */
 #include "hv/hv.h"
+#include "hv/multiboot_load.h"
 #include "hv/vmcs.h"
 #include "hv/vmx_ops.h"
 #include "lib/console.h"
@@ -44,6 +45,9 @@ __attribute__((noreturn)) static void report_channel_access(uint16_t port)
 
 static uint32_t port_in(uint16_t port)
 {
+    uint32_t value;
+    if (foreign_active && testdev_port_in(port, &value))
+        return value;
     if (port == COM1_LSR)
         return UART_LSR_THRE | UART_LSR_TEMT; /* the relay is always ready */
     if (port >= COM2_PORT && port < COM2_PORT + 8)
@@ -57,6 +61,8 @@ static bool port_out(struct vcpu *v, uint16_t port, uint32_t value)
 {
     if (port >= COM2_PORT && port < COM2_PORT + 8)
         report_channel_access(port);
+    if (foreign_active && testdev_port_out(v, port, value))
+        return true;
     if (port == COM1_PORT) {
         relay_byte((char)value);
     } else if (port == QEMU_DEBUG_EXIT_PORT || port == BOCHS_CONTROL_PORT) {

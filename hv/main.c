@@ -4,6 +4,7 @@
  * information, and end the run when the guest does (docs/protocol.md). */
 #include "core/vmx_exit_reason.h"
 #include "hv/hv.h"
+#include "hv/multiboot_load.h"
 #include "hv/vmcs.h"
 #include "hv/vmx_ops.h"
 #include "lib/config.h"
@@ -53,6 +54,8 @@ void hv_end_run(struct vcpu *v)
     print_exit_counts(v);
     kprintf("hv: vectoring-exits=%lu exits=%lu policy=%s\n", v->vectoring_exits, v->exits,
             v->policy ? policy_name(v->policy) : "?");
+    if (foreign_active)
+        testdev_report();
     platform_exit();
 }
 
@@ -124,8 +127,9 @@ void kernel_main(uint32_t magic, uint32_t info)
         hv_fatal("unknown fault knob '%s' (known: entry, no-nmi-reblock)", fault);
     v->no_nmi_reblock = !strcmp(fault, "no-nmi-reblock");
     check_memory_layout();
-    const char *source = place_guest_image(magic, info);
-    uint64_t entry = load_guest();
+    bool foreign = foreign_bundle_present(); /* docs/foreign-guests.md */
+    const char *source = foreign ? "foreign bundle" : place_guest_image(magic, info);
+    uint64_t entry = foreign ? foreign_load() : load_guest();
     kprintf("hv: redeliver lab hypervisor, policy=%s, guest image from %s, entry 0x%lx\n", name,
             source, entry);
     uint64_t eptp = ept_build();

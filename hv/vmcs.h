@@ -150,6 +150,10 @@
 #define CPU_ACTIVATE_SECONDARY         (1u << 31)
 #define CPU2_ENABLE_EPT                (1u << 1)
 #define CPU2_UNRESTRICTED_GUEST        (1u << 7)
+#define CPU2_ENABLE_RDTSCP             (1u << 3)
+#define CPU2_ENABLE_INVPCID            (1u << 12)
+#define CPU2_ENABLE_XSAVES             (1u << 20)
+#define XSS_EXIT_BITMAP                0x202c
 #define EXIT_SAVE_DEBUG_CONTROLS       (1u << 2) /* DR7 and IA32_DEBUGCTL */
 #define EXIT_HOST_ADDR_SPACE_SIZE      (1u << 9)
 #define EXIT_SAVE_IA32_PAT             (1u << 18)

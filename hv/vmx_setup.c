@@ -59,6 +59,22 @@ void vmx_enable(void)
     vmptrld((uint64_t)vmcs_region);
 }
 
+/* SDM 24.6.2, Table 24-7: without these a guest's RDTSCP, INVPCID and XSAVES/XRSTORS raise
+ * #UD. Each is enabled where the CPU model has the instruction (CPUID.80000001H:EDX[27],
+ * CPUID.(EAX=07H,ECX=0):EBX[10], CPUID.(EAX=0DH,ECX=1):EAX[3]) and VMX allows the control. */
+static uint32_t secondary_optional(void)
+{
+    uint32_t allowed1 = (uint32_t)(rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32), want = 0;
+    uint32_t max = cpuid(0, 0).eax, max_ext = cpuid(0x80000000u, 0).eax;
+    if (max_ext >= 0x80000001u && (cpuid(0x80000001u, 0).edx & (1u << 27)))
+        want |= CPU2_ENABLE_RDTSCP;
+    if (max >= 7 && (cpuid(7, 0).ebx & (1u << 10)))
+        want |= CPU2_ENABLE_INVPCID;
+    if (max >= 0xd && (cpuid(0xd, 1).eax & (1u << 3)))
+        want |= CPU2_ENABLE_XSAVES;
+    return want & allowed1;
+}
+
 static void setup_controls(uint64_t eptp)
 {
     vmwrite(PIN_BASED_VM_EXEC_CONTROL,
@@ -73,8 +89,10 @@ static void setup_controls(uint64_t eptp)
     adjust_controls(MSR_IA32_VMX_TRUE_PROCBASED, proc | CPU_NMI_WINDOW_EXITING, "processor-based");
     vmwrite(CPU_BASED_VM_EXEC_CONTROL, proc);
     vmwrite(SECONDARY_VM_EXEC_CONTROL,
-            adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2, CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST,
+            adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2,
+                            CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST | secondary_optional(),
                             "secondary"));
+    vmwrite(XSS_EXIT_BITMAP, 0); /* SDM 24.6.20: XSAVES/XRSTORS of no component exits */
     vmwrite(VM_EXIT_CONTROLS, adjust_controls(MSR_IA32_VMX_TRUE_EXIT,
                                               EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE |
                                                   EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT |
@@ -103,7 +121,8 @@ static void setup_controls(uint64_t eptp)
     uint64_t cr0_fixed = (rdmsr(MSR_IA32_VMX_CR0_FIXED0) | ~rdmsr(MSR_IA32_VMX_CR0_FIXED1)) &
                          ~(X86_CR0_PE | X86_CR0_PG);
     uint64_t cr4_fixed = rdmsr(MSR_IA32_VMX_CR4_FIXED0) | ~rdmsr(MSR_IA32_VMX_CR4_FIXED1);
-    vmwrite(CR0_GUEST_HOST_MASK, cr0_fixed);
+    /* CD and NW too: the guest's caching switches stay in the shadow (hv/cr_access.c) */
+    vmwrite(CR0_GUEST_HOST_MASK, cr0_fixed | X86_CR0_CD | X86_CR0_NW);
     vmwrite(CR0_READ_SHADOW, X86_CR0_PE | X86_CR0_NE | 0x10 /* ET */);
     vmwrite(CR4_GUEST_HOST_MASK, cr4_fixed);
     vmwrite(CR4_READ_SHADOW, 0);

@@ -14,6 +14,7 @@
  * #AC) is not seen here: Bochs takes no timer exit during it, as hardware takes none; the
  * intercepts of hv/exceptions.c turn it into exits instead (docs/hv.md, "Watchdog"). */
 #include "hv/hv.h"
+#include "hv/multiboot_load.h"
 #include "hv/vmcs.h"
 #include "hv/vmx_ops.h"
 #include "lib/console.h"
@@ -56,7 +57,8 @@ enum exit_action handle_preemption_timer(struct vcpu *v)
     bool silent = v->exits - v->watchdog_exits == 1;
     bool stalled = silent && rip == v->watchdog_rip && rsp == v->watchdog_rsp;
     v->watchdog_stalled = stalled ? v->watchdog_stalled + 1 : 0;
-    v->watchdog_silent = silent ? v->watchdog_silent + 1 : 0;
+    /* a foreign kernel may compute for long without an exit: silence is no hang there */
+    v->watchdog_silent = silent && !foreign_active ? v->watchdog_silent + 1 : 0;
     v->watchdog_rip = rip;
     v->watchdog_rsp = rsp;
     v->watchdog_exits = v->exits;

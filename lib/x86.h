@@ -8,6 +8,8 @@
 #define X86_CR0_PE    (1ul << 0)
 #define X86_CR0_NE    (1ul << 5)
 #define X86_CR0_AM    (1ul << 18)
+#define X86_CR0_NW    (1ul << 29)
+#define X86_CR0_CD    (1ul << 30)
 #define X86_CR0_PG    (1ul << 31)
 #define X86_CR4_DE    (1ul << 3)
 #define X86_CR4_PAE   (1ul << 5)
