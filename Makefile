@@ -143,5 +143,5 @@ check-self-contained:
 clean:
 	rm -rf $(BUILD)
 
--include core/core.mk runner/runner.mk
+-include core/core.mk runner/runner.mk tests/foreign/foreign.mk
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -89,7 +89,8 @@ static bool emulate_cr0(uint64_t val)
     bool pg_on = !(old & X86_CR0_PG) && (val & X86_CR0_PG);
     bool pg_off = (old & X86_CR0_PG) && !(val & X86_CR0_PG);
     if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
-        ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) || (pg_on && (efer & EFER_LME) && !(cr4 & X86_CR4_PAE)) ||
+        ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
+        (pg_on && (efer & EFER_LME) && !(cr4 & X86_CR4_PAE)) ||
         (pg_off && (long_mode_64() || (cr4 & CR4_PCIDE))))
         return false;
     uint64_t fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0) & ~(X86_CR0_PE | X86_CR0_PG);

@@ -14,26 +14,26 @@
 #include "lib/foreign_bundle.h"
 #include "lib/string.h"
 
-#define MB_HEADER_MAGIC  0x1badb002u
-#define MB_SEARCH        8192                   /* 3.1.1: header in the first 8 KiB */
-#define MB_FLAGS_KNOWN   0x7u                   /* 3.1.2: page-align, memory, video */
-#define MB_FLAG_AOUT     (1u << 16)             /* 3.1.3: the address fields are valid */
-#define MBI_MEM          (1u << 0)              /* 3.3: mem_lower, mem_upper */
-#define MBI_CMDLINE      (1u << 2)
-#define MBI_MODS         (1u << 3)
-#define MBI_MMAP         (1u << 6)
-#define MBI_LOADER_NAME  (1u << 9)
-#define MBI_GPA          0x9000u /* the information block (same address as for lab guests) */
-#define MMAP_GPA         0x9100u
-#define MODS_GPA         0x9200u
-#define STRINGS_GPA      0x9400u
-#define STRINGS_END      0x9fc00u /* the BIOS's EBDA starts here on a bare run */
-#define LOW_RAM_KIB      639u
-#define LOAD_MIN         0x100000u /* nothing is loaded below 1 MiB (the loader's data) */
-#define PAGE             4096u
-#define ELF_PT_LOAD      1
-#define ELF_MAX_PHDRS    24
-#define LOADER_NAME      "redeliver hv/"
+#define MB_HEADER_MAGIC 0x1badb002u
+#define MB_SEARCH       8192       /* 3.1.1: header in the first 8 KiB */
+#define MB_FLAGS_KNOWN  0x7u       /* 3.1.2: page-align, memory, video */
+#define MB_FLAG_AOUT    (1u << 16) /* 3.1.3: the address fields are valid */
+#define MBI_MEM         (1u << 0)  /* 3.3: mem_lower, mem_upper */
+#define MBI_CMDLINE     (1u << 2)
+#define MBI_MODS        (1u << 3)
+#define MBI_MMAP        (1u << 6)
+#define MBI_LOADER_NAME (1u << 9)
+#define MBI_GPA         0x9000u /* the information block (same address as for lab guests) */
+#define MMAP_GPA        0x9100u
+#define MODS_GPA        0x9200u
+#define STRINGS_GPA     0x9400u
+#define STRINGS_END     0x9fc00u /* the BIOS's EBDA starts here on a bare run */
+#define LOW_RAM_KIB     639u
+#define LOAD_MIN        0x100000u /* nothing is loaded below 1 MiB (the loader's data) */
+#define PAGE            4096u
+#define ELF_PT_LOAD     1
+#define ELF_MAX_PHDRS   24
+#define LOADER_NAME     "redeliver hv/"
 
 _Static_assert(GUEST_RAM_MAX == (uint64_t)FOREIGN_RAM_MAX_MIB << 20, "EPT covers the largest RAM");
 
@@ -88,8 +88,8 @@ static void add_copy(uint64_t dst, const uint8_t *src, uint64_t len, uint64_t me
             hv_fatal("bad image: segment at 0x%lx overlaps another at 0x%x", dst, copies[i].dst);
     if (n_copies == LOAD_MAX_COPIES)
         hv_fatal("bad image: more than %u segments and modules", LOAD_MAX_COPIES);
-    copies[n_copies++] = (struct load_copy){(uint32_t)dst, (uint32_t)(uintptr_t)src,
-                                            (uint32_t)len, (uint32_t)(memsz - len)};
+    copies[n_copies++] = (struct load_copy){(uint32_t)dst, (uint32_t)(uintptr_t)src, (uint32_t)len,
+                                            (uint32_t)(memsz - len)};
     if (end > load_top)
         load_top = (uint32_t)end;
 }

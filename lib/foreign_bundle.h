@@ -10,16 +10,16 @@
 
 #include <stdint.h>
 
-#define FOREIGN_MAGIC        "RDLV-FOREIGN-1" /* 14 characters + NUL, padded to 16 */
-#define FOREIGN_BUNDLE_HPA   0xc00000u        /* 12 MiB: above hv/, below guest RAM */
-#define FOREIGN_SLOT_SIZE    0x20000u         /* 128 KiB per optramimage slot */
-#define FOREIGN_SLOTS        3                /* optramimage2..4 */
-#define FOREIGN_BUNDLE_MAX   (FOREIGN_SLOT_SIZE * FOREIGN_SLOTS)
-#define FOREIGN_MAX_MODULES  8
-#define FOREIGN_FLAG_BARE    1u /* hv/ loads the kernel and jumps to it without VMX */
-#define FOREIGN_RAM_MIN_MIB  128
-#define FOREIGN_RAM_MAX_MIB  512
-#define FOREIGN_RAM_DEF_MIB  128
+#define FOREIGN_MAGIC       "RDLV-FOREIGN-1" /* 14 characters + NUL, padded to 16 */
+#define FOREIGN_BUNDLE_HPA  0xc00000u        /* 12 MiB: above hv/, below guest RAM */
+#define FOREIGN_SLOT_SIZE   0x20000u         /* 128 KiB per optramimage slot */
+#define FOREIGN_SLOTS       3                /* optramimage2..4 */
+#define FOREIGN_BUNDLE_MAX  (FOREIGN_SLOT_SIZE * FOREIGN_SLOTS)
+#define FOREIGN_MAX_MODULES 8
+#define FOREIGN_FLAG_BARE   1u /* hv/ loads the kernel and jumps to it without VMX */
+#define FOREIGN_RAM_MIN_MIB 128
+#define FOREIGN_RAM_MAX_MIB 512
+#define FOREIGN_RAM_DEF_MIB 128
 
 struct foreign_file {
     uint32_t offset, size; /* the file's bytes */

@@ -5,11 +5,12 @@
 #ifndef RUNNER_COMMANDS_H
 #define RUNNER_COMMANDS_H
 
-int cmd_run(int argc, char **argv);     /* runner/cmd_run.c */
-int cmd_list(int argc, char **argv);    /* runner/cmd_list.c */
-int cmd_merge(int argc, char **argv);   /* runner/cmd_merge.c */
-int cmd_decode(int argc, char **argv);  /* runner/cmd_decode.c (core engineer) */
-int cmd_explain(int argc, char **argv); /* runner/cmd_explain.c (core engineer) */
-int cmd_version(int argc, char **argv); /* runner/version.c */
+int cmd_run(int argc, char **argv);       /* runner/cmd_run.c */
+int cmd_list(int argc, char **argv);      /* runner/cmd_list.c */
+int cmd_merge(int argc, char **argv);     /* runner/cmd_merge.c */
+int cmd_decode(int argc, char **argv);    /* runner/cmd_decode.c (core engineer) */
+int cmd_explain(int argc, char **argv);   /* runner/cmd_explain.c (core engineer) */
+int cmd_version(int argc, char **argv);   /* runner/version.c */
+int cmd_run_image(int argc, char **argv); /* runner/cmd_run_image.c (docs/foreign-guests.md) */
 
 #endif

@@ -16,6 +16,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run       run the conformance matrix and print the verdict table\n"
+    "  run-image run a Multiboot kernel bare and under hv/, compare (docs/foreign-guests.md)\n"
     "  list      list scenarios, policies and CPU models (same as run --list)\n"
     "  merge     join the results of several runs (run --shard K/N) into one report\n"
     "  decode    decode a VMCS event field: decode idtv 0x80000b0e\n"
@@ -33,6 +34,7 @@ struct command {
 /* clang-format off */
 static const struct command commands[] = {
     {"run", cmd_run},
+    {"run-image", cmd_run_image},
     {"list", cmd_list},
     {"decode", cmd_decode},
     {"explain", cmd_explain},

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* tests/foreign/kernel.h — the small Multiboot 1 kernels that test run-image and hv/'s
+ * loader (docs/foreign-guests.md). 32-bit code, entered as a Multiboot loader leaves it;
+ * they know nothing of redeliver's guest/ or lib/: a foreign kernel's view. */
+#ifndef TESTS_FOREIGN_KERNEL_H
+#define TESTS_FOREIGN_KERNEL_H
+
+#include <stdint.h>
+
+void kputs(const char *s);
+void kput_hex(uint32_t v);
+void kput_dec(uint32_t v);
+/* Print what the loader passed: command line, memory, map, modules and their contents. */
+void report_boot_info(uint32_t magic, const uint32_t *mbi);
+/* "exit code N" on the console, then port 0xF4 (QEMU isa-debug-exit, hv/) and 0x8900 (Bochs). */
+__attribute__((noreturn)) void kexit(uint32_t code);
+void outl(uint16_t port, uint32_t v);
+
+/* tests/foreign/vector.c: the pc-testdev perturbation of the kernel's own stack page */
+void vector_test(void);
+
+#endif
