@@ -123,7 +123,9 @@ static void setup_controls(uint64_t eptp)
     uint64_t cr4_fixed = rdmsr(MSR_IA32_VMX_CR4_FIXED0) | ~rdmsr(MSR_IA32_VMX_CR4_FIXED1);
     /* CD and NW too: the guest's caching switches stay in the shadow (hv/cr_access.c) */
     vmwrite(CR0_GUEST_HOST_MASK, cr0_fixed | X86_CR0_CD | X86_CR0_NW);
-    vmwrite(CR0_READ_SHADOW, X86_CR0_PE | X86_CR0_NE | 0x10 /* ET */);
+    /* the guest starts with the caching bits the firmware left, as a bare kernel does */
+    vmwrite(CR0_READ_SHADOW,
+            X86_CR0_PE | X86_CR0_NE | 0x10 /* ET */ | (read_cr0() & (X86_CR0_CD | X86_CR0_NW)));
     vmwrite(CR4_GUEST_HOST_MASK, cr4_fixed);
     vmwrite(CR4_READ_SHADOW, 0);
 }

@@ -85,15 +85,20 @@ static int parse(int argc, char **argv, struct opts *o)
         {"bochs", required_argument, 0, 'B'},   {"out", required_argument, 0, 'o'},
         {"timeout", required_argument, 0, 't'}, {"jobs", required_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    *o = (struct opts){.build = "build", .out = "results/run-image", .ram = FOREIGN_RAM_DEF_MIB,
-                       .jobs = 2, .timeout = 60};
+    *o = (struct opts){.build = "build",
+                       .out = "results/run-image",
+                       .ram = FOREIGN_RAM_DEF_MIB,
+                       .jobs = 2,
+                       .timeout = 60};
     o->policies = xcalloc((size_t)argc + 1, sizeof(*o->policies));
     unsigned t;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
         switch (c) {
-        case 'c': o->cmdline = optarg; break;
+        case 'c':
+            o->cmdline = optarg;
+            break;
         case 'm':
             if (o->n_modules == FOREIGN_MAX_MODULES)
                 return bad("more than 8 modules (--module %s)", optarg);
@@ -104,14 +109,22 @@ static int parse(int argc, char **argv, struct opts *o)
                 return bad("unknown policy '%s' (redeliver list shows them)", optarg);
             o->policies[o->n_policies++] = optarg;
             break;
-        case 'f': o->filter = optarg; break;
+        case 'f':
+            o->filter = optarg;
+            break;
         case 'r':
             if (!parse_uint(optarg, FOREIGN_RAM_MIN_MIB, FOREIGN_RAM_MAX_MIB, &o->ram))
                 return bad("--ram %s: give MiB from 128 to 512", optarg);
             break;
-        case 'b': o->build = optarg; break;
-        case 'B': o->bochs = optarg; break;
-        case 'o': o->out = optarg; break;
+        case 'b':
+            o->build = optarg;
+            break;
+        case 'B':
+            o->bochs = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
         case 't':
             if (!parse_uint(optarg, 1, 3600, &t))
                 return bad("--timeout %s: give seconds from 1 to 3600", optarg);
@@ -121,9 +134,13 @@ static int parse(int argc, char **argv, struct opts *o)
             if (!parse_uint(optarg, 1, 64, &o->jobs))
                 return bad("--jobs %s: give 1 to 64", optarg);
             break;
-        case 'h': fputs(usage, stdout); return 0;
-        case ':': return bad("%s needs a value", argv[optind - 1]);
-        default: return bad("unknown option %s", argv[optind - 1]);
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        case ':':
+            return bad("%s needs a value", argv[optind - 1]);
+        default:
+            return bad("unknown option %s", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)

@@ -5,6 +5,7 @@
 #   foreign-elf64.elf   the same code in an ELF64 file (program headers of class 64) at 16 MiB
 #   foreign-aout.bin    flat image, a.out kludge (flags bit 16) at 3 MiB, .bss past load_end
 #   foreign-vector.elf  ELF32 at 4 MiB: port 0xE4 on its stack page, then INT3 and UD2
+#   foreign-cpu.elf     ELF32 at 2 MiB: CR0.CD/NW/NE, CR4.OSXSAVE, XSETBV, RDTSCP
 #   module-a.txt, module-b.txt  module contents for the e2e test
 FOREIGN_DIR := $(BUILD)/foreign
 FOREIGN_CFLAGS := -m32 -std=gnu11 -O2 $(WARN) -I. -MMD -MP -ffreestanding -nostdlib -fno-builtin \
@@ -12,9 +13,9 @@ FOREIGN_CFLAGS := -m32 -std=gnu11 -O2 $(WARN) -I. -MMD -MP -ffreestanding -nostd
 	-fcf-protection=none
 FOREIGN_LD := ld -m elf_i386 --build-id=none -z noexecstack -z max-page-size=4096 \
 	--no-warn-rwx-segments
-FOREIGN_COMMON := $(FOREIGN_DIR)/entry_elf.o $(FOREIGN_DIR)/kernel.o
+FOREIGN_COMMON := $(FOREIGN_DIR)/entry_elf.o $(FOREIGN_DIR)/kernel.o $(FOREIGN_DIR)/tables.o
 FOREIGN_IMAGES := $(addprefix $(FOREIGN_DIR)/,foreign-elf32.elf foreign-elf64.elf \
-	foreign-aout.bin foreign-vector.elf module-a.txt module-b.txt)
+	foreign-aout.bin foreign-vector.elf foreign-cpu.elf module-a.txt module-b.txt)
 
 .PHONY: foreign
 all: foreign
@@ -26,6 +27,9 @@ $(FOREIGN_DIR)/%.o: tests/foreign/%.c
 $(FOREIGN_DIR)/main-vector.o: tests/foreign/main.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(FOREIGN_CFLAGS) -DFOREIGN_VECTOR -c $< -o $@
+$(FOREIGN_DIR)/main-cpu.o: tests/foreign/main.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(FOREIGN_CFLAGS) -DFOREIGN_CPU -c $< -o $@
 $(FOREIGN_DIR)/%.o: tests/foreign/%.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) -m32 -MMD -MP -c $< -o $@
@@ -40,7 +44,11 @@ $(FOREIGN_DIR)/foreign-vector.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main-vector.
 		$(FOREIGN_DIR)/vector.o tests/foreign/elf.ld
 	$(Q)$(FOREIGN_LD) --defsym load_base=0x400000 -T tests/foreign/elf.ld -o $@ \
 		$(filter %.o,$^)
+$(FOREIGN_DIR)/foreign-cpu.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main-cpu.o $(FOREIGN_DIR)/cpu.o \
+		tests/foreign/elf.ld
+	$(Q)$(FOREIGN_LD) -T tests/foreign/elf.ld -o $@ $(filter %.o,$^)
 $(FOREIGN_DIR)/foreign-aout.bin: $(FOREIGN_DIR)/entry_aout.o $(FOREIGN_DIR)/kernel.o \
+		$(FOREIGN_DIR)/tables.o \
 		$(FOREIGN_DIR)/main.o tests/foreign/aout.ld
 	$(Q)$(FOREIGN_LD) -T tests/foreign/aout.ld -o $@.elf $(filter %.o,$^)
 	$(Q)objcopy -O binary $@.elf $@

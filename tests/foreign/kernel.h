@@ -16,6 +16,13 @@ void report_boot_info(uint32_t magic, const uint32_t *mbi);
 __attribute__((noreturn)) void kexit(uint32_t code);
 void outl(uint16_t port, uint32_t v);
 
+/* tests/foreign/tables.c: load a flat GDT and an IDT of 32 interrupt gates */
+void load_tables(void);
+void set_gate(unsigned vector, void (*fn)(void));
+
+/* tests/foreign/cpu.c: CR0/CR4, XSETBV, CPUID OS bits, RDTSCP as a general kernel uses them */
+void cpu_test(void);
+
 /* tests/foreign/vector.c: the pc-testdev perturbation of the kernel's own stack page */
 void vector_test(void);
 

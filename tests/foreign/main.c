@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* tests/foreign/main.c — kmain of the foreign test kernels: report the boot information,
- * check .bss, run the vectoring test where built in (FOREIGN_VECTOR), exit. */
+ * check .bss, run the vectoring (FOREIGN_VECTOR) or CPU-state (FOREIGN_CPU) test where built in,
+ * exit. */
 #include "tests/foreign/kernel.h"
 
 static uint8_t bss_probe[64];
@@ -19,6 +20,9 @@ void kmain(uint32_t magic, const uint32_t *mbi)
     kputs(nonzero ? "foreign: .bss NOT zero\n" : "foreign: .bss zero\n");
 #ifdef FOREIGN_VECTOR
     vector_test();
+#endif
+#ifdef FOREIGN_CPU
+    cpu_test();
 #endif
     kexit(magic == 0x2badb002u && !nonzero ? 0 : 1);
 }

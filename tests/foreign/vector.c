@@ -7,14 +7,6 @@
  * re-deliver. On a bare CPU the port does nothing. Each handler counts its calls. */
 #include "tests/foreign/kernel.h"
 
-struct gate {
-    uint16_t off_lo, sel;
-    uint8_t zero, type; /* 0x8e: present 32-bit interrupt gate, DPL 0 (SDM 6.11) */
-    uint16_t off_hi;
-} __attribute__((packed));
-
-static const uint64_t gdt[3] = {0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull};
-static struct gate idt[32];
 static uint8_t stacks[2][4096] __attribute__((aligned(4096)));
 volatile uint32_t bp_count, ud_count;
 
@@ -27,30 +19,6 @@ __asm__(".text\n"
         "    addl $2, (%esp)\n" /* past UD2 */
         "    iret\n");
 
-static void set_gate(unsigned v, void (*fn)(void))
-{
-    uint32_t a = (uint32_t)fn;
-    idt[v] = (struct gate){(uint16_t)a, 0x08, 0, 0x8e, (uint16_t)(a >> 16)};
-}
-
-static void load_tables(void)
-{
-    struct {
-        uint16_t limit;
-        uint32_t base;
-    } __attribute__((packed)) g = {sizeof(gdt) - 1, (uint32_t)gdt}, i = {sizeof(idt) - 1,
-                                                                         (uint32_t)idt};
-    __asm__ volatile("lgdt %0\n"
-                     "ljmp $0x08, $1f\n"
-                     "1: movw $0x10, %%ax\n"
-                     "movw %%ax, %%ds\n"
-                     "movw %%ax, %%es\n"
-                     "movw %%ax, %%ss\n"
-                     "lidt %1\n" ::"m"(g),
-                     "m"(i)
-                     : "eax", "memory");
-}
-
 /* On stack page `page`: name the page at port 0xE4, then raise the exception at once, with
  * no stack access in between, so the first access to the page is the exception frame. */
 #define PERTURBED(insn, page)                                                                      \
@@ -58,7 +26,7 @@ static void load_tables(void)
                      "leal 4096(%0), %%esp\n"                                                      \
                      "movl %0, %%eax\n"                                                            \
                      "movw $0xe4, %%dx\n"                                                          \
-                     "outl %%eax, %%dx\n" insn "\n"                                               \
+                     "outl %%eax, %%dx\n" insn "\n"                                                \
                      "movl %%esi, %%esp\n" ::"r"(page)                                             \
                      : "eax", "edx", "esi", "memory")
 
