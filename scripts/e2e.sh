@@ -26,6 +26,8 @@
 #   8. shards (scripts/e2e-runner.sh): run --shard 1/2 and 2/2 merged by redeliver merge give
 #      the totals and exit status of one run of the whole; merge refuses a missing shard
 #      and a run in two inputs, run refuses --shard 3/2
+#   9. foreign kernels (scripts/e2e-foreign.sh): run-image on tests/foreign/'s ELF32, ELF64,
+#      a.out-kludge, pc-testdev and CPU-state kernels; RAM; bad images; bad usage
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
 set -u
@@ -317,6 +319,10 @@ fi
 # ---- 6-8. the runner's signals, output caps, shards and merge (scripts/e2e-runner.sh) ----
 # shellcheck source=scripts/e2e-runner.sh
 . scripts/e2e-runner.sh
+
+# ---- 9. foreign Multiboot kernels: run-image (scripts/e2e-foreign.sh) ----
+# shellcheck source=scripts/e2e-foreign.sh
+. scripts/e2e-foreign.sh
 
 # ---- the other commands answer ----
 for args in "help" "list" "run --help" "decode idtv 0x80000b0e" "--version" "version"; do

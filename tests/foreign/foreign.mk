@@ -6,6 +6,8 @@
 #   foreign-aout.bin    flat image, a.out kludge (flags bit 16) at 3 MiB, .bss past load_end
 #   foreign-vector.elf  ELF32 at 4 MiB: port 0xE4 on its stack page, then INT3 and UD2
 #   foreign-cpu.elf     ELF32 at 2 MiB: CR0.CD/NW/NE, CR4.OSXSAVE, XSETBV, RDTSCP
+#   foreign-overlap.elf ELF32 at 12 MiB, over hv/'s image area: refused
+#   foreign-high.elf    ELF32 at 160 MiB: refused with 128 MiB of RAM, runs with 256
 #   module-a.txt, module-b.txt  module contents for the e2e test
 FOREIGN_DIR := $(BUILD)/foreign
 FOREIGN_CFLAGS := -m32 -std=gnu11 -O2 $(WARN) -I. -MMD -MP -ffreestanding -nostdlib -fno-builtin \
@@ -15,7 +17,8 @@ FOREIGN_LD := ld -m elf_i386 --build-id=none -z noexecstack -z max-page-size=409
 	--no-warn-rwx-segments
 FOREIGN_COMMON := $(FOREIGN_DIR)/entry_elf.o $(FOREIGN_DIR)/kernel.o $(FOREIGN_DIR)/tables.o
 FOREIGN_IMAGES := $(addprefix $(FOREIGN_DIR)/,foreign-elf32.elf foreign-elf64.elf \
-	foreign-aout.bin foreign-vector.elf foreign-cpu.elf module-a.txt module-b.txt)
+	foreign-aout.bin foreign-vector.elf foreign-cpu.elf foreign-overlap.elf foreign-high.elf \
+	module-a.txt module-b.txt)
 
 .PHONY: foreign
 all: foreign
@@ -47,6 +50,10 @@ $(FOREIGN_DIR)/foreign-vector.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main-vector.
 $(FOREIGN_DIR)/foreign-cpu.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main-cpu.o $(FOREIGN_DIR)/cpu.o \
 		tests/foreign/elf.ld
 	$(Q)$(FOREIGN_LD) -T tests/foreign/elf.ld -o $@ $(filter %.o,$^)
+$(FOREIGN_DIR)/foreign-overlap.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main.o tests/foreign/elf.ld
+	$(Q)$(FOREIGN_LD) --defsym load_base=0xc00000 -T tests/foreign/elf.ld -o $@ $(filter %.o,$^)
+$(FOREIGN_DIR)/foreign-high.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main.o tests/foreign/elf.ld
+	$(Q)$(FOREIGN_LD) --defsym load_base=0xa000000 -T tests/foreign/elf.ld -o $@ $(filter %.o,$^)
 $(FOREIGN_DIR)/foreign-aout.bin: $(FOREIGN_DIR)/entry_aout.o $(FOREIGN_DIR)/kernel.o \
 		$(FOREIGN_DIR)/tables.o \
 		$(FOREIGN_DIR)/main.o tests/foreign/aout.ld

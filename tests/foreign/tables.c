@@ -24,7 +24,7 @@ void load_tables(void)
         uint16_t limit;
         uint32_t base;
     } __attribute__((packed)) g = {sizeof(gdt) - 1, (uint32_t)gdt},
-      i = {sizeof(idt) - 1, (uint32_t)idt};
+                              i = {sizeof(idt) - 1, (uint32_t)idt};
     __asm__ volatile("lgdt %0\n"
                      "ljmp $0x08, $1f\n"
                      "1: movw $0x10, %%ax\n"
