@@ -7,8 +7,9 @@
 #     page-aligned, and a zeroed .bss, bare and under kvm alike
 #   - the pc-testdev kernel: port 0xE4 on its stack page, INT3 and UD2: under kvm two
 #     EPT-violation exits during delivery (#BP, #UD), counted by hv/, output as bare
-#   - CR0/CR4, XSETBV, CPUID OSXSAVE, RDTSCP: as bare once --filter drops the hypervisor bit,
-#     exit 1 with the differing line without the filter
+#   - CR0/CR4, XSETBV, CPUID OSXSAVE, RDTSCP, fw_cfg reads: as bare once --filter drops the
+#     hypervisor bit, exit 1 with the differing line without the filter
+#   - a task switch: bare performs it; under hv/ the run ends with hv/'s clear refusal
 #   - RAM: a kernel at 160 MiB is refused with 128 MiB and runs with --ram 256
 #   - bad images: no header, bad checksum, over hv/'s image area, over 384 KiB; bad usage
 
@@ -81,7 +82,13 @@ else
         "console: same as bare" "\(1 filtered\)" \
         "@$FO/cpu-filter/kvm/serial.txt:^foreign: CR0.NW without CD: #GP$" \
         "@$FO/cpu-filter/kvm/serial.txt:^foreign: XCR0 after XSETBV 3: 0x00000003$" \
+        "@$FO/cpu-filter/kvm/serial.txt:^foreign: fw_cfg signature byte 0x000000ff$" \
+        "@$FO/cpu-filter/kvm/hv.txt:^hv: fw_cfg port 0x510: not emulated" \
         "@$FO/cpu-filter/kvm/hv.txt:CR_ACCESS=[0-9]+ .*XSETBV=2"
+    ri task "$FK/foreign-task.elf" --policy kvm
+    ri_expect 1 "run-image: a task switch runs bare, hv/ refuses it clearly, exit 1" \
+        "@$FO/task/bare/serial.txt:^foreign: in task B after a task switch$" \
+        "^kvm +hv: ERROR task switch to selector 0x20 by JMP at rip 0x[0-9a-f]+ not emulated \(SDM 25.4.2"
     ri cpu "$FK/foreign-cpu.elf" --policy kvm
     ri_expect 1 "run-image without --filter: the hypervisor bit differs, exit 1" \
         "bare: foreign: CPUID.1:ECX.hypervisor 0" "virt: foreign: CPUID.1:ECX.hypervisor 1" \

@@ -8,6 +8,7 @@
  *   CR4.OSXSAVE: CPUID.1:ECX.OSXSAVE follows it (SDM 2.5); XSETBV of XCR0 = 3 reads back
  *   with XGETBV, XCR0 = 0 is #GP(0) (SDM 13.3);
  *   RDTSCP: no #UD where CPUID.80000001H:EDX[27] says the CPU has it;
+ *   fw_cfg (0x510/0x511): none on Bochs, all ones bare and under hv/;
  *   CPUID.1:ECX[31], the hypervisor bit: 1 under hv/ only (a line that legitimately
  *   differs, for run-image --filter). */
 #include "tests/foreign/kernel.h"
@@ -106,6 +107,12 @@ void cpu_test(void)
     uint32_t r[4];
     cpuid(1, r); /* differs from a bare CPU on purpose: run-image --filter's test */
     bit("CPUID.1:ECX.hypervisor", r[2], 1u << 31);
+    __asm__ volatile("outw %0, %1" ::"a"((uint16_t)0), "Nd"((uint16_t)0x510)); /* fw_cfg */
+    uint8_t sig;
+    __asm__ volatile("inb %1, %0" : "=a"(sig) : "Nd"((uint16_t)0x511));
+    kputs("foreign: fw_cfg signature byte ");
+    kput_hex(sig);
+    kputs("\n");
     cpuid(0x80000001u, r);
     if (r[3] & (1u << 27)) {
         uint32_t aux;

@@ -8,6 +8,7 @@
 #   foreign-cpu.elf     ELF32 at 2 MiB: CR0.CD/NW/NE, CR4.OSXSAVE, XSETBV, RDTSCP
 #   foreign-overlap.elf ELF32 at 12 MiB, over hv/'s image area: refused
 #   foreign-high.elf    ELF32 at 160 MiB: refused with 128 MiB of RAM, runs with 256
+#   foreign-task.elf    ELF32 at 2 MiB: JMP to a TSS (hv/ refuses task switches)
 #   module-a.txt, module-b.txt  module contents for the e2e test
 FOREIGN_DIR := $(BUILD)/foreign
 FOREIGN_CFLAGS := -m32 -std=gnu11 -O2 $(WARN) -I. -MMD -MP -ffreestanding -nostdlib -fno-builtin \
@@ -18,6 +19,7 @@ FOREIGN_LD := ld -m elf_i386 --build-id=none -z noexecstack -z max-page-size=409
 FOREIGN_COMMON := $(FOREIGN_DIR)/entry_elf.o $(FOREIGN_DIR)/kernel.o $(FOREIGN_DIR)/tables.o
 FOREIGN_IMAGES := $(addprefix $(FOREIGN_DIR)/,foreign-elf32.elf foreign-elf64.elf \
 	foreign-aout.bin foreign-vector.elf foreign-cpu.elf foreign-overlap.elf foreign-high.elf \
+	foreign-task.elf \
 	module-a.txt module-b.txt)
 
 .PHONY: foreign
@@ -33,6 +35,9 @@ $(FOREIGN_DIR)/main-vector.o: tests/foreign/main.c
 $(FOREIGN_DIR)/main-cpu.o: tests/foreign/main.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(FOREIGN_CFLAGS) -DFOREIGN_CPU -c $< -o $@
+$(FOREIGN_DIR)/main-task.o: tests/foreign/main.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(FOREIGN_CFLAGS) -DFOREIGN_TASK -c $< -o $@
 $(FOREIGN_DIR)/%.o: tests/foreign/%.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) -m32 -MMD -MP -c $< -o $@
@@ -48,6 +53,9 @@ $(FOREIGN_DIR)/foreign-vector.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main-vector.
 	$(Q)$(FOREIGN_LD) --defsym load_base=0x400000 -T tests/foreign/elf.ld -o $@ \
 		$(filter %.o,$^)
 $(FOREIGN_DIR)/foreign-cpu.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main-cpu.o $(FOREIGN_DIR)/cpu.o \
+		tests/foreign/elf.ld
+	$(Q)$(FOREIGN_LD) -T tests/foreign/elf.ld -o $@ $(filter %.o,$^)
+$(FOREIGN_DIR)/foreign-task.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main-task.o $(FOREIGN_DIR)/task.o \
 		tests/foreign/elf.ld
 	$(Q)$(FOREIGN_LD) -T tests/foreign/elf.ld -o $@ $(filter %.o,$^)
 $(FOREIGN_DIR)/foreign-overlap.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main.o tests/foreign/elf.ld

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* tests/foreign/main.c — kmain of the foreign test kernels: report the boot information,
- * check .bss, run the vectoring (FOREIGN_VECTOR) or CPU-state (FOREIGN_CPU) test where built in,
- * exit. */
+ * check .bss, run the vectoring (FOREIGN_VECTOR) CPU-state (FOREIGN_CPU) or task-switch
+ * (FOREIGN_TASK) test where built in, exit. */
 #include "tests/foreign/kernel.h"
 
 static uint8_t bss_probe[64];
@@ -23,6 +23,9 @@ void kmain(uint32_t magic, const uint32_t *mbi)
 #endif
 #ifdef FOREIGN_CPU
     cpu_test();
+#endif
+#ifdef FOREIGN_TASK
+    task_test();
 #endif
     kexit(magic == 0x2badb002u && !nonzero ? 0 : 1);
 }
