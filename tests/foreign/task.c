@@ -28,13 +28,13 @@ void task_test(void)
 {
     gdt[3] = tss_descriptor(tss_a);
     gdt[4] = tss_descriptor(tss_b);
-    tss_b[7] = 0;                                  /* CR3: paging is off */
-    tss_b[8] = (uint32_t)task_b;                   /* EIP */
-    tss_b[9] = 2;                                  /* EFLAGS */
-    tss_b[14] = (uint32_t)(task_b_stack + 4096);   /* ESP */
+    tss_b[7] = 0;                                                     /* CR3: paging is off */
+    tss_b[8] = (uint32_t)task_b;                                      /* EIP */
+    tss_b[9] = 2;                                                     /* EFLAGS */
+    tss_b[14] = (uint32_t)(task_b_stack + 4096);                      /* ESP */
     tss_b[18] = tss_b[20] = tss_b[21] = tss_b[22] = tss_b[23] = 0x10; /* ES, SS, DS, FS, GS */
-    tss_b[19] = 0x08;                              /* CS */
-    tss_a[25] = tss_b[25] = 0x68u << 16;           /* no I/O permission bitmap */
+    tss_b[19] = 0x08;                                                 /* CS */
+    tss_a[25] = tss_b[25] = 0x68u << 16;                              /* no I/O permission bitmap */
     struct {
         uint16_t limit;
         uint32_t base;
