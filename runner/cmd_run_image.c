@@ -90,7 +90,7 @@ static int parse(int argc, char **argv, struct opts *o)
                        .ram = FOREIGN_RAM_DEF_MIB,
                        .jobs = 2,
                        .timeout = 60};
-    o->policies = xcalloc((size_t)argc + 1, sizeof(*o->policies));
+    o->policies = xcalloc((size_t)argc + policy_count() + 1, sizeof(*o->policies));
     unsigned t;
     int c;
     optind = 1;

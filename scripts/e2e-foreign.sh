@@ -5,8 +5,8 @@
 #   - ELF32 (flags 0) with a command line and two modules, ELF64, a.out kludge: exit 0, and
 #     the kernel printed its command line (argv[0] = its name), each module's contents,
 #     page-aligned, and a zeroed .bss, bare and under kvm alike
-#   - the pc-testdev kernel: port 0xE4 on its stack page, INT3 and UD2: under kvm two
-#     EPT-violation exits during delivery (#BP, #UD), counted by hv/, output as bare
+#   - the pc-testdev kernel under every policy: port 0xE4 on its stack page, INT3 and UD2:
+#     two EPT-violation exits during delivery (#BP, #UD), counted by hv/, output as bare
 #   - CR0/CR4, XSETBV, CPUID OSXSAVE, RDTSCP, fw_cfg reads: as bare once --filter drops the
 #     hypervisor bit, exit 1 with the differing line without the filter
 #   - a task switch: bare performs it; under hv/ the run ends with hv/'s clear refusal
@@ -70,8 +70,9 @@ else
         "console: same as bare" "@$FO/aout/bare/serial.txt:^foreign: \.bss zero$" \
         "@$FO/aout/kvm/serial.txt:^foreign: \.bss zero$"
 
-    ri vector "$FK/foreign-vector.elf" --policy kvm
+    ri vector "$FK/foreign-vector.elf" # every policy
     ri_expect 0 "run-image pc-testdev 0xE4 on the stack page: two vectoring exits, counted" \
+        "^smart +exit code 0" "^drop-all +exit code 0" \
         "console: same as bare; vectoring exits 2; testdev flush-page=2 fired=2 vectoring=2" \
         "hv: IDTV exit=EPT_VIOLATION idtv=0x80000603 .*#BP\(3\) -> reinject" \
         "hv: IDTV exit=EPT_VIOLATION idtv=0x80000306 .*#UD\(6\) -> reinject" \
