@@ -36,8 +36,8 @@ static void test_layout(void **state)
     char *m1 = make_file("one.txt", "module one", 10);
     char *m2 = make_file("two.txt", "2", 1);
     const char *mods[] = {m1, m2};
-    struct foreign_input in = {.kernel = k, .cmdline = "a b", .modules = mods, .n_modules = 2,
-                               .ram_mib = 256};
+    struct foreign_input in = {
+        .kernel = k, .cmdline = "a b", .modules = mods, .n_modules = 2, .ram_mib = 256};
     unsigned char *b;
     size_t len;
     char *err = NULL;
