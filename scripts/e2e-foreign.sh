@@ -7,7 +7,8 @@
 #     page-aligned, and a zeroed .bss, bare and under kvm alike
 #   - the pc-testdev kernel under every policy: port 0xE4 on its stack page, INT3 and UD2:
 #     two EPT-violation exits during delivery (#BP, #UD), counted by hv/, output as bare
-#   - CR0/CR4, XSETBV, CPUID OSXSAVE, RDTSCP, fw_cfg reads: as bare once --filter drops the
+#   - CR0/CR4 (PAE paging and IA-32e mode switched by emulated CR0 writes), XSETBV, CPUID
+#     OSXSAVE, RDTSCP, fw_cfg reads: as bare once --filter drops the
 #     hypervisor bit, exit 1 with the differing line without the filter
 #   - a task switch: bare performs it; under hv/ the run ends with hv/'s clear refusal
 #   - RAM: a kernel at 160 MiB is refused with 128 MiB and runs with --ram 256
@@ -85,7 +86,10 @@ else
         "@$FO/cpu-filter/kvm/serial.txt:^foreign: XCR0 after XSETBV 3: 0x00000003$" \
         "@$FO/cpu-filter/kvm/serial.txt:^foreign: fw_cfg signature byte 0x000000ff$" \
         "@$FO/cpu-filter/kvm/hv.txt:^hv: fw_cfg port 0x510: not emulated" \
-        "@$FO/cpu-filter/kvm/hv.txt:CR_ACCESS=[0-9]+ .*XSETBV=2"
+        "@$FO/cpu-filter/kvm/serial.txt:^foreign: PAE paging: read through the identity map 0x00005eed$" \
+        "@$FO/cpu-filter/kvm/serial.txt:^foreign: IA-32e mode: EFER.LMA 0x00000400$" \
+        "@$FO/cpu-filter/kvm/serial.txt:^foreign: IA-32e mode off: EFER.LMA 0x00000000$" \
+        "@$FO/cpu-filter/kvm/hv.txt:CR_ACCESS=10 .*XSETBV=2"
     ri task "$FK/foreign-task.elf" --policy kvm
     ri_expect 1 "run-image: a task switch runs bare, hv/ refuses it clearly, exit 1" \
         "@$FO/task/bare/serial.txt:^foreign: in task B after a task switch$" \

@@ -8,6 +8,7 @@
  *   CR4.OSXSAVE: CPUID.1:ECX.OSXSAVE follows it (SDM 2.5); XSETBV of XCR0 = 3 reads back
  *   with XGETBV, XCR0 = 0 is #GP(0) (SDM 13.3);
  *   RDTSCP: no #UD where CPUID.80000001H:EDX[27] says the CPU has it;
+ *   paging on and off with PAE and in IA-32e mode (tests/foreign/paging.c);
  *   fw_cfg (0x510/0x511): none on Bochs, all ones bare and under hv/;
  *   CPUID.1:ECX[31], the hypervisor bit: 1 under hv/ only (a line that legitimately
  *   differs, for run-image --filter). */
@@ -104,6 +105,7 @@ void cpu_test(void)
     kputs(gp_count == 1 ? "foreign: CR0.NW without CD: #GP\n"
                         : "foreign: CR0.NW without CD: no #GP\n");
     xcr0_test();
+    paging_test();
     uint32_t r[4];
     cpuid(1, r); /* differs from a bare CPU on purpose: run-image --filter's test */
     bit("CPUID.1:ECX.hypervisor", r[2], 1u << 31);

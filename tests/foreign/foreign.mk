@@ -5,7 +5,7 @@
 #   foreign-elf64.elf   the same code in an ELF64 file (program headers of class 64) at 16 MiB
 #   foreign-aout.bin    flat image, a.out kludge (flags bit 16) at 3 MiB, .bss past load_end
 #   foreign-vector.elf  ELF32 at 4 MiB: port 0xE4 on its stack page, then INT3 and UD2
-#   foreign-cpu.elf     ELF32 at 2 MiB: CR0.CD/NW/NE, CR4.OSXSAVE, XSETBV, RDTSCP
+#   foreign-cpu.elf     ELF32 at 2 MiB: CR0.CD/NW/NE, paging, CR4.OSXSAVE, XSETBV, RDTSCP
 #   foreign-overlap.elf ELF32 at 12 MiB, over hv/'s image area: refused
 #   foreign-high.elf    ELF32 at 160 MiB: refused with 128 MiB of RAM, runs with 256
 #   foreign-task.elf    ELF32 at 2 MiB: JMP to a TSS (hv/ refuses task switches)
@@ -53,6 +53,7 @@ $(FOREIGN_DIR)/foreign-vector.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main-vector.
 	$(Q)$(FOREIGN_LD) --defsym load_base=0x400000 -T tests/foreign/elf.ld -o $@ \
 		$(filter %.o,$^)
 $(FOREIGN_DIR)/foreign-cpu.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main-cpu.o $(FOREIGN_DIR)/cpu.o \
+		$(FOREIGN_DIR)/paging.o \
 		tests/foreign/elf.ld
 	$(Q)$(FOREIGN_LD) -T tests/foreign/elf.ld -o $@ $(filter %.o,$^)
 $(FOREIGN_DIR)/foreign-task.elf: $(FOREIGN_COMMON) $(FOREIGN_DIR)/main-task.o $(FOREIGN_DIR)/task.o \

@@ -23,6 +23,9 @@ void set_gate(unsigned vector, void (*fn)(void));
 /* tests/foreign/cpu.c: CR0/CR4, XSETBV, CPUID OS bits, RDTSCP as a general kernel uses them */
 void cpu_test(void);
 
+/* tests/foreign/paging.c: PAE paging and IA-32e mode on and off through CR0 writes hv/ emulates */
+void paging_test(void);
+
 /* tests/foreign/task.c: JMP to a TSS (SDM 7.3); under hv/ the run ends with hv/'s refusal */
 void task_test(void);
 
