@@ -68,8 +68,8 @@ void paging_test(void)
 {
     for (unsigned i = 0; i < 512; i++)
         pd[i] = (uint64_t)i << 21 | PDE_LARGE;
-    pdpt_pae[0] = (uint32_t)pd | 1;    /* PAE PDPTE: present, no other flags */
-    pdpt_64[0] = (uint32_t)pd | 3;     /* IA-32e: present, writable */
+    pdpt_pae[0] = (uint32_t)pd | 1; /* PAE PDPTE: present, no other flags */
+    pdpt_64[0] = (uint32_t)pd | 3;  /* IA-32e: present, writable */
     pml4[0] = (uint32_t)pdpt_64 | 3;
     uint32_t cr0 = rd_cr(0), cr4 = rd_cr(4);
 
