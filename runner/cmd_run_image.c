@@ -212,7 +212,7 @@ static void print_run(const char *name, const struct foreign_outcome *r)
     printf("\n");
 }
 
-static int report(const struct opts *o, struct foreign_outcome *res, char **dirs)
+static int report(const struct opts *o, const struct foreign_outcome *res)
 {
     const struct foreign_outcome *bare = &res[0];
     int status = 0;
@@ -243,7 +243,6 @@ static int report(const struct opts *o, struct foreign_outcome *res, char **dirs
             printf("    %s\n", r->idtv[k]);
         if (d)
             status = 1;
-        (void)dirs;
     }
     printf("run-image: %s\n", status ? "differences or unclean runs (exit 1)"
                                      : "every policy printed what the bare run did");
@@ -282,7 +281,7 @@ int cmd_run_image(int argc, char **argv)
         } else {
             for (size_t i = 0; i < n; i++)
                 foreign_outcome_read(&out[i], dirs[i], o.filter ? &re : NULL, &res[i], i == 0);
-            rc = report(&o, out, dirs);
+            rc = report(&o, out);
         }
     } else {
         fprintf(stderr, "redeliver run-image: %s\n", err);
