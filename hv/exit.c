@@ -10,6 +10,7 @@
 #include "hv/vmcs.h"
 #include "hv/vmx_ops.h"
 #include "lib/console.h"
+#include "lib/string.h"
 #include "lib/x86.h"
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v);
@@ -164,6 +165,20 @@ static void log_vectoring(const struct vcpu *v, const struct redelivery_note *no
             note->action, note->why);
 }
 
+/* Count the decision for this exit's IDT-vectoring information, by action (the cost table
+ * of docs/runner.md reads re-injections from it). */
+static void count_idtv_action(struct vcpu *v, const char *action)
+{
+    for (unsigned i = 0; i < HV_IDTV_ACTIONS && action; i++) {
+        if (!v->idtv_actions[i].action)
+            v->idtv_actions[i].action = action;
+        if (strcmp(v->idtv_actions[i].action, action) == 0) {
+            v->idtv_actions[i].n++;
+            return;
+        }
+    }
+}
+
 static void write_entry_fields(struct vcpu *v)
 {
     struct vmx_entry_events e;
@@ -196,6 +211,7 @@ enum exit_action handle_exit(struct vcpu *v)
         note_iret_nmi_unblock(v);
     if (note.vectoring) {
         v->vectoring_exits++;
+        count_idtv_action(v, note.action);
         if (v->vectoring_exits <= 16) /* enough to see what happened, not a flood */
             log_vectoring(v, &note);
     }

@@ -26,6 +26,8 @@ extern uint64_t guest_ram_size;
 
 /* Exit reasons counted one by one (all basic reasons of SDM Appendix C are below 80). */
 #define HV_EXIT_REASONS 80
+#define HV_IDTV_ACTIONS 8 /* distinct decisions counted (core/policy.h: "reinject", "drop", ...)   \
+                           */
 
 /* Guest general-purpose registers not held in the VMCS; order fixed by hv/vmx_run.S. */
 struct guest_regs {
@@ -43,7 +45,11 @@ struct vcpu {
     uint64_t livelock_rip, livelock_rsp, livelock_rcx; /* where the last event exit was */
     uint64_t livelock_exits; /* consecutive exits during delivery or for an intercepted
                                 exception at that RIP, RSP and RCX */
-    uint32_t exits_by_reason[HV_EXIT_REASONS];           /* basic exit reason -> count */
+    uint32_t exits_by_reason[HV_EXIT_REASONS]; /* basic exit reason -> count */
+    struct {
+        const char *action; /* the decision core/ named for an exit during delivery */
+        uint32_t n;
+    } idtv_actions[HV_IDTV_ACTIONS]; /* what was done with IDT-vectoring information */
     uint64_t watchdog_rip, watchdog_rsp, watchdog_exits; /* at the last timer exit */
     unsigned watchdog_stalled;   /* slices in a row with no exit, same RIP and RSP */
     unsigned watchdog_silent;    /* slices in a row with no exit */

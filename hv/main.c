@@ -48,10 +48,24 @@ static void print_exit_counts(const struct vcpu *v)
     kprintf("%s\n", line);
 }
 
+/* One line with each decision taken on IDT-vectoring information and its count
+ * ("hv: idtv-actions reinject=2 drop=1"; nothing after the name when there was none). */
+static void print_idtv_actions(const struct vcpu *v)
+{
+    char line[200];
+    int n = ksnprintf(line, sizeof(line), "hv: idtv-actions");
+    for (unsigned i = 0; i < HV_IDTV_ACTIONS && v->idtv_actions[i].action; i++)
+        if (n < (int)sizeof(line))
+            n += ksnprintf(line + n, sizeof(line) - (size_t)n, " %s=%u", v->idtv_actions[i].action,
+                           v->idtv_actions[i].n);
+    kprintf("%s\n", line);
+}
+
 void hv_end_run(struct vcpu *v)
 {
     console_relay_flush();
     print_exit_counts(v);
+    print_idtv_actions(v);
     kprintf("hv: vectoring-exits=%lu exits=%lu policy=%s\n", v->vectoring_exits, v->exits,
             v->policy ? policy_name(v->policy) : "?");
     if (foreign_active)

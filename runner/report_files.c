@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "runner/cost.h"
 #include "runner/results.h"
 #include "runner/util.h"
 
@@ -124,6 +125,7 @@ static json_t *run_json(const struct run *r)
     put(o, "exit_code", json_integer(r->proc.exit_code));
     put(o, "vectoring_exits", count(r->trace.vectoring_exits));
     put(o, "exits", count(r->trace.exits));
+    put(o, "cost", cost_json(&r->trace.cost)); /* runner/cost_json.c */
     put(o, "guest_result", text(guest_result_name(r->trace.result)));
     json_t *trace = must(json_array());
     for (size_t i = 0; i < r->trace.n_ev; i++)

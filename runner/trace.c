@@ -96,6 +96,8 @@ static void hv_line(struct trace *t, const char *line)
         t->livelock = xstrdup(line);
     else if (starts(s, "HANG ") && !t->hang)
         t->hang = xstrdup(line);
+    else
+        cost_hv_line(&t->cost, s);
 }
 
 static enum guest_result result_word(const char *s)
@@ -263,6 +265,7 @@ void trace_free(struct trace *t)
     free(t->livelock);
     free(t->hang);
     free(t->long_line);
+    cost_free(&t->cost);
     memset(t, 0, sizeof(*t));
     t->vectoring_exits = -1;
     t->row_vector = -1;

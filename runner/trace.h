@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "runner/cost.h"
+
 enum guest_result {
     RESULT_NONE, /* no `Test result:` line: CRASH */
     RESULT_SUCCESS,
@@ -58,8 +60,9 @@ struct trace {
     bool shutdown_by_cpu;
     int shutdown_raised;
     int shutdown_delivering;
-    char *livelock; /* the hv: LIVELOCK line */
-    char *hang;     /* the hv: HANG line (watchdog) */
+    char *livelock;       /* the hv: LIVELOCK line */
+    char *hang;           /* the hv: HANG line (watchdog) */
+    struct run_cost cost; /* hv: exit-counts and hv: idtv-actions (runner/cost.h) */
 };
 
 /* Parse the two captures (either may hold NULs and garbage; hv is empty for bare runs). */
