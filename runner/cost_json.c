@@ -50,8 +50,8 @@ json_t *cost_json(const struct run_cost *c)
     return o;
 }
 
-static int read_pairs(struct cost_pairs *p, const json_t *cost, const char *key,
-                      const char *where, char **err)
+static int read_pairs(struct cost_pairs *p, const json_t *cost, const char *key, const char *where,
+                      char **err)
 {
     const json_t *o = json_object_get(cost, key);
     if (!o || json_is_null(o))
@@ -67,8 +67,7 @@ static int read_pairs(struct cost_pairs *p, const json_t *cost, const char *key,
     {
         size_t n = strlen(name), i = 0;
         while (i < n && i < COST_NAME_MAX &&
-               strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-#",
-                      name[i]))
+               strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-#", name[i]))
             i++;
         if (!n || i != n || !json_is_integer(v) || json_integer_value(v) < 0) {
             *err = xasprintf("%scost.%s: '%s' is not a name with a count", where, key, name);

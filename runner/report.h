@@ -55,9 +55,10 @@ char *report_tap(const struct matrix *m, const struct report_info *info);
  * that are not as expected, <skipped> for n/a, <system-out> for expected failures. */
 char *report_junit(const struct matrix *m, const struct report_info *info);
 
-/* results.html: one self-contained page (inline CSS, no script, nothing external): the
- * table of table.txt with cells colored by class, a title per cell with the detail, then
- * the unexpected results, expected failures, notes and n/a reasons. */
+/* results.html (runner/report_html.c): one self-contained page (inline CSS, no script): the
+ * matrix grouped by family and docs/cases.md entry, cells coloured by verdict, marked with
+ * the expectation and linked to cells/<row>/<cpu>-<col>.html (report_html_cells, written by
+ * report_write); the unexpected results, expected failures, notes, n/a reasons, cost. */
 char *report_html(const struct matrix *m, const struct report_info *info);
 
 struct sbuf;

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "runner/cost.h"
+#include "runner/report_html.h"
 #include "runner/results.h"
 #include "runner/util.h"
 
@@ -245,7 +246,8 @@ int report_write(const struct matrix *m, const struct report_info *info)
         results_write(info->results, "results.tap", tap, &err) != 0 ||
         results_write(info->results, "results.xml", junit, &err) != 0 ||
         results_write(info->results, "results.html", html, &err) != 0 ||
-        results_write(info->results, "table.txt", table, &err) != 0) {
+        results_write(info->results, "table.txt", table, &err) != 0 ||
+        report_html_cells(m, info->results, &err) != 0) {
         fprintf(stderr, "redeliver: %s\n", err);
         free(err);
         rc = 2;
