@@ -92,9 +92,14 @@ $(UNIT_RUNNER_TESTS): $(BUILD)/unit/%: $(BUILD)/host/unit/runner/%.o $(RUNNER_LI
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
-TEST_STEPS := check-format check-self-contained unit e2e answer-check
+TEST_STEPS := check-format check-self-contained unit e2e report-check answer-check
 e2e: $(IMAGES) $(REDELIVER)
 	$(Q)scripts/e2e.sh $(BUILD)
+
+# results.html as headless Chromium renders it, against summary.json (docs/runner.md)
+.PHONY: report-check
+report-check: $(IMAGES) $(REDELIVER)
+	$(Q)scripts/report-check.sh $(BUILD)
 
 # docs/ANSWER.md: the measured table is regenerated from the matrix; CI checks it is current.
 .PHONY: answer answer-check
@@ -106,7 +111,8 @@ answer-check: $(IMAGES) $(REDELIVER)
 # The two commands of README.md.
 # The steps run one after another even under -j: two emulator matrices at once on 2 cores
 # would only make both slower and risk their timeouts.
-test: deps
+test:
+	$(Q)scripts/deps.sh --test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
 RUN_ARGS ?= --cpu bochs --cpu qemu

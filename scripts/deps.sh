@@ -1,7 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# scripts/deps.sh — install the Debian packages redeliver needs, only those missing.
+# scripts/deps.sh [--test] — install the Debian packages redeliver needs, only those missing.
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
+# --test (make test) adds what only the tests need: chromium (report-check renders
+# results.html headless), libxml2-utils (xmllint reads the rendered DOM), jq (report-check
+# and scripts/answer.sh read summary.json).
 set -eu
 # bochs-term: the text display (bochs alone depends on a GUI); bochsbios, vgabios: firmware;
 # qemu-system-x86: the second bare CPU; libjansson-dev: summary.json (the runner links
@@ -11,6 +14,7 @@ set -eu
 # clang-format: make check-format; valgrind: make bench.
 # --no-install-recommends keeps QEMU from pulling ~170 packages.
 PKGS="bochs bochs-term bochsbios vgabios qemu-system-x86 libjansson-dev libinih-dev libcmocka-dev clang libclang-rt-14-dev clang-format valgrind gcc make"
+[ "${1:-}" = --test ] && PKGS="$PKGS chromium libxml2-utils jq"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
