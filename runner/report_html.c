@@ -47,12 +47,22 @@ void html_attr(struct sbuf *sb, const char *name, const char *value)
 const char *html_verdict_class(enum verdict v)
 {
     static const char *const cls[V_COUNT] = {
-        [V_NONE] = "v-error",          [V_PASS] = "v-pass",         [V_SKIP] = "v-skip",
-        [V_FAILED] = "v-failed",       [V_ERROR] = "v-error",       [V_CRASH] = "v-crash",
-        [V_TIMEOUT] = "v-timeout",     [V_ENTRY_FAIL] = "v-entry-fail",
-        [V_TRIPLE_FAULT] = "v-triple-fault", [V_LIVELOCK] = "v-livelock",
-        [V_HANG] = "v-hang",           [V_LOST] = "v-lost",         [V_DUPLICATED] = "v-duplicated",
-        [V_REORDERED] = "v-reordered", [V_DIFFERENT] = "v-different", [V_MOVED] = "v-moved",
+        [V_NONE] = "v-error",
+        [V_PASS] = "v-pass",
+        [V_SKIP] = "v-skip",
+        [V_FAILED] = "v-failed",
+        [V_ERROR] = "v-error",
+        [V_CRASH] = "v-crash",
+        [V_TIMEOUT] = "v-timeout",
+        [V_ENTRY_FAIL] = "v-entry-fail",
+        [V_TRIPLE_FAULT] = "v-triple-fault",
+        [V_LIVELOCK] = "v-livelock",
+        [V_HANG] = "v-hang",
+        [V_LOST] = "v-lost",
+        [V_DUPLICATED] = "v-duplicated",
+        [V_REORDERED] = "v-reordered",
+        [V_DIFFERENT] = "v-different",
+        [V_MOVED] = "v-moved",
         [V_NA] = "v-na",
     };
     return (unsigned)v < V_COUNT && cls[v] ? cls[v] : "v-error";
@@ -60,7 +70,9 @@ const char *html_verdict_class(enum verdict v)
 
 const char *html_expect_mark(const struct run *r)
 {
-    return r->xfail ? "\xe2\x9c\x93 xfail" : r->as_expected ? "\xe2\x9c\x93" : "\xe2\x9c\x97 unexpected";
+    return r->xfail         ? "\xe2\x9c\x93 xfail"
+           : r->as_expected ? "\xe2\x9c\x93"
+                            : "\xe2\x9c\x97 unexpected";
 }
 
 const char *html_env(const struct run *r)
@@ -73,7 +85,9 @@ char *html_cell_path(const struct run *r)
     if (r->na)
         return NULL;
     return xasprintf("cells/%s/%s-%s.html", r->sc->name, cpu_name(r->cpu),
-                     r->reference ? "ref-virt" : r->policy ? r->policy : "bare");
+                     r->reference ? "ref-virt"
+                     : r->policy  ? r->policy
+                                  : "bare");
 }
 
 /* The data-* attributes of one run: what the report-check compares with summary.json. */
@@ -92,7 +106,8 @@ static void run_data(struct sbuf *sb, const struct run *r)
 static void run_link(struct sbuf *sb, const struct run *r, bool in_cell)
 {
     char *path = html_cell_path(r), *title = report_run_line(r);
-    sb_addf(sb, "<a class=\"run%s%s\"", in_cell ? "" : " ", in_cell ? "" : html_verdict_class(r->j.verdict));
+    sb_addf(sb, "<a class=\"run%s%s\"", in_cell ? "" : " ",
+            in_cell ? "" : html_verdict_class(r->j.verdict));
     html_attr(sb, "href", path);
     html_attr(sb, "title", title);
     run_data(sb, r);
@@ -186,7 +201,8 @@ static void tables(struct sbuf *sb, const struct matrix *m)
         const char *family = m->scen[f]->family;
         sb_add(sb, "<h3>family: ");
         html_text(sb, family ? family : "(none)");
-        sb_add(sb, "</h3>\n<table class=\"matrix\">\n<tr><th>scenario</th><th>cpu</th><th>bare</th>");
+        sb_add(sb,
+               "</h3>\n<table class=\"matrix\">\n<tr><th>scenario</th><th>cpu</th><th>bare</th>");
         for (size_t p = 0; p < m->n_policies; p++) {
             sb_add(sb, "<th>");
             html_text(sb, m->policies[p]);

@@ -152,7 +152,8 @@ static void hv_lines(struct sbuf *sb, const char *hv, bool cut)
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         char *line = xstrndup(p, n);
-        sb_addf(sb, "<tr%s><td class=\"ev\">", !strncmp(line, "hv: IDTV ", 9) ? " class=\"idtv\"" : "");
+        sb_addf(sb, "<tr%s><td class=\"ev\">",
+                !strncmp(line, "hv: IDTV ", 9) ? " class=\"idtv\"" : "");
         html_text(sb, line);
         sb_add(sb, "</td></tr>\n");
         free(line);
@@ -195,8 +196,8 @@ static char *dir_link(const struct run *r, const char *file)
 
 static void files(struct sbuf *sb, const struct run *r)
 {
-    static const char *const names[] = {"serial.txt", "hv.txt",     "bochs.log",  "qemu.log",
-                                        "e9.txt",     "bochsrc",    "cmdline",    "stdout.txt",
+    static const char *const names[] = {"serial.txt", "hv.txt",     "bochs.log", "qemu.log",
+                                        "e9.txt",     "bochsrc",    "cmdline",   "stdout.txt",
                                         "stderr.txt", "verdict.txt"};
     sb_add(sb, "<h2>Files of the run directory</h2>\n<p>");
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -220,7 +221,9 @@ static void header(struct sbuf *sb, const struct run *r)
     html_text(sb, line);
     sb_add(sb, "</title>\n<style>\n");
     sb_add(sb, html_style);
-    sb_add(sb, "</style>\n</head>\n<body>\n<p><a href=\"../../results.html\">all results</a></p>\n<h1>");
+    sb_add(
+        sb,
+        "</style>\n</head>\n<body>\n<p><a href=\"../../results.html\">all results</a></p>\n<h1>");
     html_text(sb, r->sc->name);
     sb_add(sb, " \xe2\x80\x94 ");
     html_text(sb, cpu_name(r->cpu));

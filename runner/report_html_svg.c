@@ -35,7 +35,8 @@ static struct idtv_exit parse_idtv(const char *line)
     int n = 0;
     memset(&x, 0, sizeof(x));
     if (sscanf(line, "hv: IDTV exit=%39s idtv=0x%lx err=0x%lx len=%lu %n", x.exit, &x.info, &x.err,
-               &x.len, &n) != 4 || !n)
+               &x.len, &n) != 4 ||
+        !n)
         return x;
     const char *w = line + n, *arrow = strstr(w, " -> ");
     if (!arrow)
@@ -108,8 +109,9 @@ static void box(struct sbuf *sb, int col, int y, int h, const char *fill, const 
     int x = col * (BOX_W + GAP_X);
     sb_addf(sb, "<g><title>");
     html_text(sb, tip && *tip ? tip : l1);
-    sb_addf(sb, "</title><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"6\" fill=\"%s\" "
-                "stroke=\"#555\"/>\n",
+    sb_addf(sb,
+            "</title><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"6\" fill=\"%s\" "
+            "stroke=\"#555\"/>\n",
             x, y, BOX_W, h, fill);
     svg_line(sb, x + 8, y + 18, title, true);
     svg_line(sb, x + 8, y + 38, l1, false);
@@ -180,8 +182,8 @@ void html_timeline(struct sbuf *sb, const struct run *r, const char *hv)
     char saw[80], first[200];
     snprintf(saw, sizeof(saw), "%s, %zu EV line(s)", verdict_name(r->j.verdict), r->trace.n_ev);
     snprintf(first, sizeof(first), "%s", r->trace.n_ev ? r->trace.ev[0] : "no event recorded");
-    box(sb, 4, (h - BOX_H) / 2 + 1, BOX_H,
-        r->j.verdict == V_PASS ? "#c8ecc8" : "#f4a6a6", "what the guest saw", saw, first, first);
+    box(sb, 4, (h - BOX_H) / 2 + 1, BOX_H, r->j.verdict == V_PASS ? "#c8ecc8" : "#f4a6a6",
+        "what the guest saw", saw, first, first);
     sb_add(sb, "</svg>\n");
     if (total > n)
         sb_addf(sb, "<p>(%zu of %zu reported exits during delivery drawn; hv/ counted %ld)</p>\n",
