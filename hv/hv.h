@@ -26,8 +26,8 @@ extern uint64_t guest_ram_size;
 
 /* Exit reasons counted one by one (all basic reasons of SDM Appendix C are below 80). */
 #define HV_EXIT_REASONS 80
-#define HV_IDTV_ACTIONS 8 /* distinct decisions counted (core/policy.h: "reinject", "drop", ...)   \
-                           */
+/* Distinct decisions counted by hv: idtv-actions (core/policy.h: "reinject", "drop", ...). */
+#define HV_IDTV_ACTIONS 8
 
 /* Guest general-purpose registers not held in the VMCS; order fixed by hv/vmx_run.S. */
 struct guest_regs {

@@ -219,8 +219,11 @@ static void test_cost(void **state)
     cost_hv_line(&c, "exit-counts CPUID=5");
     assert_int_equal(cost_exits_without_io(&c), -1);
     cost_free(&c);
-    static const char *const bad[] = {"exit-counts CPUID=x", "exit-counts CPUID=", "exit-counts =3",
-                                      "exit-counts CPUID=1  VMCALL=2", "exit-counts CPUID=1 <b>=2",
+    static const char *const bad[] = {"exit-counts CPUID=x",
+                                      "exit-counts CPUID=",
+                                      "exit-counts =3",
+                                      "exit-counts CPUID=1  VMCALL=2",
+                                      "exit-counts CPUID=1 <b>=2",
                                       "exit-counts CPUID=1 CPUID=2"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         memset(&c, 0, sizeof(c));
