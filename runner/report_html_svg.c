@@ -16,7 +16,7 @@
 #include "core/vmx_exit_reason.h"
 
 #define ROWS_DRAWN 4
-#define BOX_W      200
+#define BOX_W      236
 #define BOX_H      74
 #define GAP_X      34
 #define GAP_Y      16
