@@ -180,7 +180,9 @@ void html_timeline(struct sbuf *sb, const struct run *r, const char *hv)
         free(ev_title);
     }
     char saw[80], first[200];
-    snprintf(saw, sizeof(saw), "%s, %zu EV line(s)", verdict_name(r->j.verdict), r->trace.n_ev);
+    const struct run *ref = r->reference ? NULL : run_reference(r);
+    snprintf(saw, sizeof(saw), "%s: %zu EV (ref. %zu)", verdict_name(r->j.verdict), r->trace.n_ev,
+             ref ? ref->trace.n_ev : r->trace.n_ev);
     snprintf(first, sizeof(first), "%s", r->trace.n_ev ? r->trace.ev[0] : "no event recorded");
     box(sb, 4, (h - BOX_H) / 2 + 1, BOX_H, r->j.verdict == V_PASS ? "#c8ecc8" : "#f4a6a6",
         "what the guest saw", saw, first, first);

@@ -137,7 +137,7 @@ if [ -z "$cell" ]; then
     ok "screenshot: no failing virtualized cell in $RES (nothing to show)"
 else
     rm -f "$RES/report-cell.png"
-    chrome --window-size=1280,1100 --screenshot="$(realpath "$RES")/report-cell.png" \
+    chrome --window-size=1440,1100 --screenshot="$(realpath "$RES")/report-cell.png" \
         "file://$(realpath "$RES/$cell")" >/dev/null
     if [ -s "$RES/report-cell.png" ]; then
         ok "screenshot of $cell: $RES/report-cell.png"
