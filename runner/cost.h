@@ -45,8 +45,9 @@ long cost_reinjections(const struct run_cost *c);
  * "reinjections": N or null}; null for a list hv did not print or printed malformed. */
 struct json_t;
 struct json_t *cost_json(const struct run_cost *c);
-/* Read it back (merge): 0, or -1 with *err naming what is wrong (where: "path: runs[3]: ").
- * An absent or null "cost" leaves c unknown. */
-int cost_from_json(struct run_cost *c, const struct json_t *run, const char *where, char **err);
+/* Read it back (merge): 0, or -1 with *err naming what is wrong ("<path>: <where>cost...",
+ * where e.g. "runs[3]: "). An absent or null "cost" leaves c unknown. */
+int cost_from_json(struct run_cost *c, const struct json_t *run, const char *path,
+                   const char *where, char **err);
 
 #endif

@@ -50,14 +50,14 @@ json_t *cost_json(const struct run_cost *c)
     return o;
 }
 
-static int read_pairs(struct cost_pairs *p, const json_t *cost, const char *key, const char *where,
-                      char **err)
+static int read_pairs(struct cost_pairs *p, const json_t *cost, const char *key, const char *path,
+                      const char *where, char **err)
 {
     const json_t *o = json_object_get(cost, key);
     if (!o || json_is_null(o))
         return 0;
     if (!json_is_object(o)) {
-        *err = xasprintf("%scost.%s is not an object (or null)", where, key);
+        *err = xasprintf("%s: %scost.%s is not an object (or null)", path, where, key);
         return -1;
     }
     const char *name;
@@ -70,7 +70,8 @@ static int read_pairs(struct cost_pairs *p, const json_t *cost, const char *key,
                strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-#", name[i]))
             i++;
         if (!n || i != n || !json_is_integer(v) || json_integer_value(v) < 0) {
-            *err = xasprintf("%scost.%s: '%s' is not a name with a count", where, key, name);
+            *err =
+                xasprintf("%s: %scost.%s: '%s' is not a name with a count", path, where, key, name);
             return -1;
         }
         cost_pairs_add(p, name, (long)json_integer_value(v));
@@ -78,17 +79,18 @@ static int read_pairs(struct cost_pairs *p, const json_t *cost, const char *key,
     return 0;
 }
 
-int cost_from_json(struct run_cost *c, const json_t *run, const char *where, char **err)
+int cost_from_json(struct run_cost *c, const json_t *run, const char *path, const char *where,
+                   char **err)
 {
     const json_t *cost = json_object_get(run, "cost");
     if (!cost || json_is_null(cost))
         return 0;
     if (!json_is_object(cost)) {
-        *err = xasprintf("%scost is not an object (or null)", where);
+        *err = xasprintf("%s: %scost is not an object (or null)", path, where);
         return -1;
     }
-    if (read_pairs(&c->exits, cost, "exits_by_reason", where, err) != 0 ||
-        read_pairs(&c->actions, cost, "idtv_actions", where, err) != 0)
+    if (read_pairs(&c->exits, cost, "exits_by_reason", path, where, err) != 0 ||
+        read_pairs(&c->actions, cost, "idtv_actions", path, where, err) != 0)
         return -1;
     return 0;
 }

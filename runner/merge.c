@@ -297,9 +297,7 @@ static void fill_run(struct run *r, const struct input *in, const char *where, c
         }
         r->trace.ev[r->trace.n_ev++] = xstrdup(str(ev));
     }
-    char *at = xasprintf("%s: %s", in->path, where);
-    cost_from_json(&r->trace.cost, o, at, err); /* exits by reason, idtv actions */
-    free(at);
+    cost_from_json(&r->trace.cost, o, in->path, where, err); /* exits by reason, decisions */
 }
 
 static int place_runs(struct merge *mg, const struct input *all, size_t i_in, char **err)

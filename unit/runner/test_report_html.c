@@ -204,13 +204,13 @@ static void test_cost(void **state)
                            "{\"reinject\":2,\"drop\":1},\"reinjections\":2}}");
     struct run_cost back = {0};
     char *err = NULL;
-    assert_int_equal(cost_from_json(&back, run, "x: ", &err), 0);
+    assert_int_equal(cost_from_json(&back, run, "s.json", "x: ", &err), 0);
     assert_int_equal(cost_exits_without_io(&back), 3);
     assert_int_equal(cost_reinjections(&back), 2);
     cost_free(&back);
     json_object_set_new(json_object_get(run, "cost"), "idtv_actions", json_string("many"));
-    assert_int_equal(cost_from_json(&back, run, "x: ", &err), -1);
-    assert_non_null(strstr(err, "x: cost.idtv_actions is not an object"));
+    assert_int_equal(cost_from_json(&back, run, "s.json", "x: ", &err), -1);
+    assert_non_null(strstr(err, "s.json: x: cost.idtv_actions is not an object"));
     free(err);
     cost_free(&back);
     free(s);
