@@ -45,7 +45,14 @@ static const char *parse_op(const char **s, struct program_op *op)
     memset(op, 0, sizeof(*op));
     op->kind = *(*s)++;
     switch (op->kind) {
-    case 'g': case 'p': case 'u': case 'd': case 'b': case 's': case 'w': case 'm':
+    case 'g':
+    case 'p':
+    case 'u':
+    case 'd':
+    case 'b':
+    case 's':
+    case 'w':
+    case 'm':
         break;
     case 'n': {
         const char *why = parse_vector(s, &op->arg);
@@ -55,7 +62,8 @@ static const char *parse_op(const char **s, struct program_op *op)
 #undef INT_N
         return why;
     }
-    case 'i': case 'q':
+    case 'i':
+    case 'q':
         return parse_vector(s, &op->arg);
     case 't': {
         int d = hex_digit(**s);
@@ -66,7 +74,7 @@ static const char *parse_op(const char **s, struct program_op *op)
         break;
     }
     case 'x':
-        op->arg = (uint8_t)*(*s)++;
+        op->arg = (uint8_t) * (*s)++;
         if (!one_of("gpnb8", (char)op->arg))
             return "x takes one of g p n b 8 (the injected event)";
         break;
@@ -147,17 +155,31 @@ const char *program_parse(const char *s, struct program *p)
 int program_op_vector(const struct program_op *op)
 {
     switch (op->kind) {
-    case 'g': return 13;
-    case 'p': return 14;
-    case 'u': return 6;
-    case 'd': return 0;
-    case 'b': return 3;
-    case 's': case 'w': return 1;
-    case 'm': return 2;
-    case 'n': case 'i': case 'q': return op->arg;
+    case 'g':
+        return 13;
+    case 'p':
+        return 14;
+    case 'u':
+        return 6;
+    case 'd':
+        return 0;
+    case 'b':
+        return 3;
+    case 's':
+    case 'w':
+        return 1;
+    case 'm':
+        return 2;
+    case 'n':
+    case 'i':
+    case 'q':
+        return op->arg;
     case 'x':
-        return op->arg == 'g' ? 13 : op->arg == 'p' ? 14 : op->arg == 'n' ? 2
-             : op->arg == 'b' ? 3 : 0x80;
+        return op->arg == 'g'   ? 13
+               : op->arg == 'p' ? 14
+               : op->arg == 'n' ? 2
+               : op->arg == 'b' ? 3
+                                : 0x80;
     }
     return -1;
 }
@@ -200,8 +222,7 @@ static void program_setup(void)
         guest_finish("SKIP", "needs hv/: injected events exist only under a hypervisor");
 }
 
-const struct scenario *program_resolve(const char *name, const char *text,
-                                       struct scenario *scratch)
+const struct scenario *program_resolve(const char *name, const char *text, struct scenario *scratch)
 {
     const char *why = program_parse(text, &prog);
     if (why) {

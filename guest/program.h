@@ -16,18 +16,18 @@
 #define PROGRAM_INT_N_VECTORS(X) X(0x21) X(0x40) X(0x80) X(0xe0)
 
 struct program_op {
-    char kind;   /* g p u d b n s w i q m t x (docs/fuzz.md) */
-    uint8_t arg; /* vector (n i q), TPR (t), injected kind (x) */
-    char shadow; /* 0, '+' (in an STI shadow) or '~' (in a MOV SS shadow) */
+    char kind;           /* g p u d b n s w i q m t x (docs/fuzz.md) */
+    uint8_t arg;         /* vector (n i q), TPR (t), injected kind (x) */
+    char shadow;         /* 0, '+' (in an STI shadow) or '~' (in a MOV SS shadow) */
     bool nmi_in_handler; /* '^': the handler of the op's first event sends a self-NMI */
 };
 
 struct program {
     struct program_op op[PROGRAM_MAX_OPS];
     unsigned n;
-    unsigned target;         /* the op whose event's delivery is perturbed */
-    enum perturb_page page;  /* the first page letter */
-    uint32_t also_pages;     /* the others, bit n = 1 << n of enum perturb_page */
+    unsigned target;        /* the op whose event's delivery is perturbed */
+    enum perturb_page page; /* the first page letter */
+    uint32_t also_pages;    /* the others, bit n = 1 << n of enum perturb_page */
 };
 
 /* Parses `text` (after the prefix) into *p: NULL, or why not. */

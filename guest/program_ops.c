@@ -14,9 +14,9 @@
 #define SHADOWED(shadow, SETUP, INSN, ...)                                                         \
     do {                                                                                           \
         if ((shadow) == '+')                                                                       \
-            __asm__ volatile(SETUP "sti\n\t" INSN "nop\n\tcli\n\t" __VA_ARGS__);                 \
+            __asm__ volatile(SETUP "sti\n\t" INSN "nop\n\tcli\n\t" __VA_ARGS__);                   \
         else if ((shadow) == '~')                                                                  \
-            __asm__ volatile("mov %%ss, %%r8d\n\t" SETUP "mov %%r8d, %%ss\n\t" INSN __VA_ARGS__); \
+            __asm__ volatile("mov %%ss, %%r8d\n\t" SETUP "mov %%r8d, %%ss\n\t" INSN __VA_ARGS__);  \
         else                                                                                       \
             __asm__ volatile(SETUP INSN __VA_ARGS__);                                              \
     } while (0)
@@ -39,7 +39,10 @@ static void op_ud(char shadow)
 static void op_de(char shadow)
 {
     SHADOWED(shadow, "xorl %%edx, %%edx\n\txorl %%ecx, %%ecx\n\tmovl $1, %%eax\n\t",
-             FAULTING("divl %%ecx"), : : : "rax", "rcx", "rdx", "r8", "memory", "cc");
+             FAULTING("divl %%ecx"),
+             :
+             :
+             : "rax", "rcx", "rdx", "r8", "memory", "cc");
 }
 
 static void op_int3(char shadow)
@@ -64,7 +67,9 @@ static void op_int_n(char shadow, uint8_t vector)
 static void op_single_step(char shadow)
 {
     SHADOWED(shadow, "pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\t", "nop\n\tnop\n\t",
-             : : : "r8", "memory", "cc");
+             :
+             :
+             : "r8", "memory", "cc");
 }
 
 /* A data breakpoint (DR0, write, 8 bytes; SDM 17.2.4, 17.2.5): a trap after the store. */

@@ -9,17 +9,17 @@
 #include <stdint.h>
 
 struct fuzz_opts {
-    uint64_t seed;       /* --seed */
-    uint64_t start;      /* --start: the first index */
-    uint64_t count;      /* --count */
-    bool print_index;    /* --index I: print that program and exit */
+    uint64_t seed;    /* --seed */
+    uint64_t start;   /* --start: the first index */
+    uint64_t count;   /* --count */
+    bool print_index; /* --index I: print that program and exit */
     uint64_t index;
     char **specs; /* --spec gen:...: run these instead of generated ones */
     size_t n_specs;
     char **policies; /* --policy, besides kvm */
     size_t n_policies;
-    const char *as_kvm;  /* --as-kvm P: P stands in for kvm (a self-test: it must fail) */
-    unsigned reduce;     /* --reduce N: reduce at most N divergences of kvm */
+    const char *as_kvm; /* --as-kvm P: P stands in for kvm (a self-test: it must fail) */
+    unsigned reduce;    /* --reduce N: reduce at most N divergences of kvm */
     unsigned jobs;
     double timeout;
     const char *results;

@@ -108,13 +108,14 @@ static char **chunk_specs(const struct fuzz_opts *o, uint64_t first, size_t n, u
     return specs;
 }
 
-/* Keep the run directories of programs that diverged or had a bad reference. */
+/* Keep the run directories of programs that diverged, tested nothing or had a bad
+ * reference: the rest passed and would only fill the disk. */
 static void prune(const char *dir, const struct fuzz_outcome *o, size_t n, size_t n_policies)
 {
     for (size_t i = 0; i < n; i++) {
         bool keep = o[i].reference != V_PASS;
         for (size_t p = 0; p < n_policies; p++)
-            keep |= fuzz_diverges(&o[i], p);
+            keep |= fuzz_diverges(&o[i], p) || o[i].cell[p].no_exit;
         char *d = path_join(dir, o[i].spec);
         if (!keep && is_dir(d) && remove_contents(d, NULL) == 0)
             rmdir(d);
@@ -206,9 +207,8 @@ static int run(const struct fuzz_opts *o)
             fprintf(stderr, "redeliver fuzz: %s\n", err);
             free(err);
         }
-        size_t tested = c.counts ? c.n_scen - c.counts[0][FUZZ_NO_EXIT] -
-                                       c.counts[0][FUZZ_BAD_REFERENCE]
-                                 : 0;
+        size_t tested =
+            c.counts ? c.n_scen - c.counts[0][FUZZ_NO_EXIT] - c.counts[0][FUZZ_BAD_REFERENCE] : 0;
         if (tested == 0)
             printf("no program tested anything (every %s cell no-exit or bad-reference)\n",
                    c.policies[0]);

@@ -39,11 +39,8 @@ static int run_matrix(const struct fuzz_env *e, struct matrix *m)
         spawned[n++] = r;
     }
     struct proc_result *res = xcalloc(n ? n : 1, sizeof(*res));
-    struct pool_opts po = {.jobs = e->jobs,
-                           .timeout = e->timeout,
-                           .grace = 5.0,
-                           .done = progress,
-                           .ctx = (void *)e};
+    struct pool_opts po = {
+        .jobs = e->jobs, .timeout = e->timeout, .grace = 5.0, .done = progress, .ctx = (void *)e};
     int rc = pool_run(specs, res, n, &po);
     for (size_t i = 0; i < n; i++) {
         spawned[i]->proc = res[i];
@@ -126,6 +123,5 @@ const char *fuzz_class(const struct fuzz_outcome *o, size_t policy)
 
 bool fuzz_diverges(const struct fuzz_outcome *o, size_t policy)
 {
-    return o->reference == V_PASS && !o->cell[policy].no_exit &&
-           o->cell[policy].verdict != V_PASS;
+    return o->reference == V_PASS && !o->cell[policy].no_exit && o->cell[policy].verdict != V_PASS;
 }

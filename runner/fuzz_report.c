@@ -14,8 +14,9 @@
 
 static const char *class_name(size_t k)
 {
-    return k == FUZZ_NO_EXIT ? "no-exit" : k == FUZZ_BAD_REFERENCE ? "bad-reference"
-                                                                    : verdict_name((enum verdict)k);
+    return k == FUZZ_NO_EXIT         ? "no-exit"
+           : k == FUZZ_BAD_REFERENCE ? "bad-reference"
+                                     : verdict_name((enum verdict)k);
 }
 
 static size_t class_of(const struct fuzz_outcome *o, size_t p)
@@ -90,8 +91,8 @@ static void where(const struct fuzz_campaign *c, const struct fuzz_divergence *d
     if (d->index == UINT64_MAX)
         sb_addf(sb, "redeliver fuzz --spec %s", d->spec);
     else
-        sb_addf(sb, "redeliver fuzz --seed %llu --start %llu --count 1", (unsigned long long)c->seed,
-                (unsigned long long)d->index);
+        sb_addf(sb, "redeliver fuzz --seed %llu --start %llu --count 1",
+                (unsigned long long)c->seed, (unsigned long long)d->index);
 }
 
 void fuzz_paste(const struct fuzz_campaign *c, const struct fuzz_divergence *d, char **row,
@@ -116,8 +117,8 @@ void fuzz_paste(const struct fuzz_campaign *c, const struct fuzz_divergence *d, 
                      "    .name = \"%s\",\n"
                      "    .program = \"%s\",\n"
                      "};\n",
-                     sb_str(&from), c->policies[d->policy], verdict_name(d->reduced_verdict),
-                     ident, name, spec + strlen(GEN_PREFIX));
+                     sb_str(&from), c->policies[d->policy], verdict_name(d->reduced_verdict), ident,
+                     name, spec + strlen(GEN_PREFIX));
     const struct policy *pol = policy_find(c->policies[d->policy]);
     char *expect = pol && policy_known_wrong(pol)
                        ? xasprintf("expect.%s = %s measured by %s: %s\n", c->policies[d->policy],

@@ -29,7 +29,7 @@ struct fuzz_divergence {
 
 struct fuzz_campaign {
     uint64_t seed, start, count;
-    bool generated; /* false: --spec */
+    bool generated;        /* false: --spec */
     const char **policies; /* policies[0] is judged as kvm */
     size_t n_policies;
     const char *as_kvm; /* NULL, or what stands in for kvm */

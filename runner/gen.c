@@ -100,6 +100,11 @@ void gen_random(uint64_t seed, uint64_t index, struct gen_program *p)
         if (extra != p->pages[0])
             p->pages[1] = extra;
     }
+    /* MOV SS reads the GDT (SDM 3.4.3): from the target on, it would take the perturbation
+     * before any delivery does */
+    for (unsigned i = p->target; strchr(p->pages, 'g') && i < p->n; i++)
+        if (p->op[i].shadow == '~')
+            p->op[i].shadow = 0;
 }
 
 static void format_op(struct sbuf *sb, const struct gen_op *op)
@@ -160,7 +165,11 @@ int gen_op_vector(const struct gen_op *op)
     case 'q':
         return (int)op->arg;
     case 'x':
-        return op->arg == 'g' ? 13 : op->arg == 'p' ? 14 : op->arg == 'n' ? 2 : op->arg == 'b' ? 3 : 0x80;
+        return op->arg == 'g'   ? 13
+               : op->arg == 'p' ? 14
+               : op->arg == 'n' ? 2
+               : op->arg == 'b' ? 3
+                                : 0x80;
     }
     return -1;
 }

@@ -16,17 +16,17 @@
 #define GEN_OPS     "gpudbnswiqmtx" /* the op letters, docs/fuzz.md */
 
 struct gen_op {
-    char kind;     /* one of GEN_OPS */
-    unsigned arg;  /* vector (n i q), TPR (t), injected event letter (x) */
-    char shadow;   /* 0, '+' (STI shadow) or '~' (MOV SS shadow) */
-    bool nmi;      /* '^': the handler of the op's first event sends a self-NMI */
+    char kind;    /* one of GEN_OPS */
+    unsigned arg; /* vector (n i q), TPR (t), injected event letter (x) */
+    char shadow;  /* 0, '+' (STI shadow) or '~' (MOV SS shadow) */
+    bool nmi;     /* '^': the handler of the op's first event sends a self-NMI */
 };
 
 struct gen_program {
     struct gen_op op[GEN_MAX_OPS];
     unsigned n;
-    unsigned target;  /* the op whose delivery is perturbed */
-    char pages[5];    /* letters of s i g t, the first is the main page; NUL-terminated */
+    unsigned target; /* the op whose delivery is perturbed */
+    char pages[5];   /* letters of s i g t, the first is the main page; NUL-terminated */
 };
 
 /* The program of index `index` of seed `seed`. */
