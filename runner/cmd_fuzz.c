@@ -163,8 +163,13 @@ static void reduce(const struct fuzz_opts *o, const struct fuzz_env *e, struct f
         char *dir = xasprintf("%s/reduce-%u", o->results, done++);
         fprintf(stderr, "fuzz: reducing %s (%s %s)\n", d->spec, c->policies[0],
                 verdict_name(d->verdict));
-        d->reduced = fuzz_reduce(e, d->spec, 0, d->verdict, dir, &d->steps, &d->runs);
+        struct fuzz_reduction r;
+        fuzz_reduce(e, d->spec, 0, d->verdict, dir, &r);
+        d->reduced = r.spec;
+        d->reduced_detail = r.detail;
         d->reduced_verdict = d->verdict;
+        d->steps = r.steps;
+        d->runs = r.runs;
         free(dir);
     }
 }

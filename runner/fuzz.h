@@ -56,9 +56,14 @@ const char *fuzz_class(const struct fuzz_outcome *o, size_t policy);
 bool fuzz_diverges(const struct fuzz_outcome *o, size_t policy);
 
 /* Reduction (runner/fuzz_reduce.c): shrink `spec`, whose cell of `policy` diverged with
- * `verdict`, while the divergence persists with the same verdict. Returns the smallest
- * specifier found (caller frees); *steps counts the accepted steps, *runs the runs. */
-char *fuzz_reduce(const struct fuzz_env *e, const char *spec, size_t policy, enum verdict verdict,
-                  const char *dir, unsigned *steps, size_t *runs);
+ * `verdict`, while the divergence persists with the same verdict. */
+struct fuzz_reduction {
+    char *spec;   /* the smallest program found (the original when no step kept it) */
+    char *detail; /* the judgement of its last confirming run; NULL when no step was kept */
+    unsigned steps;
+    size_t runs;
+};
+void fuzz_reduce(const struct fuzz_env *e, const char *spec, size_t policy, enum verdict verdict,
+                 const char *dir, struct fuzz_reduction *r);
 
 #endif

@@ -6,6 +6,7 @@
  * reference too, so a kept step is confirmed by measurement, never assumed. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "runner/fuzz.h"
 #include "runner/gen.h"
@@ -13,16 +14,16 @@
 
 #define MAX_ROUNDS 12
 
-char *fuzz_reduce(const struct fuzz_env *e, const char *spec, size_t policy, enum verdict verdict,
-                  const char *dir, unsigned *steps, size_t *runs)
+void fuzz_reduce(const struct fuzz_env *e, const char *spec, size_t policy, enum verdict verdict,
+                 const char *dir, struct fuzz_reduction *r)
 {
     struct gen_program cur;
     char *err = NULL;
-    *steps = 0;
-    *runs = 0;
+    memset(r, 0, sizeof(*r));
     if (gen_parse(spec, &cur, &err) != 0) {
         free(err);
-        return xstrdup(spec);
+        r->spec = xstrdup(spec);
+        return;
     }
     /* one policy column: the one that diverged */
     struct fuzz_env one = *e;
@@ -42,9 +43,13 @@ char *fuzz_reduce(const struct fuzz_env *e, const char *spec, size_t policy, enu
         free(sub);
         size_t kept = n;
         for (size_t i = 0; rc == 0 && i < n; i++) {
-            *runs += 2 + (size_t)out[i].reference_virt;
-            if (kept == n && fuzz_diverges(&out[i], 0) && out[i].cell[0].verdict == verdict)
+            r->runs += 2 + (size_t)out[i].reference_virt;
+            if (kept == n && fuzz_diverges(&out[i], 0) && out[i].cell[0].verdict == verdict) {
                 kept = i;
+                free(r->detail);
+                r->detail = out[i].cell[0].detail; /* taken over */
+                out[i].cell[0].detail = NULL;
+            }
         }
         for (size_t i = 0; i < n; i++) {
             fuzz_outcome_free(&out[i], rc == 0 ? 1 : 0);
@@ -55,7 +60,7 @@ char *fuzz_reduce(const struct fuzz_env *e, const char *spec, size_t policy, enu
         if (rc != 0 || kept == n)
             break;
         cur = cand[kept];
-        (*steps)++;
+        r->steps++;
     }
-    return gen_format(&cur);
+    r->spec = gen_format(&cur);
 }

@@ -62,6 +62,7 @@ void fuzz_campaign_free(struct fuzz_campaign *c)
         free(c->div[i].spec);
         free(c->div[i].detail);
         free(c->div[i].reduced);
+        free(c->div[i].reduced_detail);
     }
     free(c->out);
     free(c->index);
@@ -103,10 +104,12 @@ void fuzz_paste(const struct fuzz_campaign *c, const struct fuzz_divergence *d, 
     const char *spec = d->reduced ? d->reduced : d->spec;
     bool hv = gen_parse(spec, &p, &err) == 0 && gen_needs_hv(&p);
     free(err);
-    char *name = d->index == UINT64_MAX
-                     ? xasprintf("fuzz-spec-%lx", (unsigned long)(strlen(spec) * 2654435761u))
-                     : xasprintf("fuzz-s%llu-i%llu", (unsigned long long)c->seed,
-                                 (unsigned long long)d->index);
+    uint32_t h = 2166136261u; /* FNV-1a: a name for a --spec program */
+    for (const char *s = spec; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    char *name = d->index == UINT64_MAX ? xasprintf("fuzz-%08x", h)
+                                        : xasprintf("fuzz-s%llu-i%llu", (unsigned long long)c->seed,
+                                                    (unsigned long long)d->index);
     char *ident = xstrdup(name);
     for (char *s = ident; *s; s++)
         *s = *s == '-' ? '_' : *s;
@@ -122,7 +125,8 @@ void fuzz_paste(const struct fuzz_campaign *c, const struct fuzz_divergence *d, 
     const struct policy *pol = policy_find(c->policies[d->policy]);
     char *expect = pol && policy_known_wrong(pol)
                        ? xasprintf("expect.%s = %s measured by %s: %s\n", c->policies[d->policy],
-                                   verdict_name(d->reduced_verdict), sb_str(&from), d->detail)
+                                   verdict_name(d->reduced_verdict), sb_str(&from),
+                                   d->reduced_detail ? d->reduced_detail : d->detail)
                        : xstrdup("");
     *cfg = xasprintf("[%s]\n"
                      "family  = fuzz\n"
@@ -179,7 +183,8 @@ void fuzz_print(const struct fuzz_campaign *c)
         fuzz_paste(c, d, &row, &cfg);
         printf("    reduced in %u steps (%zu runs): %s, still %s\n", d->steps, d->runs, d->reduced,
                verdict_name(d->reduced_verdict));
-        printf("    --- a row for tests/<file>.c ---\n%s    --- its tests/scenarios.cfg "
+        printf("    --- a row for tests/fuzz.c (a new file opens with what, why, expected) ---\n%s "
+               "   --- its tests/scenarios.cfg "
                "section ---\n%s",
                row, cfg);
         free(row);

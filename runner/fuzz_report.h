@@ -23,6 +23,7 @@ struct fuzz_divergence {
     char *detail;
     char *reduced; /* NULL when not reduced */
     enum verdict reduced_verdict;
+    char *reduced_detail; /* the reduced program's confirming run; NULL: no step was kept */
     unsigned steps;
     size_t runs;
 };

@@ -32,8 +32,8 @@ static void test_reproducible(void **state)
         gen_random(7, i, &a);
         gen_random(7, i, &b);
         char *sa = gen_format(&a), *sb = gen_format(&b), *err = NULL;
-        assert_string_equal(sa, sb); /* same seed and index: same program */
-        assert_true(strlen(sa) <= 47);   /* fits the configuration block with its NUL */
+        assert_string_equal(sa, sb);   /* same seed and index: same program */
+        assert_true(strlen(sa) <= 47); /* fits the configuration block with its NUL */
         assert_true(a.n >= 2 && a.n <= GEN_MAX_OPS);
         assert_true(gen_op_vector(&a.op[a.target]) >= 0);
         assert_int_equal(gen_parse(sa, &back, &err), 0);
@@ -60,10 +60,10 @@ static void test_parse_errors(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "g@0s",           "gen:",          "gen:z@0s",      "gen:g@1s",   "gen:t5@0s",
-        "gen:g@0x",       "gen:g@0ss",     "gen:n22@0s",    "gen:i1f@0s", "gen:iff@0s",
-        "gen:g.g.g.g.g@0s", "gen:m+@0s",   "gen:g+~@0s",    "gen:g.@0s",  "gen:g@",
-        "gen:xz@0s",      "gen:g,g@0s",    "gen:g@0sigts",  "gen:t@0s",   "gen:i4@0s",
+        "g@0s",       "gen:",       "gen:z@0s",   "gen:g@1s",   "gen:t5@0s",        "gen:g@0x",
+        "gen:g@0ss",  "gen:n22@0s", "gen:i1f@0s", "gen:iff@0s", "gen:g.g.g.g.g@0s", "gen:m+@0s",
+        "gen:g+~@0s", "gen:g.@0s",  "gen:g@",     "gen:xz@0s",  "gen:g,g@0s",       "gen:g@0sigts",
+        "gen:t@0s",   "gen:i4@0s",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct gen_program p;
@@ -156,7 +156,7 @@ static void test_paste(void **state)
     assert_non_null(strstr(row, ".program = \"xg@0s\""));
     assert_non_null(strstr(row, "redeliver fuzz --seed 3 --start 7 --count 1"));
     assert_non_null(strstr(cfg, "[fuzz-s3-i7]\n"));
-    assert_non_null(strstr(cfg, "reference = virt\n")); /* an injected event */
+    assert_non_null(strstr(cfg, "reference = virt\n"));      /* an injected event */
     assert_non_null(strstr(cfg, "expect.drop-all = LOST ")); /* a known-wrong policy */
     free(row);
     free(cfg);
