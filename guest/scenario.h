@@ -72,7 +72,7 @@ struct scenario {
 #define SCENARIO(id) __attribute__((section(".scenarios"), used)) static const struct scenario id
 
 const struct scenario *scenario_find(const char *name);
-/* The row a specifier names (guest/scenario_resolve.c): a row name, or `gen:<program>`
+/* The row a specifier names (guest/resolve.c): a row name, or `gen:<program>`
  * (docs/fuzz.md); a row with .program and a generated specifier are built in *scratch.
  * NULL, after a message, when there is none. */
 const struct scenario *scenario_resolve(const char *spec, struct scenario *scratch);

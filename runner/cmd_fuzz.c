@@ -147,7 +147,7 @@ static int campaign(const struct fuzz_opts *o, const struct fuzz_env *e, struct 
         if (rc != 0)
             return rc;
         c->seconds = now_seconds() - t0;
-        fprintf(stderr, "fuzz: %zu/%llu programs, %.2f programs/s\n", c->n_scen,
+        fprintf(stderr, "fuzz: %zu/%llu scenarios, %.2f scenarios/s\n", c->n_scen,
                 (unsigned long long)total, c->n_scen / (c->seconds > 0 ? c->seconds : 1));
     }
     return 0;

@@ -75,6 +75,8 @@ int fuzz_run_specs(const struct fuzz_env *e, char *const *specs, size_t n, const
     int rc = run_matrix(e, &m);
     if (rc == 0) {
         matrix_judge(&m);
+        for (size_t i = 0; i < m.n_runs; i++)
+            rundir_write_verdict(&m.runs[i]); /* for people reading a kept directory */
         for (size_t i = 0; i < n; i++) {
             struct fuzz_outcome *o = &out[i];
             const struct run *bare = matrix_at(&m, i, 0, 0);

@@ -143,7 +143,7 @@ void fuzz_paste(const struct fuzz_campaign *c, const struct fuzz_divergence *d, 
 static void print_counts(const struct fuzz_campaign *c)
 {
     char label[64];
-    printf("%-22s %9s  classes\n", "policy", "programs");
+    printf("%-22s %9s  classes\n", "policy", "scenarios");
     for (size_t p = 0; p < c->n_policies; p++) {
         printf("%-22s %9zu ", policy_label(c, p, label, sizeof(label)), c->n_scen);
         for (size_t k = 0; k < FUZZ_CLASSES; k++)
@@ -158,8 +158,8 @@ void fuzz_print(const struct fuzz_campaign *c)
     char label[64];
     print_counts(c);
     double rate = c->seconds > 0 ? (double)c->n_scen / c->seconds : 0;
-    printf("rate: %zu programs, %zu runs in %.1f s: %.2f programs/s, %.2f runs/s (--jobs %u, one "
-           "boot per program and environment)\n",
+    printf("rate: %zu scenarios, %zu runs in %.1f s: %.2f scenarios/s, %.2f runs/s (--jobs %u, one "
+           "boot per scenario and environment)\n",
            c->n_scen, c->runs, c->seconds, rate, c->seconds > 0 ? (double)c->runs / c->seconds : 0,
            c->jobs);
     for (size_t i = 0; i < c->n_scen; i++)
@@ -242,11 +242,11 @@ int fuzz_write_summary(const struct fuzz_campaign *c, const char *dir, char **er
     json_t *scen = must(json_array()), *divs = must(json_array());
     put(root, "seed", c->generated ? json_integer((json_int_t)c->seed) : json_null());
     put(root, "start", c->generated ? json_integer((json_int_t)c->start) : json_null());
-    put(root, "programs", json_integer((json_int_t)c->n_scen));
+    put(root, "count", json_integer((json_int_t)c->n_scen));
     put(root, "as_kvm", c->as_kvm ? json_string(c->as_kvm) : json_null());
     put(root, "runs", json_integer((json_int_t)c->runs));
     put(root, "seconds", json_real(c->seconds));
-    put(root, "programs_per_second", json_real(c->seconds > 0 ? c->n_scen / c->seconds : 0));
+    put(root, "scenarios_per_second", json_real(c->seconds > 0 ? c->n_scen / c->seconds : 0));
     put(root, "jobs", json_integer(c->jobs));
     for (size_t p = 0; p < c->n_policies; p++) {
         json_t *k = must(json_object());

@@ -10,6 +10,7 @@
 #     2. the same programs with drop-all judged as kvm (--as-kvm): the campaign must FAIL
 #        (exit 1, divergences listed), so a wrong policy in kvm's place cannot go unseen
 #     3. one of its divergences reduced: a ready-to-paste row with .program
+#     4. bad input: exit 2 with a message naming the problem; --index is reproducible
 # Results stay in BUILD/fuzz-guest/.
 set -u
 
@@ -75,5 +76,30 @@ if [ -n "$spec" ]; then
         fail "reduction of $spec printed no row" "$OUT/reduce.txt"
     fi
 fi
+# usage: a clear message and exit 2, before any emulator starts
+usage() { # WANT-IN-MESSAGE ARGS...
+    want=$1
+    shift
+    "$REDELIVER" fuzz "$@" --build "$BUILD" --results "$OUT/usage" >"$OUT/usage.txt" 2>&1
+    rc=$?
+    if [ $rc -eq 2 ] && grep -qF -- "$want" "$OUT/usage.txt"; then
+        ok "fuzz $* -> exit 2, '$want'"
+    else
+        fail "fuzz $*: exit $rc (want 2 and '$want')" "$OUT/usage.txt"
+    fi
+}
+usage "unknown op" --spec 'gen:z@0s'
+usage "the target op raises no event" --spec 'gen:t5.g@0s'
+usage "did you mean 'drop-hw'" --policy drophw
+usage "not a number from 1" --count 0
+usage "unknown option" --sede 1
+a=$("$REDELIVER" fuzz --seed 5 --index 11)
+b=$("$REDELIVER" fuzz --seed 5 --index 11)
+if [ -n "$a" ] && [ "$a" = "$b" ]; then
+    ok "--seed 5 --index 11 is $a both times"
+else
+    fail "--index not reproducible: '$a' then '$b'"
+fi
+
 echo "fuzz-guest-ci: $(($(date +%s) - start)) s"
 [ $failures -eq 0 ]

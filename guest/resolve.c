@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* guest/scenario_resolve.c — from a row specifier to the row to run: a row's name
+/* guest/resolve.c — from a row specifier to the row to run: a row's name
  * (tests/<family>.c), or a generated program `gen:<program>` (docs/fuzz.md), which the
  * interpreter (guest/program.c) builds into *scratch. Every row name goes through here. */
 #include "guest/program.h"
