@@ -41,6 +41,7 @@ struct fuzz_outcome {
     enum verdict reference;
     char *reference_detail;
     struct fuzz_cell *cell; /* one per policy */
+    bool repeated;          /* the same program came earlier in the list: these are its runs */
 };
 
 /* Run every specifier on Bochs: the reference and each policy, in run directories under

@@ -53,52 +53,66 @@ static int run_matrix(const struct fuzz_env *e, struct matrix *m)
     return rc == 0 ? 0 : 130;
 }
 
+static void fill(struct fuzz_outcome *o, const struct matrix *m, size_t row, size_t n_policies)
+{
+    const struct run *bare = matrix_at(m, row, 0, 0);
+    const struct run *ref = bare->ref ? bare->ref : bare;
+    o->spec = xstrdup(bare->sc->name);
+    o->reference_virt = bare->ref != NULL;
+    o->reference = ref->j.verdict;
+    o->reference_detail = ref->j.detail ? xstrdup(ref->j.detail) : NULL;
+    o->cell = xcalloc(n_policies ? n_policies : 1, sizeof(*o->cell));
+    for (size_t p = 0; p < n_policies; p++) {
+        const struct run *r = matrix_at(m, row, 0, 1 + p);
+        struct fuzz_cell *c = &o->cell[p];
+        c->verdict = r->j.verdict;
+        c->detail = r->j.detail ? xstrdup(r->j.detail) : NULL;
+        c->vectoring_exits = r->trace.vectoring_exits;
+        /* compare.c's two details for "the perturbation hit nothing it meant to" */
+        c->no_exit = c->verdict == V_ERROR && c->detail &&
+                     strstr(c->detail, "the test did not test") != NULL;
+    }
+}
+
 int fuzz_run_specs(const struct fuzz_env *e, char *const *specs, size_t n, const char *dir,
                    struct fuzz_outcome *out)
 {
     struct cat_scenario *sc = xcalloc(n ? n : 1, sizeof(*sc));
     const struct cat_scenario **scen = xcalloc(n ? n : 1, sizeof(*scen));
+    size_t *row = xcalloc(n ? n : 1, sizeof(*row)), n_rows = 0;
     for (size_t i = 0; i < n; i++) {
+        /* a program twice in one list runs once: its runs would share a directory */
+        for (row[i] = 0; row[i] < n_rows && strcmp(sc[row[i]].name, specs[i]) != 0;)
+            row[i]++;
+        if (row[i] < n_rows)
+            continue;
         struct gen_program p;
         char *err = NULL;
-        sc[i].name = specs[i];
-        sc[i].summary = "generated";
-        sc[i].bare = V_PASS;
+        struct cat_scenario *s = &sc[n_rows];
+        s->name = specs[i];
+        s->summary = "generated";
+        s->bare = V_PASS;
         if (gen_parse(specs[i], &p, &err) == 0)
-            sc[i].reference_virt = gen_needs_hv(&p);
+            s->reference_virt = gen_needs_hv(&p);
         free(err); /* the caller parsed it already; the guest would say ERROR anyway */
-        scen[i] = &sc[i];
+        scen[n_rows++] = s;
     }
     enum cpu_model cpu = CPU_BOCHS;
     struct matrix m;
-    matrix_build(&m, scen, n, &cpu, 1, e->policies, e->n_policies, dir);
+    matrix_build(&m, scen, n_rows, &cpu, 1, e->policies, e->n_policies, dir);
     int rc = run_matrix(e, &m);
     if (rc == 0) {
         matrix_judge(&m);
         for (size_t i = 0; i < m.n_runs; i++)
             rundir_write_verdict(&m.runs[i]); /* for people reading a kept directory */
         for (size_t i = 0; i < n; i++) {
-            struct fuzz_outcome *o = &out[i];
-            const struct run *bare = matrix_at(&m, i, 0, 0);
-            const struct run *ref = bare->ref ? bare->ref : bare;
-            o->spec = xstrdup(specs[i]);
-            o->reference_virt = bare->ref != NULL;
-            o->reference = ref->j.verdict;
-            o->reference_detail = ref->j.detail ? xstrdup(ref->j.detail) : NULL;
-            o->cell = xcalloc(e->n_policies ? e->n_policies : 1, sizeof(*o->cell));
-            for (size_t p = 0; p < e->n_policies; p++) {
-                const struct run *r = matrix_at(&m, i, 0, 1 + p);
-                struct fuzz_cell *c = &o->cell[p];
-                c->verdict = r->j.verdict;
-                c->detail = r->j.detail ? xstrdup(r->j.detail) : NULL;
-                c->vectoring_exits = r->trace.vectoring_exits;
-                /* compare.c's two details for "the perturbation hit nothing it meant to" */
-                c->no_exit = c->verdict == V_ERROR && c->detail &&
-                             strstr(c->detail, "the test did not test") != NULL;
-            }
+            fill(&out[i], &m, row[i], e->n_policies);
+            for (size_t k = 0; k < i; k++)
+                out[i].repeated |= row[k] == row[i];
         }
     }
     matrix_free(&m);
+    free(row);
     free(scen);
     free(sc);
     return rc;

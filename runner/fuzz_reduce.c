@@ -43,7 +43,7 @@ void fuzz_reduce(const struct fuzz_env *e, const char *spec, size_t policy, enum
         free(sub);
         size_t kept = n;
         for (size_t i = 0; rc == 0 && i < n; i++) {
-            r->runs += 2 + (size_t)out[i].reference_virt;
+            r->runs += out[i].repeated ? 0 : 2 + (size_t)out[i].reference_virt;
             if (kept == n && fuzz_diverges(&out[i], 0) && out[i].cell[0].verdict == verdict) {
                 kept = i;
                 free(r->detail);

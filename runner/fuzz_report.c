@@ -37,7 +37,7 @@ void fuzz_campaign_add(struct fuzz_campaign *c, uint64_t index, struct fuzz_outc
     c->out[c->n_scen] = *o;
     c->index[c->n_scen] = index;
     c->n_scen++;
-    c->runs += 1 + c->n_policies + (size_t)o->reference_virt;
+    c->runs += o->repeated ? 0 : 1 + c->n_policies + (size_t)o->reference_virt;
     for (size_t p = 0; p < c->n_policies; p++) {
         c->counts[p][class_of(o, p)]++;
         if (!fuzz_diverges(o, p))
@@ -143,9 +143,9 @@ void fuzz_paste(const struct fuzz_campaign *c, const struct fuzz_divergence *d, 
 static void print_counts(const struct fuzz_campaign *c)
 {
     char label[64];
-    printf("%-22s %9s  classes\n", "policy", "scenarios");
+    printf("%-22s %10s  classes\n", "policy", "scenarios");
     for (size_t p = 0; p < c->n_policies; p++) {
-        printf("%-22s %9zu ", policy_label(c, p, label, sizeof(label)), c->n_scen);
+        printf("%-22s %10zu ", policy_label(c, p, label, sizeof(label)), c->n_scen);
         for (size_t k = 0; k < FUZZ_CLASSES; k++)
             if (c->counts && c->counts[p][k])
                 printf(" %s %zu", class_name(k), c->counts[p][k]);
