@@ -169,6 +169,41 @@ static void test_paste(void **state)
     free(cfg);
 }
 
+/* One outcome of two policies: kvm (judged as kvm) and drop-all. */
+static void add(struct fuzz_campaign *c, uint64_t index, enum verdict ref, enum verdict kvm,
+                bool no_exit, enum verdict other)
+{
+    struct fuzz_outcome o = {.spec = strdup("gen:g@0s"), .reference = ref};
+    o.cell = calloc(2, sizeof(*o.cell));
+    o.cell[0] = (struct fuzz_cell){.verdict = kvm, .no_exit = no_exit};
+    o.cell[1] = (struct fuzz_cell){.verdict = other, .no_exit = no_exit, .detail = strdup("x")};
+    fuzz_campaign_add(c, index, &o);
+}
+
+static void test_campaign_counts(void **state)
+{
+    (void)state;
+    const char *policies[] = {"kvm", "drop-all"};
+    struct fuzz_campaign c = {.generated = true, .policies = policies, .n_policies = 2};
+    add(&c, 0, V_PASS, V_PASS, false, V_LOST);
+    add(&c, 1, V_PASS, V_ERROR, true, V_ERROR);    /* tested nothing */
+    add(&c, 2, V_FAILED, V_ERROR, false, V_ERROR); /* the reference failed */
+    add(&c, 3, V_PASS, V_DIFFERENT, false, V_PASS);
+    assert_int_equal(c.n_scen, 4);
+    assert_int_equal(c.counts[0][V_PASS], 1);
+    assert_int_equal(c.counts[0][FUZZ_NO_EXIT], 1);
+    assert_int_equal(c.counts[0][FUZZ_BAD_REFERENCE], 1);
+    assert_int_equal(c.counts[0][V_DIFFERENT], 1);
+    assert_int_equal(c.counts[1][V_LOST], 1);
+    assert_int_equal(c.counts[1][V_PASS], 1);
+    assert_int_equal(fuzz_gate_divergences(&c), 1); /* index 3 only */
+    assert_int_equal(c.n_div, 2);                   /* and drop-all's LOST of index 0 */
+    assert_int_equal(c.div[0].policy, 1);
+    assert_int_equal(c.div[1].index, 3);
+    assert_int_equal(c.runs, 4 * 3);
+    fuzz_campaign_free(&c);
+}
+
 static int parse(const char *a, const char *b, const char *c)
 {
     char *argv[] = {"fuzz", (char *)a, (char *)b, (char *)c, NULL};
@@ -206,9 +241,10 @@ static void test_options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reproducible), cmocka_unit_test(test_parse_errors),
-        cmocka_unit_test(test_simpler),      cmocka_unit_test(test_classes),
-        cmocka_unit_test(test_paste),        cmocka_unit_test(test_options),
+        cmocka_unit_test(test_reproducible),    cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_simpler),         cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_paste),           cmocka_unit_test(test_options),
+        cmocka_unit_test(test_campaign_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
