@@ -29,7 +29,8 @@ static int hex_digit(char c)
     return -1;
 }
 
-/* Two hex digits: a vector 0x20-0xfe (0-31 are exceptions, 0xff the APIC's spurious vector) */
+/* Two hex digits: a vector 0x20-0xfe (0-31 are reserved for exceptions, SDM 6.2; 0xff is
+ * the APIC's spurious vector here, guest/apic.c) */
 static const char *parse_vector(const char **s, uint8_t *v)
 {
     int hi = hex_digit((*s)[0]), lo = hi < 0 ? -1 : hex_digit((*s)[1]);
