@@ -67,7 +67,7 @@ static uint64_t perturbed_page(enum perturb_page page)
     guest_finish("ERROR", "scenario names no page to perturb");
 }
 
-static void arm(const struct scenario *s)
+void scenario_arm(const struct scenario *s)
 {
     long r = HC_OK;
     if (s->perturb == PERTURB_NONE)
@@ -123,7 +123,8 @@ static void run_row(const struct scenario *s)
     unsigned old_ist = idt_get_ist(s->vector);
     if (s->setup)
         s->setup();
-    arm(s);
+    if (!s->arms_itself)
+        scenario_arm(s);
     trace_start((const void *)s->trigger);
     current_row = s;
     s->trigger();
@@ -161,7 +162,8 @@ void kernel_main(uint32_t magic, uint32_t info)
     if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
         guest_finish("ERROR", "not entered by a Multiboot loader (EAX != 0x2BADB002)");
     const char *name = config_get()->scenario;
-    const struct scenario *s = scenario_find(name);
+    static struct scenario scratch;
+    const struct scenario *s = scenario_resolve(name, &scratch);
     if (!s) {
         kprintf("guest: unknown scenario '%s'\n", name);
         guest_finish("ERROR", "unknown scenario");

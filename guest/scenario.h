@@ -61,11 +61,23 @@ struct scenario {
      * unblocked NMIs (exit qualification or exit-interruption bit 12, SDM 27.2.2, 27.2.3),
      * which is not during any delivery: the row perturbs with .on_event, not .perturb. */
     enum row_proof { PROOF_DELIVERY_EXIT = 0, PROOF_IRET_NMI_UNBLOCK } proof;
+    /* Optional: a generated program (docs/fuzz.md) that scenario_resolve() turns into the
+     * row; the row then needs only .name. */
+    const char *program;
+    /* Set by the program interpreter: the trigger arms the perturbation itself
+     * (scenario_arm()) right before the event whose delivery it perturbs. */
+    bool arms_itself;
 } __attribute__((aligned(64)));
 
 #define SCENARIO(id) __attribute__((section(".scenarios"), used)) static const struct scenario id
 
 const struct scenario *scenario_find(const char *name);
+/* The row a specifier names (guest/resolve.c): a row name, or `gen:<program>`
+ * (docs/fuzz.md); a row with .program and a generated specifier are built in *scratch.
+ * NULL, after a message, when there is none. */
+const struct scenario *scenario_resolve(const char *spec, struct scenario *scratch);
+/* Arms the row's perturbation (guest/main.c); rows with .arms_itself call it themselves. */
+void scenario_arm(const struct scenario *s);
 /* The row being run (guest/main.c), for the handler's .on_event; NULL before it starts. */
 extern const struct scenario *current_row;
 

@@ -27,6 +27,11 @@ uint64_t guest_rsp0_stack_page(void)
     return (uint64_t)rsp0_stack;
 }
 
+/* A copy of TSS.IST1-7 for the handler's frame_ist() (guest/trace.c): recording an event must
+ * not read the TSS page, which a generated scenario may have taken away for a later
+ * delivery (docs/fuzz.md). */
+static uint64_t ist_tops[8];
+
 void stacks_init(void)
 {
     tss_page.tss.rsp[0] = (uint64_t)rsp0_stack + sizeof(rsp0_stack);
@@ -34,9 +39,11 @@ void stacks_init(void)
     tss_page.tss.ist[IST_DF] = (uint64_t)df_stack + sizeof(df_stack);
     tss_page.tss.ist[IST_NMI] = (uint64_t)nmi_stack + sizeof(nmi_stack);
     tss_page.tss.ist[IST_MC] = (uint64_t)mc_stack + sizeof(mc_stack);
+    for (unsigned i = 1; i <= 7; i++)
+        ist_tops[i] = tss_page.tss.ist[i];
 }
 
 uint64_t ist_top(unsigned ist)
 {
-    return ist >= 1 && ist <= 7 ? tss_page.tss.ist[ist] : 0;
+    return ist >= 1 && ist <= 7 ? ist_tops[ist] : 0;
 }

@@ -8,6 +8,7 @@
 int cmd_run(int argc, char **argv);       /* runner/cmd_run.c */
 int cmd_list(int argc, char **argv);      /* runner/cmd_list.c */
 int cmd_merge(int argc, char **argv);     /* runner/cmd_merge.c */
+int cmd_fuzz(int argc, char **argv);      /* runner/cmd_fuzz.c */
 int cmd_decode(int argc, char **argv);    /* runner/cmd_decode.c (core engineer) */
 int cmd_explain(int argc, char **argv);   /* runner/cmd_explain.c (core engineer) */
 int cmd_version(int argc, char **argv);   /* runner/version.c */

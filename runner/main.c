@@ -19,6 +19,7 @@ static const char usage[] =
     "  run-image run a Multiboot kernel bare and under hv/, compare (docs/foreign-guests.md)\n"
     "  list      list scenarios, policies and CPU models (same as run --list)\n"
     "  merge     join the results of several runs (run --shard K/N) into one report\n"
+    "  fuzz      generated scenarios from a seed, judged as the matrix; reduce divergences\n"
     "  decode    decode a VMCS event field: decode idtv 0x80000b0e\n"
     "  explain   what each policy does with an IDT-vectoring event\n"
     "  version   the version and core/'s policy count (also --version)\n"
@@ -39,6 +40,7 @@ static const struct command commands[] = {
     {"decode", cmd_decode},
     {"explain", cmd_explain},
     {"merge", cmd_merge},
+    {"fuzz", cmd_fuzz},
     {"version", cmd_version},
 };
 /* clang-format on */

@@ -18,3 +18,13 @@ $(BUILD)/host/runner/version.o: $(VERSION_STAMP)
 $(VERSION_STAMP): version-stamp-force
 	@mkdir -p $(@D)
 	$(Q)echo '$(REDELIVER_VERSION)' | cmp -s - $@ || echo '$(REDELIVER_VERSION)' > $@
+
+# `redeliver fuzz` campaigns (docs/fuzz.md, scripts/fuzz_guest.sh): fuzz-guest is long
+# (FUZZ_GUEST_COUNT programs, every policy); fuzz-guest-ci is bounded and part of make
+# test: kvm must match, and drop-all judged as kvm must fail the campaign.
+.PHONY: fuzz-guest fuzz-guest-ci
+fuzz-guest: $(IMAGES) $(REDELIVER)
+	$(Q)scripts/fuzz_guest.sh $(BUILD)
+fuzz-guest-ci: $(IMAGES) $(REDELIVER)
+	$(Q)scripts/fuzz_guest.sh $(BUILD) ci
+TEST_STEPS += fuzz-guest-ci

@@ -21,29 +21,13 @@
  * 26.5.1.1), inside the NOPs.
  */
 #include "guest/guest.h"
+#include "guest/inject.h"
 #include "guest/scenario.h"
 #include "lib/x86.h"
 
-#define LEN(n) ((uint64_t)(n) << HC_INJECT_LEN_SHIFT)
+#define LEN(n) INJECT_LEN(n)
 
 static long inject_result = 1; /* HC_INJECT_EVENT's return value, checked after the trigger */
-
-/* VMCALL HC_INJECT_EVENT, then NOPs where a software event's instruction would be. A fault
- * (its saved RIP is the NOPs' first byte) resumes after them. Inlined: RIPs stay inside
- * the trigger. */
-static inline __attribute__((always_inline)) long inject(uint32_t info, uint64_t err_len,
-                                                         uint64_t payload)
-{
-    long ret;
-    __asm__ volatile("vmcall\n\t"
-                     "1: nop; nop; nop; nop\n\t"
-                     "2:\n\t" EXTABLE(1b, 2b)
-                     : "=a"(ret)
-                     : "a"((uint64_t)HC_INJECT_EVENT), "D"((uint64_t)info), "S"(err_len),
-                       "d"(payload)
-                     : "memory");
-    return ret;
-}
 
 /* The same call, not inlined, for the requests hv/ must refuse (nothing is injected). */
 static __attribute__((noinline)) long inject_call(uint32_t info, uint64_t err_len, uint64_t payload)
@@ -76,44 +60,44 @@ static void accepted(void)
 static void extint_trigger(void)
 {
     __asm__ volatile("sti; nop" ::: "memory");
-    inject_result = inject(0x80000000u | EXT_VECTOR, 0, 0);
+    inject_result = guest_inject(0x80000000u | EXT_VECTOR, 0, 0);
     __asm__ volatile("cli" ::: "memory");
 }
 
 static void nmi_trigger(void)
 {
-    inject_result = inject(0x80000202u, 0, 0);
+    inject_result = guest_inject(0x80000202u, 0, 0);
 }
 
 /* Type 3 with an error code: #GP(0x0010), as for a bad selector 2. */
 static void gp_trigger(void)
 {
-    inject_result = inject(0x80000b0du, 0x0010, 0);
+    inject_result = guest_inject(0x80000b0du, 0x0010, 0);
 }
 
 /* Type 3 with error code and payload: #PF(write, not present) with CR2 = 0xdead000, which
  * hv/ loads into CR2 at delivery only (docs/core.md, "Payloads"). */
 static void pf_trigger(void)
 {
-    inject_result = inject(0x80000b0eu, 0x0002, 0xdead000);
+    inject_result = guest_inject(0x80000b0eu, 0x0002, 0xdead000);
 }
 
 /* Type 4: INT 0x80 with VM-entry instruction length 2, but NOPs at RIP. */
 static void int80_trigger(void)
 {
-    inject_result = inject(0x80000480u, LEN(2), 0);
+    inject_result = guest_inject(0x80000480u, LEN(2), 0);
 }
 
 /* Type 5: ICEBP (vector 1), length 1. */
 static void icebp_trigger(void)
 {
-    inject_result = inject(0x80000501u, LEN(1), 0);
+    inject_result = guest_inject(0x80000501u, LEN(1), 0);
 }
 
 /* Type 6: INT3 (vector 3), length 1. */
 static void int3_trigger(void)
 {
-    inject_result = inject(0x80000603u, LEN(1), 0);
+    inject_result = guest_inject(0x80000603u, LEN(1), 0);
 }
 
 /* What hv/ must refuse (HC_EINVAL), with nothing injected: type 7 (Bochs PANICs), type 1,
