@@ -261,7 +261,7 @@ static void html_table(struct sbuf *sb, const struct matrix *m)
             }
             for (size_t e = 0; e <= m->n_policies; e++) {
                 const struct run *r = matrix_at(m, s, c, e);
-                char *title = r->na ? xasprintf("n/a: %s", na_reason(r->cpu)) : report_run_line(r);
+                char *title = r->na ? xasprintf("n/a: %s", run_na_reason(r)) : report_run_line(r);
                 char *cell = run_cell(r);
                 sb_addf(sb, "<td class=\"cell %s\"", cell_class(r));
                 attr(sb, "title", title);
