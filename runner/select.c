@@ -93,9 +93,9 @@ static char *unknown(const struct catalogue *cat, bool family, const char *given
         else if (!family)
             case_names(cat->sc[i].case_ref, offer, &nm);
     char hint[160];
-    char *msg = xasprintf("unknown %s '%s' (%svalid: %s; see %s)", family ? "family" : "case",
-                          given, suggest_text(&nm.sg, hint, sizeof(hint)), sb_str(&nm.list),
-                          cat->file);
+    char *msg =
+        xasprintf("unknown %s '%s' (%svalid: %s; see %s)", family ? "family" : "case", given,
+                  suggest_text(&nm.sg, hint, sizeof(hint)), sb_str(&nm.list), cat->file);
     for (size_t i = 0; i < nm.n_seen; i++)
         free(nm.seen[i]);
     free(nm.seen);
