@@ -257,3 +257,27 @@ else
         fail "make uninstall removes every installed file" "left: $left"
     fi
 fi
+
+# ---- 13. setup: make run needs only what running needs (scripts/deps.sh) ----
+what="scripts/deps.sh: make run's packages without the test tools, --test adds them"
+run_pkgs=" $(scripts/deps.sh --print) "
+test_pkgs=" $(scripts/deps.sh --print --test) "
+extra=""
+for p in libcmocka-dev clang valgrind libxml2-utils pkgconf; do
+    case $run_pkgs in *" $p "*) extra="$extra $p" ;; esac
+    case $test_pkgs in *" $p "*) ;; *) extra="$extra (no $p with --test)" ;; esac
+done
+if [ -z "$extra" ]; then
+    ok "$what"
+else
+    fail "$what" "$extra"
+fi
+# make -n: what `make run` would build from nothing; the unit tests (cmocka) are not in it
+fresh=$(cd "$OUT" && pwd)/fresh-build
+n_cmocka=$(make --no-print-directory -n run BUILD="$fresh" 2>/dev/null | grep -c -e -lcmocka)
+n_run=$(make --no-print-directory -n run BUILD="$fresh" 2>/dev/null | grep -c "redeliver run")
+if [ "$n_cmocka" -eq 0 ] && [ "$n_run" -eq 1 ] && [ ! -e "$fresh" ]; then
+    ok "make run builds the images and the runner only (no -lcmocka in make -n run)"
+else
+    fail "make run builds the images and the runner only" "-lcmocka $n_cmocka times, run $n_run"
+fi
