@@ -289,8 +289,24 @@ static char *refusal(int c, int argc, char **argv, const char *cmd)
         for (size_t i = 0; eq && long_opts[i].name; i++)
             if (long_opts[i].has_arg == no_argument && strcmp(name + 2, long_opts[i].name) == 0)
                 msg = xasprintf("%s takes no value (see redeliver %s --help)", name, cmd);
+        struct sbuf amb = {0};
+        struct suggest sg;
+        char hint[128];
+        static char dashed[ARRAY_SIZE(long_opts)][24]; /* "--name", for the suggestion */
+        suggest_init(&sg, name);
+        for (size_t i = 0; long_opts[i].name; i++) {
+            snprintf(dashed[i], sizeof(dashed[i]), "--%s", long_opts[i].name);
+            suggest_offer(&sg, dashed[i]);
+            if (strncmp(long_opts[i].name, name + 2, strlen(name + 2)) == 0)
+                sb_addf(&amb, "%s--%s", amb.len ? ", " : "", long_opts[i].name);
+        }
+        if (!msg && strchr(sb_str(&amb), ','))
+            msg = xasprintf("ambiguous option '%s' (%s; see redeliver %s --help)", name,
+                            sb_str(&amb), cmd);
         if (!msg)
-            msg = xasprintf("unknown option '%s' (see redeliver %s --help)", name, cmd);
+            msg = xasprintf("unknown option '%s' (%ssee redeliver %s --help)", name,
+                            suggest_text(&sg, hint, sizeof(hint)), cmd);
+        free(amb.buf);
         free(name);
         return msg;
     }

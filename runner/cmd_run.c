@@ -309,7 +309,8 @@ static int run(struct ctx *c)
         c->use_bochs3 |= c->s.cpus[i] == CPU_BOCHS3;
         c->use_qemu |= c->s.cpus[i] == CPU_QEMU;
     }
-    c->use_hv = (c->use_bochs || c->use_bochs3) && c->s.n_policies > 0;
+    /* a rerun of bare cells alone may still need the reference run of a `reference = virt` row */
+    c->use_hv = (c->use_bochs || c->use_bochs3) && (c->s.n_policies > 0 || c->rerun);
     c->in.fault = o->fault ? o->fault : "";
     if (find_emulators(c) || find_images(c))
         return 2;

@@ -154,6 +154,8 @@ static void test_usage_errors(void **state)
     BAD("--results needs a non-empty value", "--results=");
     BAD("-j needs a value", "-j");
     BAD("unknown option '-x'", "-x");
+    BAD("unknown option '--polcy' (did you mean '--policy'?", "--polcy", "kvm");
+    BAD("ambiguous option '--b' (--build, --bochs, --bochs3", "--b", "x");
     BAD("--family needs a value", "--family");
     BAD("empty name", "--case", "4,");
     BAD("--rerun-failed= needs a directory", "--rerun-failed=");
