@@ -35,8 +35,8 @@ struct ctx {
     bool tty;
     double timeout;      /* per run, scaled for load (timeout_under_load) */
     char *cat_hash;      /* catalogue_fingerprint() of the catalogue (summary.json, merge) */
-    const char *results; /* --results, or the new results/<run-id> (run_id.h) */
-    char *run_dir;       /* that new directory */
+    const char *results; /* --results, or a new results/<run-id> (run_id.h) */
+    char *run_dir;       /* owns that string */
     struct rerun *rerun; /* --rerun-failed: the cells to run again */
 };
 
@@ -242,26 +242,6 @@ static int report(struct ctx *c)
     return rc;
 }
 
-/* --results DIR, or a new results/<run-id> that results/latest then points at. The lock
- * (results_open), or -1 with *err. */
-static int results_dir(struct ctx *c, char **err)
-{
-    if (c->o->results) {
-        c->results = c->o->results;
-        return results_open(c->results, err);
-    }
-    if (run_latest_check(RESULTS_ROOT, err) != 0 ||
-        run_dir_create(RESULTS_ROOT, &c->run_dir, err) != 0)
-        return -1;
-    c->results = c->run_dir;
-    int lock = results_open(c->results, err);
-    if (lock >= 0 && run_latest_point(RESULTS_ROOT, c->run_dir, err) != 0) {
-        close(lock);
-        return -1;
-    }
-    return lock;
-}
-
 /* --rerun-failed: the selection from DIR/summary.json, alone. 0, 2 (said why), or -1:
  * nothing to rerun. */
 static int rerun_open(struct ctx *c, struct run_opts *o)
@@ -321,7 +301,8 @@ static int run(struct ctx *c)
                 o->shard.n);
     c->cat_hash = catalogue_fingerprint(c->s.cat_path);
     char *err = NULL;
-    int lock = results_dir(c, &err);
+    int lock = run_results_open(o->results, RESULTS_ROOT, &c->run_dir, &err);
+    c->results = c->run_dir;
     if (lock < 0) {
         usage_error("%s", err);
         free(err);

@@ -152,3 +152,20 @@ int run_latest_point(const char *root, const char *dir, char **err)
     free(link);
     return rc;
 }
+
+int run_results_open(const char *given, const char *root, char **dir, char **err)
+{
+    *err = NULL;
+    if (given) {
+        *dir = xstrdup(given);
+        return results_open(given, err);
+    }
+    if (run_latest_check(root, err) != 0 || run_dir_create(root, dir, err) != 0)
+        return -1;
+    int lock = results_open(*dir, err);
+    if (lock >= 0 && run_latest_point(root, *dir, err) != 0) {
+        close(lock);
+        return -1;
+    }
+    return lock;
+}

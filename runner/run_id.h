@@ -31,4 +31,9 @@ int run_dir_create(const char *root, char **dir, char **err);
  * with *err. */
 int run_latest_point(const char *root, const char *dir, char **err);
 
+/* The results directory of a run, locked: `given` (--results: exactly that directory), else
+ * a new root/<run-id> that root/latest then points at. Returns the lock of results_open()
+ * with *dir the directory (caller frees), or -1 with *err. */
+int run_results_open(const char *given, const char *root, char **dir, char **err);
+
 #endif
