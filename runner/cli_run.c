@@ -277,7 +277,7 @@ static char *refusal(int c, int argc, char **argv, const char *cmd)
 {
     const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : "";
     if (c == ':') {
-        if (optopt && optopt < 0x100)
+        if (optopt && optopt < 0x100 && strncmp(arg, "--", 2) != 0)
             return xasprintf("-%c needs a value (see redeliver %s --help)", optopt, cmd);
         return xasprintf("%s needs a value (see redeliver %s --help)",
                          optopt ? opt_name(optopt) : arg, cmd);

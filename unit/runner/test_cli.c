@@ -153,6 +153,7 @@ static void test_usage_errors(void **state)
     BAD("--jobs", "--jobs=1000");
     BAD("--results needs a non-empty value", "--results=");
     BAD("-j needs a value", "-j");
+    BAD("--jobs needs a value", "--jobs");
     BAD("unknown option '-x'", "-x");
     BAD("unknown option '--polcy' (did you mean '--policy'?", "--polcy", "kvm");
     BAD("ambiguous option '--b' (--build, --bochs, --bochs3", "--b", "x");
