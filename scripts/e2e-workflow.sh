@@ -281,3 +281,13 @@ if [ "$n_cmocka" -eq 0 ] && [ "$n_run" -eq 1 ] && [ ! -e "$fresh" ]; then
 else
     fail "make run builds the images and the runner only" "-lcmocka $n_cmocka times, run $n_run"
 fi
+# README's commands for a non-root user name exactly the packages scripts/deps.sh installs
+readme_run=$(grep -A1 '^# make run$' README.md | sed -n 's/^sudo apt-get install -y --no-install-recommends //p')
+readme_test=$(grep -A1 '^# make test adds$' README.md | sed -n 's/^sudo apt-get install -y --no-install-recommends //p')
+if [ "$readme_run" = "$(scripts/deps.sh --print)" ] &&
+    [ "$readme_run $readme_test" = "$(scripts/deps.sh --print --test)" ]; then
+    ok "README's apt-get lines are scripts/deps.sh --print [--test]"
+else
+    fail "README's apt-get lines are scripts/deps.sh --print [--test]" \
+        "README: '$readme_run' + '$readme_test'"
+fi
