@@ -10,6 +10,8 @@
 #  12. core/ as a library: make install into a staging tree, the example of docs/core.md
 #      built with pkg-config against it and run; nm finds no symbol outside the prefix;
 #      make uninstall leaves nothing
+#  13. scripts/deps.sh: make run's packages without the test tools; make run builds no unit
+#      test; README's apt-get lines are deps.sh's lists
 
 # ---- 9. results/<run-id> and results/latest ----
 abs_build=$(cd "$BUILD" && pwd)
