@@ -60,7 +60,9 @@ int run_dir_create(const char *root, char **dir, char **err)
         *err = xasprintf("%s: %s", root, strerror(errno));
         return -1;
     }
-    if (lstat(root, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    /* root itself may be a link to a directory elsewhere (another disk): nothing in it is
+     * ever deleted, and run directories are made inside it with mkdir */
+    if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
         *err = xasprintf("%s exists and is not a directory (results of each run go to "
                          "%s/<run-id>; or give --results DIR)",
                          root, root);
