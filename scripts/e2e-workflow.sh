@@ -1,19 +1,19 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # scripts/e2e-workflow.sh — sourced by scripts/e2e.sh (uses its rd, ok, fail and variables,
 # and the results of its checks 1, 2 and 4): how people and CI use the results.
-#   9. each run in results/<run-id>, results/latest a link to the newest, earlier runs kept;
+#  10. each run in results/<run-id>, results/latest a link to the newest, earlier runs kept;
 #      --results DIR exactly that directory; an older results/latest directory kept aside
-#  10. the usual option spellings (-j1, -j 1, --jobs=2), --family and --case (the rows the
+#  11. the usual option spellings (-j1, -j 1, --jobs=2), --family and --case (the rows the
 #      catalogue's keys name; did-you-mean), --rerun-failed (exactly the unexpected cells)
-#  11. results.xml valid against scripts/junit.xsd (xmllint; a duplicate name is refused),
+#  12. results.xml valid against scripts/junit.xsd (xmllint; a duplicate name is refused),
 #      results.tap clean under prove
-#  12. core/ as a library: make install into a staging tree, the example of docs/core.md
+#  13. core/ as a library: make install into a staging tree, the example of docs/core.md
 #      built with pkg-config against it and run; nm finds no symbol outside the prefix;
 #      make uninstall leaves nothing
-#  13. scripts/deps.sh: make run's packages without the test tools; make run builds no unit
+#  14. scripts/deps.sh: make run's packages without the test tools; make run builds no unit
 #      test; README's apt-get lines are deps.sh's lists
 
-# ---- 9. results/<run-id> and results/latest ----
+# ---- 10. results/<run-id> and results/latest ----
 abs_build=$(cd "$BUILD" && pwd)
 abs_cfg=$(pwd)/$CFG
 per=$(cd "$OUT" && pwd)/per-run
@@ -81,7 +81,7 @@ fi
 rm -rf "$per/results/latest"
 ln -s "$second" "$per/results/latest"
 
-# ---- 10. option spellings, --family, --case, --rerun-failed ----
+# ---- 11. option spellings, --family, --case, --rerun-failed ----
 for spelling in "-j1" "-j 1" "--jobs=2" "--jobs 2" "-vj1"; do
     # shellcheck disable=SC2086
     rd spelling run $spelling --list
@@ -167,7 +167,7 @@ else
     fail "--rerun-failed with nothing unexpected" "exit status $rc" "$OUT/rerun-none.log"
 fi
 
-# ---- 11. JUnit against its schema, TAP under prove ----
+# ---- 12. JUnit against its schema, TAP under prove ----
 if ! command -v xmllint >/dev/null || ! command -v prove >/dev/null; then
     fail "JUnit and TAP checks" "xmllint or prove missing (scripts/deps.sh --test installs them)"
 else
@@ -209,7 +209,7 @@ else
     fi
 fi
 
-# ---- 12. core/ as a library ----
+# ---- 13. core/ as a library ----
 stage=$(cd "$OUT" && pwd)/stage
 rm -rf "$stage"
 what="make install DESTDIR=... ; the docs/core.md example built with pkg-config and run"
@@ -260,7 +260,7 @@ else
     fi
 fi
 
-# ---- 13. setup: make run needs only what running needs (scripts/deps.sh) ----
+# ---- 14. setup: make run needs only what running needs (scripts/deps.sh) ----
 what="scripts/deps.sh: make run's packages without the test tools, --test adds them"
 run_pkgs=" $(scripts/deps.sh --print) "
 test_pkgs=" $(scripts/deps.sh --print --test) "
