@@ -40,12 +40,14 @@ UNIT_TESTS        := $(UNIT_CORE_TESTS) $(UNIT_RUNNER_TESTS)
 IMAGES := $(BUILD)/hv.bin $(BUILD)/guest.bin $(BUILD)/boot.img
 REDELIVER := $(BUILD)/redeliver
 
-.PHONY: all images deps test unit e2e run format check-format check-self-contained clean
+.PHONY: all images deps deps-test test unit e2e run format check-format check-self-contained clean
 all: $(IMAGES) $(REDELIVER) $(UNIT_TESTS)
 images: $(IMAGES)
 
-deps:
+deps:      # what make run needs
 	$(Q)scripts/deps.sh
+deps-test: # and what make test adds
+	$(Q)scripts/deps.sh --test
 
 # ---- freestanding objects (hv/, guest/, lib/, core/ for the hypervisor) ----
 $(BUILD)/free/%.o: %.c
@@ -111,13 +113,12 @@ answer-check: $(IMAGES) $(REDELIVER)
 # The two commands of README.md.
 # The steps run one after another even under -j: two emulator matrices at once on 2 cores
 # would only make both slower and risk their timeouts.
-test:
-	$(Q)scripts/deps.sh --test
+test: deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
 RUN_ARGS ?= --cpu bochs --cpu qemu
 run: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory images $(REDELIVER)
 	$(Q)$(REDELIVER) run $(RUN_ARGS)
 
 # Bochs 3.0 beside 2.7 (docs/bochs-versions.md): built once from Debian's trixie source

@@ -62,3 +62,4 @@ bench-check: $(BENCH_CORE)_free
 	if echo "$$out" | grep -q "OVER TARGET"; then \
 		echo "bench-check: core/ is over its instruction target (make bench)" >&2; exit 1; fi
 TEST_STEPS += bench-check
+-include core/lib.mk

@@ -2,6 +2,8 @@
 /* runner/cli_run.c — option parsing for `redeliver run` / `redeliver list`. */
 #include "runner/cli_run.h"
 
+#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,15 @@ const char *run_usage(void)
            "\n"
            "  --scenario S   scenario from tests/scenarios.cfg (repeatable, or S1,S2);\n"
            "                 default: every row that is not a harness self-test\n"
+           "  --family F     only rows whose family is F (repeatable, or F1,F2; --family\n"
+           "                 harness chooses the harness self-tests)\n"
+           "  --case C       only rows whose case names C: a docs/cases.md number (4 or '#4')\n"
+           "                 or a quoted section title (repeatable); --scenario, --family and\n"
+           "                 --case combine as 'and'\n"
+           "  --rerun-failed [DIR]  run again exactly the cells whose verdicts were unexpected\n"
+           "                 in DIR/summary.json (default results/latest), with the bare and\n"
+           "                 reference runs they are judged against; the rest of their grid is\n"
+           "                 n/a. Not with --scenario, --family, --case, --policy, --cpu, --shard\n"
            "  --policy P     re-delivery policy (repeatable, or P1,P2); default: all of them\n"
            "  --cpu C        bochs: Bochs 2.7, Debian 12's package (bare and virtualized);\n"
            "                 bochs3: Bochs 3.0 built from Debian's source package by\n"
@@ -24,10 +35,11 @@ const char *run_usage(void)
            "                 only: TCG has no VMX); repeatable; default: bochs\n"
            "  --timeout SEC  per run (default 30), on an unloaded CPU: with more --jobs than\n"
            "                 CPUs it is scaled by jobs/CPUs; then SIGHUP, SIGKILL 5 s later\n"
-           "  --jobs N, -j N runs in parallel (default 2)\n"
-           "  --results DIR  where run directories, summary.json, results.tap, results.xml and\n"
-           "                 results.html (with cells/: a page per cell) go\n"
-           "                 (default results/latest; emptied first if redeliver made it)\n"
+           "  --jobs N, -j N runs in parallel (default 2; also -j2, --jobs=2)\n"
+           "  --results DIR  exactly this directory for run directories, summary.json,\n"
+           "                 results.tap, results.xml, results.html and cells/ (a page per\n"
+           "                 cell); emptied first if redeliver made it; default: a new\n"
+           "                 results/<run-id> (UTC start time), results/latest links to it\n"
            "  --build DIR    holds hv.bin, guest.bin, boot.img (default build)\n"
            "  --bochs PATH   the Bochs 2.7 binary (default: bochs-bin in PATH)\n"
            "  --bochs3 PATH  the Bochs 3.0 binary (default: bin/bochs in the cache of\n"
@@ -131,58 +143,175 @@ static int parse_jobs(const char *s, unsigned *out, char **err)
     return 0;
 }
 
-/* Options that take a value: which field. */
-static const char **string_field(struct run_opts *o, const char *name)
+/* getopt_long's table: the usual spellings (-j1, -j 1, --jobs=2, --jobs 2). Values above 0xff
+ * are long options without a short form; the field of each string option is in
+ * string_field(). */
+enum {
+    OPT_SCENARIO = 0x100,
+    OPT_POLICY,
+    OPT_CPU,
+    OPT_TIMEOUT,
+    OPT_RESULTS,
+    OPT_BUILD,
+    OPT_BOCHS,
+    OPT_BOCHS3,
+    OPT_QEMU,
+    OPT_FAULT,
+    OPT_CATALOGUE,
+    OPT_SHARD,
+    OPT_FAMILY,
+    OPT_CASE,
+    OPT_RERUN,
+    OPT_LIST,
+};
+
+static const struct option long_opts[] = {
+    {"scenario", required_argument, NULL, OPT_SCENARIO},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"cpu", required_argument, NULL, OPT_CPU},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"jobs", required_argument, NULL, 'j'},
+    {"results", required_argument, NULL, OPT_RESULTS},
+    {"build", required_argument, NULL, OPT_BUILD},
+    {"bochs", required_argument, NULL, OPT_BOCHS},
+    {"bochs3", required_argument, NULL, OPT_BOCHS3},
+    {"qemu", required_argument, NULL, OPT_QEMU},
+    {"fault", required_argument, NULL, OPT_FAULT},
+    {"catalogue", required_argument, NULL, OPT_CATALOGUE},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"family", required_argument, NULL, OPT_FAMILY},
+    {"case", required_argument, NULL, OPT_CASE},
+    {"rerun-failed", optional_argument, NULL, OPT_RERUN},
+    {"list", no_argument, NULL, OPT_LIST},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char **string_field(struct run_opts *o, int opt)
 {
-    static const char *const names[] = {"--results", "--build", "--bochs",    "--bochs3",
-                                        "--qemu",    "--fault", "--catalogue"};
-    const char **fields[] = {&o->results, &o->build, &o->bochs,    &o->bochs3,
-                             &o->qemu,    &o->fault, &o->catalogue};
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-        if (strcmp(name, names[i]) == 0)
-            return fields[i];
-    return NULL;
+    switch (opt) {
+    case OPT_RESULTS:
+        return &o->results;
+    case OPT_BUILD:
+        return &o->build;
+    case OPT_BOCHS:
+        return &o->bochs;
+    case OPT_BOCHS3:
+        return &o->bochs3;
+    case OPT_QEMU:
+        return &o->qemu;
+    case OPT_FAULT:
+        return &o->fault;
+    case OPT_CATALOGUE:
+        return &o->catalogue;
+    default:
+        return NULL;
+    }
 }
 
-static bool takes_value(const char *name)
+/* The option as the user wrote it, for messages: "--name" of a long option, "-j". */
+static const char *opt_name(int opt)
 {
-    static const char *const names[] = {
-        "--scenario", "--policy", "--cpu",    "--timeout", "--jobs",  "-j",          "--results",
-        "--build",    "--bochs",  "--bochs3", "--qemu",    "--fault", "--catalogue", "--shard"};
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-        if (strcmp(name, names[i]) == 0)
-            return true;
-    return false;
+    if (opt < 0x100)
+        return opt == 'j' ? "--jobs" : "-?";
+    for (size_t i = 0; long_opts[i].name; i++)
+        if (long_opts[i].val == opt) {
+            static char buf[32];
+            snprintf(buf, sizeof(buf), "--%s", long_opts[i].name);
+            return buf;
+        }
+    return "?";
 }
 
-static bool is_flag(const char *name)
+static int one_option(struct run_opts *o, int opt, const char *value, char **err)
 {
-    return strcmp(name, "--help") == 0 || strcmp(name, "--list") == 0 ||
-           strcmp(name, "--verbose") == 0;
-}
-
-static int one_option(struct run_opts *o, const char *name, const char *value, char **err)
-{
-    const char **field = string_field(o, name);
+    const char **field = string_field(o, opt);
     if (field) {
         if (!*value) {
-            *err = xasprintf("%s needs a non-empty value", name);
+            *err = xasprintf("%s needs a non-empty value", opt_name(opt));
             return -1;
         }
         *field = value;
         return 0;
     }
-    if (strcmp(name, "--scenario") == 0)
-        return add_list(&o->scenarios, &o->n_scenarios, name, value, err);
-    if (strcmp(name, "--policy") == 0)
-        return add_list(&o->policies, &o->n_policies, name, value, err);
-    if (strcmp(name, "--cpu") == 0)
+    switch (opt) {
+    case OPT_SCENARIO:
+        return add_list(&o->scenarios, &o->n_scenarios, "--scenario", value, err);
+    case OPT_POLICY:
+        return add_list(&o->policies, &o->n_policies, "--policy", value, err);
+    case OPT_FAMILY:
+        return add_list(&o->families, &o->n_families, "--family", value, err);
+    case OPT_CASE:
+        return add_list(&o->cases, &o->n_cases, "--case", value, err);
+    case OPT_CPU:
         return add_cpus(o, value, err);
-    if (strcmp(name, "--timeout") == 0)
+    case OPT_TIMEOUT:
         return parse_seconds(value, &o->timeout, err);
-    if (strcmp(name, "--shard") == 0)
+    case OPT_SHARD:
         return shard_parse(value, &o->shard, err);
-    return parse_jobs(value, &o->jobs, err); /* --jobs, -j */
+    case 'j':
+        return parse_jobs(value, &o->jobs, err);
+    case OPT_RERUN:
+        if (value && !*value) {
+            *err = xstrdup("--rerun-failed= needs a directory (or no '=': results/latest)");
+            return -1;
+        }
+        o->rerun_failed = value ? value : DEFAULT_RERUN;
+        return 0;
+    case OPT_LIST:
+        o->list = true;
+        return 0;
+    case 'v':
+        o->verbose = true;
+        return 0;
+    case 'h':
+        o->help = true;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* What getopt_long refused, in words: argv[optind - 1] is the argument it stopped at. */
+static char *refusal(int c, int argc, char **argv, const char *cmd)
+{
+    const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : "";
+    if (c == ':') {
+        if (optopt && optopt < 0x100 && strncmp(arg, "--", 2) != 0)
+            return xasprintf("-%c needs a value (see redeliver %s --help)", optopt, cmd);
+        return xasprintf("%s needs a value (see redeliver %s --help)",
+                         optopt ? opt_name(optopt) : arg, cmd);
+    }
+    if (strncmp(arg, "--", 2) == 0) {
+        const char *eq = strchr(arg, '=');
+        char *name = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
+        char *msg = NULL;
+        for (size_t i = 0; eq && long_opts[i].name; i++)
+            if (long_opts[i].has_arg == no_argument && strcmp(name + 2, long_opts[i].name) == 0)
+                msg = xasprintf("%s takes no value (see redeliver %s --help)", name, cmd);
+        struct sbuf amb = {0};
+        struct suggest sg;
+        char hint[128];
+        static char dashed[ARRAY_SIZE(long_opts)][24]; /* "--name", for the suggestion */
+        suggest_init(&sg, name);
+        for (size_t i = 0; long_opts[i].name; i++) {
+            snprintf(dashed[i], sizeof(dashed[i]), "--%s", long_opts[i].name);
+            suggest_offer(&sg, dashed[i]);
+            if (strncmp(long_opts[i].name, name + 2, strlen(name + 2)) == 0)
+                sb_addf(&amb, "%s--%s", amb.len ? ", " : "", long_opts[i].name);
+        }
+        if (!msg && strchr(sb_str(&amb), ','))
+            msg = xasprintf("ambiguous option '%s' (%s; see redeliver %s --help)", name,
+                            sb_str(&amb), cmd);
+        if (!msg)
+            msg = xasprintf("unknown option '%s' (%ssee redeliver %s --help)", name,
+                            suggest_text(&sg, hint, sizeof(hint)), cmd);
+        free(amb.buf);
+        free(name);
+        return msg;
+    }
+    return xasprintf("unknown option '-%c' (see redeliver %s --help)", optopt ? optopt : '?', cmd);
 }
 
 int run_opts_parse(struct run_opts *o, int argc, char **argv, char **err)
@@ -190,43 +319,29 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char **err)
     memset(o, 0, sizeof(*o));
     o->timeout = DEFAULT_TIMEOUT;
     o->jobs = DEFAULT_JOBS;
-    o->results = DEFAULT_RESULTS;
     o->build = DEFAULT_BUILD;
     const char *cmd = argc > 0 ? argv[0] : "run";
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            o->help = true;
-            continue;
-        }
-        if (strcmp(arg, "--list") == 0) {
-            o->list = true;
-            continue;
-        }
-        if (strcmp(arg, "--verbose") == 0 || strcmp(arg, "-v") == 0) {
-            o->verbose = true;
-            continue;
-        }
-        const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
-        char *name = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
+    /* "-": non-options come back as 1 (in order, never permuted); ":": a missing value
+     * comes back as ':'; optind = 0 re-initialises getopt (parsed more than once) */
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "-:j:vh", long_opts, NULL)) != -1) {
         int rc = 0;
-        if (eq && is_flag(name)) {
-            *err = xasprintf("%s takes no value (see redeliver %s --help)", name, cmd);
+        if (c == 1) {
+            *err = xasprintf("unexpected argument '%s' (see redeliver %s --help)", optarg, cmd);
             rc = -1;
-        } else if (!takes_value(name)) {
-            *err = arg[0] == '-'
-                       ? xasprintf("unknown option '%s' (see redeliver %s --help)", name, cmd)
-                       : xasprintf("unexpected argument '%s' (see redeliver %s "
-                                   "--help)",
-                                   arg, cmd);
-            rc = -1;
-        } else if (!eq && i + 1 >= argc) {
-            *err = xasprintf("%s needs a value (see redeliver %s --help)", name, cmd);
+        } else if (c == '?' || c == ':') {
+            *err = refusal(c, argc, argv, cmd);
             rc = -1;
         } else {
-            rc = one_option(o, name, eq ? eq + 1 : argv[++i], err);
+            const char *value = optarg;
+            /* --rerun-failed DIR (a separate word) as well as --rerun-failed=DIR: run takes
+             * no other argument that is not an option */
+            if (c == OPT_RERUN && !value && optind < argc && argv[optind][0] != '-')
+                value = argv[optind++];
+            rc = one_option(o, c, value, err);
         }
-        free(name);
         if (rc != 0) {
             run_opts_free(o);
             return -1;
@@ -243,8 +358,14 @@ void run_opts_free(struct run_opts *o)
     for (size_t i = 0; i < o->n_policies; i++)
         free(o->policies[i]);
     free(o->policies);
-    o->scenarios = o->policies = NULL;
-    o->n_scenarios = o->n_policies = 0;
+    for (size_t i = 0; i < o->n_families; i++)
+        free(o->families[i]);
+    free(o->families);
+    for (size_t i = 0; i < o->n_cases; i++)
+        free(o->cases[i]);
+    free(o->cases);
+    o->scenarios = o->policies = o->families = o->cases = NULL;
+    o->n_scenarios = o->n_policies = o->n_families = o->n_cases = 0;
 }
 
 double timeout_under_load(double timeout, unsigned jobs, long cpus)

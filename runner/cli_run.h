@@ -16,11 +16,16 @@ struct run_opts {
     size_t n_scenarios;
     char **policies; /* --policy */
     size_t n_policies;
+    char **families; /* --family: rows whose `family` is one of these */
+    size_t n_families;
+    char **cases; /* --case: rows whose `case` names one of these (runner/select.h) */
+    size_t n_cases;
+    const char *rerun_failed;       /* --rerun-failed [DIR]: its unexpected cells; NULL: no */
     enum cpu_model cpus[CPU_COUNT]; /* --cpu */
     size_t n_cpus;
     double timeout;        /* --timeout, seconds per run */
     unsigned jobs;         /* --jobs */
-    const char *results;   /* --results */
+    const char *results;   /* --results; NULL: a new results/<run-id> (runner/run_id.h) */
     const char *build;     /* --build */
     const char *bochs;     /* --bochs, NULL: bochs-bin from PATH */
     const char *bochs3;    /* --bochs3, NULL: the cache of scripts/bochs3.sh */
@@ -35,10 +40,12 @@ struct run_opts {
 
 #define DEFAULT_TIMEOUT 30.0
 #define DEFAULT_JOBS    2
-#define DEFAULT_RESULTS "results/latest"
+#define RESULTS_ROOT    "results" /* results/<run-id>/ and the link results/latest */
+#define DEFAULT_RERUN   "results/latest"
 #define DEFAULT_BUILD   "build"
 
-/* argv[0] is the command name ("run" or "list"). 0, or -1 with *err (caller frees). */
+/* argv[0] is the command name ("run" or "list"). getopt_long: -j1, -j 1, --jobs=2, --jobs 2.
+ * 0, or -1 with *err (caller frees). */
 int run_opts_parse(struct run_opts *o, int argc, char **argv, char **err);
 void run_opts_free(struct run_opts *o);
 

@@ -15,6 +15,8 @@
 #include "runner/matrix.h"
 #include "runner/report.h"
 #include "runner/results.h"
+#include "runner/rerun.h"
+#include "runner/run_id.h"
 #include "runner/rundir.h"
 #include "runner/session.h"
 #include "runner/shard.h"
@@ -31,8 +33,11 @@ struct ctx {
     size_t n_spawned, n_done;
     struct run **spawned; /* spawned[i] ran specs[i] */
     bool tty;
-    double timeout; /* per run, scaled for load (timeout_under_load) */
-    char *cat_hash; /* catalogue_fingerprint() of the catalogue (summary.json, merge) */
+    double timeout;      /* per run, scaled for load (timeout_under_load) */
+    char *cat_hash;      /* catalogue_fingerprint() of the catalogue (summary.json, merge) */
+    const char *results; /* --results, or a new results/<run-id> (run_id.h) */
+    char *run_dir;       /* owns that string */
+    struct rerun *rerun; /* --rerun-failed: the cells to run again */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -224,7 +229,7 @@ static int run_all(struct ctx *c)
 static int report(struct ctx *c)
 {
     char *shard = c->o->shard.n ? xasprintf("%u/%u", c->o->shard.k, c->o->shard.n) : NULL;
-    struct report_info info = {.results = c->o->results,
+    struct report_info info = {.results = c->results,
                                .fault = c->o->fault,
                                .timeout = c->timeout,
                                .jobs = c->o->jobs,
@@ -235,6 +240,30 @@ static int report(struct ctx *c)
     int rc = report_write(&c->m, &info);
     free(shard);
     return rc;
+}
+
+/* --rerun-failed: the selection from DIR/summary.json, alone. 0, 2 (said why), or -1:
+ * nothing to rerun. */
+static int rerun_open(struct ctx *c, struct run_opts *o)
+{
+    if (!o->rerun_failed)
+        return 0;
+    if (o->n_scenarios || o->n_policies || o->n_cpus || o->n_families || o->n_cases || o->shard.n)
+        return usage_error("--rerun-failed chooses the cells itself: it cannot be combined "
+                           "with --scenario, --policy, --cpu, --family, --case or --shard");
+    char *err = NULL;
+    c->rerun = xcalloc(1, sizeof(*c->rerun));
+    if (rerun_load(c->rerun, o->rerun_failed, &err) != 0) {
+        usage_error("%s", err);
+        free(err);
+        return 2;
+    }
+    if (c->rerun->n == 0) {
+        printf("nothing to rerun: every verdict in %s was as expected\n", c->rerun->path);
+        return -1;
+    }
+    rerun_select(c->rerun, o);
+    return 0;
 }
 
 static int run(struct ctx *c)
@@ -260,7 +289,8 @@ static int run(struct ctx *c)
         c->use_bochs3 |= c->s.cpus[i] == CPU_BOCHS3;
         c->use_qemu |= c->s.cpus[i] == CPU_QEMU;
     }
-    c->use_hv = (c->use_bochs || c->use_bochs3) && c->s.n_policies > 0;
+    /* a rerun of bare cells alone may still need the reference run of a `reference = virt` row */
+    c->use_hv = (c->use_bochs || c->use_bochs3) && (c->s.n_policies > 0 || c->rerun);
     c->in.fault = o->fault ? o->fault : "";
     if (find_emulators(c) || find_images(c))
         return 2;
@@ -271,14 +301,17 @@ static int run(struct ctx *c)
                 o->shard.n);
     c->cat_hash = catalogue_fingerprint(c->s.cat_path);
     char *err = NULL;
-    int lock = results_open(o->results, &err);
+    int lock = run_results_open(o->results, RESULTS_ROOT, &c->run_dir, &err);
+    c->results = c->run_dir;
     if (lock < 0) {
         usage_error("%s", err);
         free(err);
         return 2;
     }
     matrix_build(&c->m, c->s.scen, c->s.n_scen, c->s.cpus, c->s.n_cpus, c->s.policies,
-                 c->s.n_policies, o->results);
+                 c->s.n_policies, c->results);
+    if (c->rerun)
+        rerun_mark(c->rerun, &c->m);
     rc = run_all(c);
     if (rc == 0) {
         matrix_judge(&c->m);
@@ -303,6 +336,14 @@ int cmd_run(int argc, char **argv)
         return 0;
     }
     struct ctx c = {.o = &o, .tty = isatty(2)};
+    int pre = o.list ? 0 : rerun_open(&c, &o);
+    if (pre != 0) {
+        if (c.rerun)
+            rerun_free(c.rerun);
+        free(c.rerun);
+        run_opts_free(&o);
+        return pre < 0 ? 0 : pre;
+    }
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     c.timeout = timeout_under_load(o.timeout, o.jobs, cpus);
     if (c.timeout != o.timeout && !o.list)
@@ -321,6 +362,10 @@ int cmd_run(int argc, char **argv)
     free(c.hv);
     free(c.boot);
     free(c.cat_hash);
+    free(c.run_dir);
+    if (c.rerun)
+        rerun_free(c.rerun);
+    free(c.rerun);
     run_opts_free(&o);
     return rc;
 }

@@ -93,6 +93,11 @@ const char *na_reason(enum cpu_model cpu)
     return cpu == CPU_QEMU ? NA_REASON_QEMU : "this CPU model has no VMX";
 }
 
+const char *run_na_reason(const struct run *r)
+{
+    return r->na_why ? r->na_why : na_reason(r->cpu);
+}
+
 const char *run_env(const struct run *r)
 {
     return r->reference ? REFERENCE_ENV : r->policy ? r->policy : "bare";

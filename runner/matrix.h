@@ -20,7 +20,8 @@ struct run {
     const struct cat_scenario *sc;
     enum cpu_model cpu;
     const char *policy; /* NULL: bare */
-    bool na;            /* cannot run on this CPU model (see na_reason) */
+    bool na;            /* cannot run on this CPU model (see na_reason), or not rerun */
+    const char *na_why; /* why n/a when not na_reason(cpu): run --rerun-failed (rerun.h) */
     char *dir;          /* run directory; NULL when na */
     struct run *bare;   /* virtualized runs: the bare run of the same scenario and CPU */
     bool reference;     /* the unperturbed virtualized reference run of a `reference = virt`
@@ -81,8 +82,9 @@ void run_judge(struct run *r);
 void run_expect(struct run *r);
 
 const char *na_reason(enum cpu_model cpu);
-const char *run_env(const struct run *r); /* "bare" or the policy */
-char *run_cell(const struct run *r);      /* the table cell: "PASS", "LOST v=1 xfail", ... */
+const char *run_na_reason(const struct run *r); /* na_why, else na_reason(cpu) */
+const char *run_env(const struct run *r);       /* "bare" or the policy */
+char *run_cell(const struct run *r);            /* the table cell: "PASS", "LOST v=1 xfail", ... */
 
 struct matrix_totals {
     size_t runs, as_expected, xfail, unexpected, na;

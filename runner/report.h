@@ -51,8 +51,11 @@ char *report_json(const struct matrix *m, const struct report_info *info);
 char *report_tap(const struct matrix *m, const struct report_info *info);
 
 /* results.xml: JUnit XML, one <testsuite name="redeliver.<cpu>"> per CPU model, one
- * <testcase classname="<scenario>" name="<env>"> per run; <failure> exactly for the runs
- * that are not as expected, <skipped> for n/a, <system-out> for expected failures. */
+ * <testcase classname="<scenario>" name="<scenario> <cpu> <env>"> per run (names unique in
+ * the file); <failure> exactly for the runs that are not as expected, <skipped
+ * message="..."> for n/a and for expected failures (xfail, with the catalogue's reason),
+ * <system-out> for every as-expected verdict other than PASS. scripts/junit.xsd is the
+ * schema the e2e test validates it against. */
 char *report_junit(const struct matrix *m, const struct report_info *info);
 
 /* results.html (runner/report_html.c): one self-contained page (inline CSS, no script): the

@@ -117,7 +117,7 @@ static json_t *run_json(const struct run *r)
     put(o, "expect_reason", text(r->expect_reason));
     put(o, "as_expected", json_boolean(r->as_expected));
     put(o, "xfail", json_boolean(r->xfail));
-    put(o, "detail", text(r->na ? na_reason(r->cpu) : r->j.detail));
+    put(o, "detail", text(r->na ? run_na_reason(r) : r->j.detail));
     put(o, "dir", text(r->dir));
     if (r->na)
         return o;
@@ -205,7 +205,7 @@ char *report_tap(const struct matrix *m, const struct report_info *info)
                 cpu_name(r->cpu), run_env(r), cell);
         if (r->na) {
             sb_add(&sb, " # SKIP ");
-            tap_text(&sb, na_reason(r->cpu));
+            tap_text(&sb, run_na_reason(r));
         } else if (r->xfail) {
             sb_add(&sb, " # TODO expected: ");
             tap_text(&sb, r->expect_reason);

@@ -141,7 +141,7 @@ static void cell(struct sbuf *sb, const struct run *r)
     if (r->na) {
         sb_add(sb, "<td class=\"cell v-na\"><details><summary>n/a</summary>");
         na_span(sb, r);
-        html_text(sb, na_reason(r->cpu));
+        html_text(sb, run_na_reason(r));
         sb_add(sb, "</details></td>");
         return;
     }
@@ -179,7 +179,7 @@ static void row(struct sbuf *sb, const struct matrix *m, size_t s, size_t c)
         for (size_t e = 1; e <= m->n_policies; e++)
             na_span(sb, matrix_at(m, s, c, e));
         sb_add(sb, "<br>");
-        html_text(sb, na_reason(m->cpus[c]));
+        html_text(sb, run_na_reason(matrix_at(m, s, c, 1)));
         sb_add(sb, "</details></td>");
     }
     sb_add(sb, "</tr>\n");

@@ -175,11 +175,14 @@ static void reference_lines(struct sbuf *sb, const struct matrix *m)
 
 static void na_lines(struct sbuf *sb, const struct matrix *m)
 {
-    if (m->n_policies == 0)
-        return;
-    for (size_t c = 0; c < m->n_cpus; c++)
+    for (size_t c = 0; c < m->n_cpus && m->n_policies; c++)
         if (!cpu_has_vmx(m->cpus[c]))
             sb_addf(sb, "\nn/a: %s: %s.\n", cpu_name(m->cpus[c]), na_reason(m->cpus[c]));
+    for (size_t i = 0; i < m->n_runs; i++) /* run --rerun-failed: one reason for them all */
+        if (m->runs[i].na_why) {
+            sb_addf(sb, "\nn/a: %s.\n", m->runs[i].na_why);
+            break;
+        }
 }
 
 char *report_origin(const struct report_info *info)

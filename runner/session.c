@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/policy.h"
+#include "runner/select.h"
 #include "runner/suggest.h"
 #include "runner/util.h"
 
@@ -101,7 +102,8 @@ static int pick_policies(struct session *s, const struct run_opts *o)
         }
         s->policies[s->n_policies++] = policy_name(p);
     }
-    for (unsigned k = 0; o->n_policies == 0 && k < n; k++)
+    /* --rerun-failed names the policies of its cells: none when only bare cells rerun */
+    for (unsigned k = 0; o->n_policies == 0 && !o->rerun_failed && k < n; k++)
         s->policies[s->n_policies++] = policy_name(policy_at(k));
     for (size_t i = 0; i < s->n_policies; i++)
         if (!valid_name(s->policies[i], POLICY_NAME_MAX)) {
@@ -126,6 +128,12 @@ int session_open(struct session *s, const struct run_opts *o)
         return 2;
     }
     int rc = pick_scenarios(s, o);
+    if (rc == 0 && select_rows(&s->cat, s->scen, &s->n_scen, o->n_scenarios > 0, o->families,
+                               o->n_families, o->cases, o->n_cases, &err) != 0) {
+        fprintf(stderr, "redeliver: %s\n", err);
+        free(err);
+        rc = 2;
+    }
     if (rc == 0)
         rc = pick_policies(s, o);
     memcpy(s->cpus, o->cpus, sizeof(s->cpus));

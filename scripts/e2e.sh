@@ -28,6 +28,10 @@
 #      and a run in two inputs, run refuses --shard 3/2
 #   9. foreign kernels (scripts/e2e-foreign.sh): run-image on tests/foreign/'s ELF32, ELF64,
 #      a.out-kludge, pc-testdev and CPU-state kernels; RAM; bad images; bad usage
+#   10-14. (scripts/e2e-workflow.sh) results/<run-id> and results/latest; -j1, --family,
+#      --case, --rerun-failed; results.xml against scripts/junit.xsd, results.tap under
+#      prove; make install, the docs/core.md example via pkg-config, nm, make uninstall;
+#      scripts/deps.sh's split and README's apt-get lines
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
 set -u
@@ -323,6 +327,10 @@ fi
 # ---- 9. foreign Multiboot kernels: run-image (scripts/e2e-foreign.sh) ----
 # shellcheck source=scripts/e2e-foreign.sh
 . scripts/e2e-foreign.sh
+
+# ---- 10-14. results per run, filters, reruns, JUnit/TAP, core/ installed (e2e-workflow.sh) ----
+# shellcheck source=scripts/e2e-workflow.sh
+. scripts/e2e-workflow.sh
 
 # ---- the other commands answer ----
 for args in "help" "list" "run --help" "decode idtv 0x80000b0e" "--version" "version"; do

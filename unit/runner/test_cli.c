@@ -33,7 +33,8 @@ static void test_defaults(void **state)
     assert_int_equal(o.n_cpus, 0); /* session.c turns "none" into bochs */
     assert_true(o.timeout == 30.0);
     assert_int_equal(o.jobs, 2);
-    assert_string_equal(o.results, "results/latest");
+    assert_null(o.results); /* a new results/<run-id>, linked from results/latest */
+    assert_null(o.rerun_failed);
     assert_string_equal(o.build, "build");
     assert_null(o.bochs);
     assert_null(o.qemu);
@@ -75,6 +76,45 @@ static void test_everything(void **state)
     run_opts_free(&o);
 }
 
+/* The usual spellings of getopt_long; -j1 used to be refused. */
+static void test_spellings(void **state)
+{
+    (void)state;
+    struct run_opts o;
+    char *err = NULL;
+    const char *jobs[][2] = {{"-j1", NULL}, {"-j", "1"}, {"--jobs=1", NULL}, {"--jobs", "1"}};
+    for (size_t i = 0; i < 4; i++) {
+        char *argv[] = {"run", (char *)jobs[i][0], (char *)jobs[i][1]};
+        assert_int_equal(run_opts_parse(&o, jobs[i][1] ? 3 : 2, argv, &err), 0);
+        assert_int_equal(o.jobs, 1);
+        run_opts_free(&o);
+    }
+    assert_int_equal(PARSE(&o, &err, "-vj3", "--family", "irq", "--family=nmi,debug", "--case", "4",
+                           "--case=#6"),
+                     0);
+    assert_true(o.verbose);
+    assert_int_equal(o.jobs, 3);
+    assert_int_equal(o.n_families, 3);
+    assert_string_equal(o.families[2], "debug");
+    assert_int_equal(o.n_cases, 2);
+    assert_string_equal(o.cases[1], "#6");
+    run_opts_free(&o);
+    assert_int_equal(PARSE(&o, &err, "--rerun-failed"), 0);
+    assert_string_equal(o.rerun_failed, "results/latest");
+    run_opts_free(&o);
+    assert_int_equal(PARSE(&o, &err, "--rerun-failed", "old", "-j2"), 0);
+    assert_string_equal(o.rerun_failed, "old");
+    assert_int_equal(o.jobs, 2);
+    run_opts_free(&o);
+    assert_int_equal(PARSE(&o, &err, "--rerun-failed=r/x", "-v"), 0);
+    assert_string_equal(o.rerun_failed, "r/x");
+    run_opts_free(&o);
+    assert_int_equal(PARSE(&o, &err, "--rerun-failed", "-v"), 0); /* -v is not its DIR */
+    assert_string_equal(o.rerun_failed, "results/latest");
+    assert_true(o.verbose);
+    run_opts_free(&o);
+}
+
 static void expect_usage_error(int argc, char **argv, const char *what)
 {
     struct run_opts o;
@@ -112,6 +152,15 @@ static void test_usage_errors(void **state)
     BAD("--jobs", "-j", "x");
     BAD("--jobs", "--jobs=1000");
     BAD("--results needs a non-empty value", "--results=");
+    BAD("-j needs a value", "-j");
+    BAD("--jobs needs a value", "--jobs");
+    BAD("unknown option '-x'", "-x");
+    BAD("unknown option '--polcy' (did you mean '--policy'?", "--polcy", "kvm");
+    BAD("ambiguous option '--b' (--build, --bochs, --bochs3", "--b", "x");
+    BAD("--family needs a value", "--family");
+    BAD("empty name", "--case", "4,");
+    BAD("--rerun-failed= needs a directory", "--rerun-failed=");
+    BAD("unexpected argument 'x'", "--list", "x");
 }
 
 /* Under load (`--jobs 16 --timeout 2` on 2 CPUs) a run that passes at --jobs 2 must not
@@ -143,7 +192,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),           cmocka_unit_test(test_everything),
         cmocka_unit_test(test_usage_errors),       cmocka_unit_test(test_help),
-        cmocka_unit_test(test_timeout_under_load),
+        cmocka_unit_test(test_timeout_under_load), cmocka_unit_test(test_spellings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

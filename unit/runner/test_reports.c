@@ -5,7 +5,8 @@
  * Why: CI systems (Jenkins, GitLab) read the JUnit file and fail the pipeline on its
  * <failure> elements; people open the HTML page. Both must say what table.txt says: a
  * <failure> exactly for the runs that are not as expected (an unexpected PASS included),
- * <skipped> for n/a cells, expected failures as passing testcases with their reason, and
+ * <skipped> for n/a cells and expected failures (with their reason), names unique per row,
+ * CPU model and policy, and
  * correct counts per CPU model. Catalogue reasons and details are free text (and details may
  * carry what the guest printed): the files must stay well-formed whatever they contain.
  *
@@ -140,11 +141,11 @@ static void test_junit(void **state)
     assert_int_equal(count(x, "<testsuite "), 2);
     assert_int_equal(count(x, "</testsuite>"), 2);
     assert_non_null(strstr(x, "<testsuites name=\"redeliver\" tests=\"18\" failures=\"2\" "
-                              "errors=\"0\" skipped=\"6\">"));
+                              "errors=\"0\" skipped=\"9\">"));
     assert_non_null(strstr(x, "<testsuite name=\"redeliver.bochs\" tests=\"9\" failures=\"2\" "
-                              "errors=\"0\" skipped=\"0\""));
+                              "errors=\"0\" skipped=\"1\""));
     assert_non_null(strstr(x, "<testsuite name=\"redeliver.qemu\" tests=\"9\" failures=\"0\" "
-                              "errors=\"0\" skipped=\"6\""));
+                              "errors=\"0\" skipped=\"8\""));
     assert_non_null(strstr(x, "<property name=\"fault\" value=\"entry\"/>"));
 
     /* a testcase per run; a failure exactly for each run that is not as expected */
@@ -154,32 +155,38 @@ static void test_junit(void **state)
     assert_int_equal(t.unexpected, 2);
     assert_int_equal(count(x, "<failure "), t.unexpected);
     assert_int_equal(count(x, "</failure>"), t.unexpected);
-    assert_int_equal(count(x, "<skipped "), t.na);
+    assert_int_equal(count(x, "<skipped "), t.na + t.xfail);
 
-    char *kvm = element(x, "<testcase classname=\"gp-stack\" name=\"kvm\"", "</testcase>");
+    char *kvm =
+        element(x, "<testcase classname=\"gp-stack\" name=\"gp-stack bochs kvm\"", "</testcase>");
     assert_non_null(strstr(kvm, "<failure message=\"expected PASS, got ERROR\" type=\"ERROR\">"));
     assert_non_null(strstr(kvm, NASTY_XML));
     assert_non_null(strstr(kvm, "run directory: res/gp-stack/bochs-virt-kvm</failure>"));
     free(kvm);
-    char *hang = element(x, "<testcase classname=\"harness-hang\" name=\"bare\"", "</testcase>");
+    char *hang = element(x, "<testcase classname=\"harness-hang\" name=\"harness-hang bochs bare\"",
+                         "</testcase>");
     assert_non_null(strstr(hang, "<failure message=\"expected TIMEOUT, got PASS\" type=\"PASS\">"));
     free(hang);
 
     /* the xfail passes, with verdict and escaped reason; its qemu twin is skipped */
-    char *drop = element(x, "<testcase classname=\"irq-stack\" name=\"drop-all\"", "</testcase>");
+    char *drop = element(x, "<testcase classname=\"irq-stack\" name=\"irq-stack bochs drop-all\"",
+                         "</testcase>");
     assert_null(strstr(drop, "<failure"));
+    assert_non_null(strstr(drop, "<skipped message=\"expected failure (xfail): LOST v=1 xfail — "
+                                 "acked &lt;before&gt;"));
     assert_non_null(strstr(drop, "<system-out>expected failure: LOST v=1 xfail — acked "
                                  "&lt;before&gt; &amp; &quot;after&quot; &#39;delivery&#39;"
                                  "</system-out>"));
     free(drop);
     const char *qemu = strstr(x, "<testsuite name=\"redeliver.qemu\"");
-    char *qdrop =
-        element(qemu, "<testcase classname=\"irq-stack\" name=\"drop-all\"", "</testcase>");
+    char *qdrop = element(
+        qemu, "<testcase classname=\"irq-stack\" name=\"irq-stack qemu drop-all\"", "</testcase>");
     assert_non_null(strstr(qdrop, "<skipped message=\"n/a: QEMU TCG has no VMX"));
     assert_null(strstr(qdrop, "<failure"));
     free(qdrop);
     /* a plain pass is an empty testcase */
-    assert_non_null(strstr(x, "<testcase classname=\"gp-stack\" name=\"bare\" time=\"0.000\"/>"));
+    assert_non_null(strstr(x, "<testcase classname=\"gp-stack\" name=\"gp-stack bochs bare\" "
+                              "time=\"0.000\"/>"));
     free(x);
     teardown(f);
 }
