@@ -11,9 +11,9 @@
 #include "guest/guest.h"
 #include "lib/console.h"
 
-#define TESTDEV_SCRATCH_PORT 0xe0
+#define TESTDEV_SCRATCH_PORT    0xe0
 #define TESTDEV_FLUSH_PAGE_PORT 0xe4
-#define TESTDEV_RAM_END 0x4000000ul /* the runner's -m 64: addresses past it are refused */
+#define TESTDEV_RAM_END         0x4000000ul /* the runner's -m 64: addresses past it are refused */
 
 static unsigned n_writes;
 

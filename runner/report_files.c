@@ -103,11 +103,16 @@ static json_t *run_json(const struct run *r)
     json_t *o = must(json_object());
     put(o, "scenario", text(r->sc->name));
     put(o, "cpu", text(cpu_name(r->cpu)));
-    put(o, "env", text(r->reference ? REFERENCE_ENV : r->policy ? "virt" : "bare"));
+    put(o, "env",
+        text(r->reference ? REFERENCE_ENV
+             : r->foreign ? FOREIGN_ENV
+             : r->policy  ? "virt"
+                          : "bare"));
     put(o, "policy", text(r->policy));
     /* what a virtualized cell was judged against: "bare", or "ref:virt" (docs/runner.md) */
     put(o, "reference",
-        text(!r->policy || r->reference    ? NULL
+        text(r->foreign                    ? cpu_name(r->bare->cpu)
+             : !r->policy || r->reference  ? NULL
              : run_reference(r)->reference ? REFERENCE_ENV
                                            : "bare"));
     put(o, "verdict", text(verdict_name(r->j.verdict)));
@@ -115,7 +120,7 @@ static json_t *run_json(const struct run *r)
     put(o, "expect_reason", text(r->expect_reason));
     put(o, "as_expected", json_boolean(r->as_expected));
     put(o, "xfail", json_boolean(r->xfail));
-    put(o, "detail", text(r->na ? na_reason(r->cpu) : r->j.detail));
+    put(o, "detail", text(r->na ? (r->na_why ? r->na_why : na_reason(r->cpu)) : r->j.detail));
     put(o, "dir", text(r->dir));
     if (r->na)
         return o;
