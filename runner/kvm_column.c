@@ -30,10 +30,10 @@ char *kvm_unusable(void)
     int e = errno;
     close(fd);
     if (version != KVM_API_VERSION)
-        return version < 0 ? xasprintf("%s is not a KVM device: KVM_GET_API_VERSION: %s", dev,
-                                       strerror(e))
-                           : xasprintf("%s answers KVM API version %d, not %d", dev, version,
-                                       KVM_API_VERSION);
+        return version < 0
+                   ? xasprintf("%s is not a KVM device: KVM_GET_API_VERSION: %s", dev, strerror(e))
+                   : xasprintf("%s answers KVM API version %d, not %d", dev, version,
+                               KVM_API_VERSION);
     return NULL;
 }
 
@@ -50,7 +50,8 @@ size_t kvm_reference_cpu(const enum cpu_model *cpus, size_t n_cpus)
 void matrix_add_kvm(struct matrix *m, size_t ref_cpu, const char *results, const char *na)
 {
     /* the runs point at each other: keep the links as indices across the realloc */
-    size_t n = m->n_runs, *bare = xcalloc(n + 1, sizeof(*bare)), *ref = xcalloc(n + 1, sizeof(*ref));
+    size_t n = m->n_runs, *bare = xcalloc(n + 1, sizeof(*bare)),
+           *ref = xcalloc(n + 1, sizeof(*ref));
     for (size_t i = 0; i < n; i++) {
         bare[i] = m->runs[i].bare ? (size_t)(m->runs[i].bare - m->runs) : n;
         ref[i] = m->runs[i].ref ? (size_t)(m->runs[i].ref - m->runs) : n;

@@ -21,6 +21,7 @@ static const char usage[] =
     "  merge     join the results of several runs (run --shard K/N) into one report\n"
     "  decode    decode a VMCS event field: decode idtv 0x80000b0e\n"
     "  explain   what each policy does with an IDT-vectoring event\n"
+    "  judge     the verdict of consoles captured elsewhere (hardware, another hypervisor)\n"
     "  version   the version and core/'s policy count (also --version)\n"
     "  help      this text, or `help <command>`\n"
     "\n"
@@ -40,6 +41,7 @@ static const struct command commands[] = {
     {"explain", cmd_explain},
     {"merge", cmd_merge},
     {"version", cmd_version},
+    {"judge", cmd_judge},
 };
 /* clang-format on */
 
