@@ -28,6 +28,10 @@
 #      and a run in two inputs, run refuses --shard 3/2
 #   9. foreign kernels (scripts/e2e-foreign.sh): run-image on tests/foreign/'s ELF32, ELF64,
 #      a.out-kludge, pc-testdev and CPU-state kernels; RAM; bad images; bad usage
+#   10-12. our guests without hv/ (scripts/e2e-other-hv.sh): under QEMU TCG the guest finds
+#      pc-testdev and writes port 0xE4, its trace as without pc-testdev; `redeliver judge` on
+#      consoles copied from checks 1-2 (PASS with --hv-log, UNPROVED without, LOST, bad
+#      input); --cpu qemu-kvm without /dev/kvm says why once, exit 0 (with it: UNPROVED)
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
 set -u
@@ -323,6 +327,9 @@ fi
 # ---- 9. foreign Multiboot kernels: run-image (scripts/e2e-foreign.sh) ----
 # shellcheck source=scripts/e2e-foreign.sh
 . scripts/e2e-foreign.sh
+# ---- 10-12. our guests without hv/: pc-testdev, judge, QEMU/KVM (scripts/e2e-other-hv.sh) ----
+# shellcheck source=scripts/e2e-other-hv.sh
+. scripts/e2e-other-hv.sh
 
 # ---- the other commands answer ----
 for args in "help" "list" "run --help" "decode idtv 0x80000b0e" "--version" "version"; do
