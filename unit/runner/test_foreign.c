@@ -42,7 +42,7 @@ static enum verdict foreign(const char *virt_log, bool need_testdev, enum verdic
     return j.verdict;
 }
 
-#define ROW "ENV bare pc-testdev\nROW gp-stack vector=0x0d\n"
+#define ROW  "ENV bare pc-testdev\nROW gp-stack vector=0x0d\n"
 #define EVGP "EV #GP err=0x0000 rip=trigger+0xa cs=0x08 rf=1 ist=1 cr2=- dr6=-\n"
 #define END  "SUMMARY: 0 tests, 0 unexpected failures\nTest result: SUCCESS\n"
 
@@ -69,9 +69,9 @@ static void test_differences_named(void **state)
     assert_int_equal(foreign(ROW "PCTESTDEV writes=1\n" END, true, V_PASS, NULL), V_LOST);
     assert_int_equal(foreign(ROW EVGP EVGP "PCTESTDEV writes=1\n" END, true, V_PASS, NULL),
                      V_DUPLICATED);
-    assert_int_equal(foreign(ROW EVGP "FAIL: x\nPCTESTDEV writes=1\nTest result: FAILURE\n",
-                             true, V_PASS, NULL),
-                     V_FAILED);
+    assert_int_equal(
+        foreign(ROW EVGP "FAIL: x\nPCTESTDEV writes=1\nTest result: FAILURE\n", true, V_PASS, NULL),
+        V_FAILED);
     assert_int_equal(foreign(ROW EVGP, true, V_PASS, NULL), V_CRASH); /* no final line */
     assert_int_equal(foreign("ROW pf-stack vector=0x0e\n" EVGP END, false, V_PASS, NULL),
                      V_ERROR); /* another row */
@@ -166,10 +166,8 @@ static void test_kvm_device(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_unproved_never_pass),
-        cmocka_unit_test(test_differences_named),
-        cmocka_unit_test(test_what_it_cannot_judge),
-        cmocka_unit_test(test_column_layout),
+        cmocka_unit_test(test_unproved_never_pass),  cmocka_unit_test(test_differences_named),
+        cmocka_unit_test(test_what_it_cannot_judge), cmocka_unit_test(test_column_layout),
         cmocka_unit_test(test_kvm_device),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
