@@ -119,12 +119,14 @@ char **bochs_argv(enum cpu_model cpu, const char *bochs)
 
 /* docs/emulators.md, "QEMU TCG as a second bare CPU"; docs/other-hypervisors.md for KVM: the
  * host's CPU without IA32_ARCH_CAPABILITIES (some nested KVMs refuse to set that MSR), no
- * -icount (TCG only). pc-testdev is the guest's perturbation backend without hv/. */
+ * -icount (TCG only), no kvmvapic option ROM (it patches the guest's TPR accesses).
+ * pc-testdev is the guest's perturbation backend without hv/. */
 char **qemu_argv(enum cpu_model cpu, const char *qemu)
 {
     static const char *const tcg[] = {"-cpu", "max,vendor=GenuineIntel", "-icount",
                                       "shift=0,sleep=off"};
-    static const char *const kvm[] = {"-accel", "kvm", "-cpu", "host,-arch-capabilities"};
+    static const char *const kvm[] = {
+        "-accel", "kvm", "-cpu", "host,-arch-capabilities", "-global", "kvm-apic.vapic=false"};
     static const char *const args[] = {
         "-M",
         "pc",
@@ -150,10 +152,11 @@ char **qemu_argv(enum cpu_model cpu, const char *qemu)
         "-D",
         RUN_QEMU_LOG,
     };
-    const char *all[ARRAY_SIZE(args) + 4];
+    const char *all[ARRAY_SIZE(args) + ARRAY_SIZE(kvm)];
+    size_t n = cpu == CPU_QEMU_KVM ? ARRAY_SIZE(kvm) : ARRAY_SIZE(tcg);
     memcpy(all, args, sizeof(args));
-    memcpy(all + ARRAY_SIZE(args), cpu == CPU_QEMU_KVM ? kvm : tcg, sizeof(tcg));
-    return make_argv(qemu, all, ARRAY_SIZE(all));
+    memcpy(all + ARRAY_SIZE(args), cpu == CPU_QEMU_KVM ? kvm : tcg, n * sizeof(*all));
+    return make_argv(qemu, all, ARRAY_SIZE(args) + n);
 }
 
 void argv_free(char **argv)

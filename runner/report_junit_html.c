@@ -85,8 +85,14 @@ static void count_cpu(const struct matrix *m, size_t cpu, struct suite_counts *k
     memset(k, 0, sizeof(*k));
     for (size_t s = 0; s < m->n_scen; s++)
         for (size_t e = 0; e <= m->n_policies; e++) {
-            const struct run *r = matrix_at(m, s, cpu, e);
-            for (int ref = 0; ref < 2 && r; ref++, r = e == 0 ? r->ref : NULL) {
+            const struct run *g = matrix_at(m, s, cpu, e);
+            /* the grid's run; with the bare one, its virtualized reference and the QEMU/KVM
+             * run judged against it */
+            const struct run *runs[] = {g, e ? NULL : g->ref, e ? NULL : g->foreign_run};
+            for (size_t i = 0; i < ARRAY_SIZE(runs); i++) {
+                const struct run *r = runs[i];
+                if (!r)
+                    continue;
                 k->tests++;
                 k->skipped += r->na;
                 k->failures += !r->na && !r->as_expected;
@@ -103,7 +109,7 @@ static void junit_case(struct sbuf *sb, const struct run *r)
         sb_addf(sb, " time=\"%.3f\"", r->proc.seconds);
     if (r->na) {
         sb_add(sb, ">\n      <skipped");
-        char *msg = xasprintf("n/a: %s", na_reason(r->cpu));
+        char *msg = xasprintf("n/a: %s", r->na_why ? r->na_why : na_reason(r->cpu));
         attr(sb, "message", msg);
         free(msg);
         sb_add(sb, "/>\n    </testcase>\n");
@@ -178,6 +184,8 @@ char *report_junit(const struct matrix *m, const struct report_info *info)
                 seconds += matrix_at(m, s, c, e)->proc.seconds;
                 if (e == 0 && matrix_at(m, s, c, 0)->ref)
                     seconds += matrix_at(m, s, c, 0)->ref->proc.seconds;
+                if (e == 0 && matrix_at(m, s, c, 0)->foreign_run)
+                    seconds += matrix_at(m, s, c, 0)->foreign_run->proc.seconds;
             }
         char *name = xasprintf("redeliver.%s", cpu_name(m->cpus[c]));
         sb_add(&sb, "  <testsuite");
@@ -201,6 +209,8 @@ char *report_junit(const struct matrix *m, const struct report_info *info)
                 junit_case(&sb, matrix_at(m, s, c, e));
                 if (e == 0 && matrix_at(m, s, c, 0)->ref) /* the virtualized reference */
                     junit_case(&sb, matrix_at(m, s, c, 0)->ref);
+                if (e == 0 && matrix_at(m, s, c, 0)->foreign_run) /* QEMU/KVM, under test */
+                    junit_case(&sb, matrix_at(m, s, c, 0)->foreign_run);
             }
         sb_add(&sb, "  </testsuite>\n");
     }
@@ -248,6 +258,8 @@ static void html_table(struct sbuf *sb, const struct matrix *m)
         text(sb, m->policies[p]);
         sb_add(sb, "</th>");
     }
+    if (m->kvm_column)
+        sb_addf(sb, "<th>%s</th>", cpu_name(CPU_QEMU_KVM));
     sb_add(sb, "</tr>\n");
     for (size_t s = 0; s < m->n_scen; s++)
         for (size_t c = 0; c < m->n_cpus; c++) {
@@ -259,9 +271,16 @@ static void html_table(struct sbuf *sb, const struct matrix *m)
                 text(sb, cpu_name(m->cpus[c]));
                 sb_add(sb, "</td>");
             }
-            for (size_t e = 0; e <= m->n_policies; e++) {
-                const struct run *r = matrix_at(m, s, c, e);
-                char *title = r->na ? xasprintf("n/a: %s", na_reason(r->cpu)) : report_run_line(r);
+            for (size_t e = 0; e <= m->n_policies + m->kvm_column; e++) {
+                const struct run *r =
+                    e <= m->n_policies ? matrix_at(m, s, c, e) : matrix_at(m, s, c, 0)->foreign_run;
+                if (!r) { /* the QEMU/KVM column is judged against another row */
+                    sb_add(sb, "<td class=\"cell\">-</td>");
+                    continue;
+                }
+                char *title = r->na
+                                  ? xasprintf("n/a: %s", r->na_why ? r->na_why : na_reason(r->cpu))
+                                  : report_run_line(r);
                 char *cell = run_cell(r);
                 sb_addf(sb, "<td class=\"cell %s\"", cell_class(r));
                 attr(sb, "title", title);
@@ -346,6 +365,13 @@ char *report_html(const struct matrix *m, const struct report_info *info)
     html_table(&sb, m);
     sb_add(&sb, "<p>(v=N: exits with valid IDT-vectoring information in that run)</p>\n");
     html_lines(&sb, m);
+    if (m->kvm_na) {
+        char *line = xasprintf("n/a: %s (the column): %s.", cpu_name(CPU_QEMU_KVM), m->kvm_na);
+        sb_add(&sb, "<p>");
+        text(&sb, line);
+        sb_add(&sb, "</p>\n");
+        free(line);
+    }
     for (size_t c = 0; c < m->n_cpus && m->n_policies; c++)
         if (!cpu_has_vmx(m->cpus[c])) {
             char *line = xasprintf("n/a: %s: %s.", cpu_name(m->cpus[c]), na_reason(m->cpus[c]));

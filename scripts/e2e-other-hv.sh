@@ -90,18 +90,17 @@ elif ! grep -q '"env": "under-test"' "$OUT/qemu-kvm-missing/summary.json"; then
 else
     ok "$what"
 fi
-why=$(REDELIVER_KVM_DEV= "$REDELIVER" run --cpu qemu-kvm --scenario gp-stack --policy kvm \
-    --build "$BUILD" --results "$OUT/qemu-kvm-probe" 2>&1 | sed -n 's/^n\/a: qemu-kvm (the column): //p')
-if [ -n "$why" ]; then
-    skip "run --cpu bochs --cpu qemu-kvm on gp-stack" "$why"
+# with the machine's own /dev/kvm: a real run where it is usable, else the reason
+what="run --cpu bochs --cpu qemu-kvm (gp-stack): the column UNPROVED against Bochs bare"
+# --timeout 90: under nested KVM the firmware alone took 15-20 s (docs/other-hypervisors.md)
+REDELIVER_KVM_DEV= rd qemu-kvm run --cpu bochs --cpu qemu-kvm --scenario gp-stack --policy kvm \
+    --build "$BUILD" --timeout 90 --results "$OUT/qemu-kvm"
+why=$(sed -n 's/^n\/a: qemu-kvm (the column): //p' "$log")
+if [ -n "$why" ] && [ $rc -eq 0 ]; then
+    skip "$what" "$why"
+elif [ $rc -eq 0 ] && grep -Eq '^gp-stack +PASS +PASS v=1 +UNPROVED$' "$log" &&
+    grep -Eqx 'PCTESTDEV writes=[1-9][0-9]*' "$OUT/qemu-kvm/gp-stack/qemu-kvm/serial.txt"; then
+    ok "$what"
 else
-    what="run --cpu bochs --cpu qemu-kvm (gp-stack): the column UNPROVED against Bochs bare"
-    rd qemu-kvm run --cpu bochs --cpu qemu-kvm --scenario gp-stack --policy kvm --build "$BUILD" \
-        --results "$OUT/qemu-kvm"
-    if [ $rc -eq 0 ] && grep -Eq '^gp-stack +PASS +PASS v=1 +UNPROVED$' "$log" &&
-        grep -Eqx 'PCTESTDEV writes=[1-9][0-9]*' "$OUT/qemu-kvm/gp-stack/qemu-kvm/serial.txt"; then
-        ok "$what"
-    else
-        fail "$what" "exit status $rc" "$log"
-    fi
+    fail "$what" "exit status $rc" "$log"
 fi

@@ -77,7 +77,8 @@ static void test_command_lines(void **state)
     q = qemu_argv(CPU_QEMU_KVM, "/usr/bin/qemu-system-x86_64");
     line = argv_shell(q);
     assert_non_null(strstr(line, " -device pc-testdev "));
-    assert_non_null(strstr(line, " -accel kvm -cpu host,-arch-capabilities"));
+    assert_non_null(strstr(line, " -accel kvm -cpu host,-arch-capabilities -global "
+                                 "kvm-apic.vapic=false"));
     assert_null(strstr(line, "-icount")); /* TCG only */
     free(line);
     argv_free(q);
