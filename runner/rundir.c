@@ -136,6 +136,12 @@ static char *build_context(const struct run *r, bool serial_missing, const struc
             sb_addf(&sb, " (stderr: %s)", err);
         free(err);
     }
+    if (p->timed_out && cpu_is_qemu(r->cpu)) { /* QEMU waits after e.g. a KVM internal error */
+        char *err = first_line(r->dir, RUN_STDERR);
+        if (err)
+            sb_addf(&sb, "%s stderr: %s", cpu_name(r->cpu), err);
+        free(err);
+    }
     if (p->output_capped)
         sb_addf(&sb, "%s%s", sb.len ? "; " : "", p->output_capped);
     if (cut->len)
