@@ -136,7 +136,10 @@ static int judge(const struct capture *bare, const struct capture *virt, const s
     else
         printf("proof:   none: without hv/'s report channel (--hv-log) no fact shows an exit "
                "during delivery\n");
-    rc = vj.verdict == V_PASS ? 0 : vj.verdict == V_UNPROVED || vj.verdict == V_SKIP ? 3 : 1;
+    rc = bj.verdict != V_PASS                               ? 1 /* the bare run is no reference */
+         : vj.verdict == V_PASS                             ? 0
+         : vj.verdict == V_UNPROVED || vj.verdict == V_SKIP ? 3
+                                                            : 1;
     free(row);
     free(bj.detail);
     free(vj.detail);

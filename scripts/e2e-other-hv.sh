@@ -55,6 +55,7 @@ cp "$src/bochs-bare/serial.txt" "$J/bare.txt" &&
     cp "$J/bare.txt" "$J/dir/bare.txt" && cp "$J/kvm.txt" "$J/dir/virt.txt" &&
     cp "$J/kvm-hv.txt" "$J/dir/hv.txt"
 grep -v '^EV ' "$J/kvm.txt" >"$J/kvm-lost.txt"
+sed 's/^Test result: SUCCESS$/Test result: FAILURE/' "$J/bare.txt" >"$J/bare-failed.txt"
 # judge NAME WANT-STATUS WANT-REGEX ARGS...
 judge() {
     local name=$1 want=$2 re=$3
@@ -72,6 +73,7 @@ judge kvm-without-hv-log 3 '^virt: +UNPROVED — .*no hypervisor fact' "$J/bare.
 judge directory 0 '^virt: +PASS$' "$J/dir"
 judge lost-without-hv-log 1 '^virt: +LOST — ' "$J/bare.txt" "$J/kvm-lost.txt"
 judge tcg-pc-testdev 3 'UNPROVED — .*pc-testdev took 1 page' "$J/bare.txt" "$J/tcg.txt"
+judge bare-failed 1 '^bare: +FAILED' "$J/bare-failed.txt" "$J/kvm.txt"
 judge missing-file 2 'nonexistent.txt: No such file' "$J/bare.txt" "$J/nonexistent.txt"
 judge not-a-console 2 'is no guest console' "$J/bare.txt" "$J/kvm-hv.txt"
 judge no-hv-summary 1 '^virt: +ERROR — hv printed no' "$J/bare.txt" "$J/kvm.txt" --hv-log "$J/tcg.txt"
