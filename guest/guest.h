@@ -32,6 +32,15 @@ bool guest_page_set_present(uint64_t va, bool present);
 uint64_t *guest_pte(uint64_t va);
 long hv_intercept_exception(uint8_t vector, bool on);
 
+/* --- QEMU's pc-testdev, the backend without hv/ (guest/testdev.c) --- */
+/* pc-testdev answers (port 0xE0 reads back) and hv/ is absent. */
+bool testdev_present(void);
+/* Writes `gpa` (page-aligned, below 64 MiB) to port 0xE4: under KVM the next access to the
+ * page exits. HC_OK, HC_EINVAL, or HC_ENOSYS without pc-testdev. */
+long testdev_take_page(uint64_t gpa);
+/* Prints `PCTESTDEV writes=<n>` when pc-testdev is present (docs/protocol.md). */
+void testdev_report(void);
+
 /* --- user mode (CPL3), guest/user.c --- */
 /* Runs fn at CPL3 (user CS and SS, DPL 3) on a one-page user stack with RFLAGS = rflags (bit 1
  * is set for the caller; IOPL, IF, AC, TF are the caller's: 0 means IOPL 0 and IF=0), and

@@ -12,6 +12,7 @@
 
 #include "runner/commands.h"
 #include "runner/image.h"
+#include "runner/kvm_column.h"
 #include "runner/matrix.h"
 #include "runner/report.h"
 #include "runner/results.h"
@@ -38,6 +39,8 @@ struct ctx {
     const char *results; /* --results, or a new results/<run-id> (run_id.h) */
     char *run_dir;       /* owns that string */
     struct rerun *rerun; /* --rerun-failed: the cells to run again */
+    bool kvm;            /* --cpu qemu-kvm: the column of the hypervisor under test */
+    char *kvm_na;        /* why it cannot run here (kvm_unusable()), or NULL */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -284,11 +287,23 @@ static int run(struct ctx *c)
                            "no-nmi-reblock — hv/ forgets to block NMIs again when an IRET "
                            "that unblocked them exits)",
                            o->fault);
+    size_t k = 0; /* qemu-kvm is a column, not a row (runner/kvm_column.h) */
+    for (size_t i = 0; i < c->s.n_cpus; i++)
+        if (c->s.cpus[i] == CPU_QEMU_KVM)
+            c->kvm = true;
+        else
+            c->s.cpus[k++] = c->s.cpus[i];
+    c->s.n_cpus = k;
+    if (c->kvm && k == 0) /* no bare CPU model named: QEMU TCG is the reference */
+        c->s.cpus[c->s.n_cpus++] = CPU_QEMU;
+    if (c->kvm)
+        c->kvm_na = kvm_unusable();
     for (size_t i = 0; i < c->s.n_cpus; i++) {
         c->use_bochs |= c->s.cpus[i] == CPU_BOCHS;
         c->use_bochs3 |= c->s.cpus[i] == CPU_BOCHS3;
         c->use_qemu |= c->s.cpus[i] == CPU_QEMU;
     }
+    c->use_qemu |= c->kvm && !c->kvm_na;
     /* a rerun of bare cells alone may still need the reference run of a `reference = virt` row */
     c->use_hv = (c->use_bochs || c->use_bochs3) && (c->s.n_policies > 0 || c->rerun);
     c->in.fault = o->fault ? o->fault : "";
@@ -310,6 +325,8 @@ static int run(struct ctx *c)
     }
     matrix_build(&c->m, c->s.scen, c->s.n_scen, c->s.cpus, c->s.n_cpus, c->s.policies,
                  c->s.n_policies, c->results);
+    if (c->kvm)
+        matrix_add_kvm(&c->m, kvm_reference_cpu(c->s.cpus, c->s.n_cpus), c->results, c->kvm_na);
     if (c->rerun)
         rerun_mark(c->rerun, &c->m);
     rc = run_all(c);
@@ -366,6 +383,7 @@ int cmd_run(int argc, char **argv)
     if (c.rerun)
         rerun_free(c.rerun);
     free(c.rerun);
+    free(c.kvm_na);
     run_opts_free(&o);
     return rc;
 }

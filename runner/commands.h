@@ -13,5 +13,6 @@ int cmd_decode(int argc, char **argv);    /* runner/cmd_decode.c (core engineer)
 int cmd_explain(int argc, char **argv);   /* runner/cmd_explain.c (core engineer) */
 int cmd_version(int argc, char **argv);   /* runner/version.c */
 int cmd_run_image(int argc, char **argv); /* runner/cmd_run_image.c (docs/foreign-guests.md) */
+int cmd_judge(int argc, char **argv);     /* runner/cmd_judge.c */
 
 #endif

@@ -40,6 +40,14 @@ void judge_virt(const struct trace *t, const struct run_facts *f, const char *po
 void judge_reference(const struct trace *t, const struct run_facts *f, const char *policy,
                      struct judgement *j);
 
+/* A run without hv/'s report channel — our guest under another hypervisor (QEMU/KVM with
+ * pc-testdev), or a console captured elsewhere (`redeliver judge` without --hv-log) —
+ * against the bare verdict and trace (runner/compare_foreign.c). The trace comparison is
+ * compare_traces(); a run that matches is UNPROVED, never PASS: nothing shows that an exit
+ * happened during delivery. `need_testdev`: the guest must report pc-testdev writes. */
+void judge_foreign(const struct trace *t, const struct run_facts *f, bool need_testdev,
+                   enum verdict bare, const struct trace *bare_trace, struct judgement *j);
+
 /* Shared by the judges: the process and protocol checks (`hv`: hv/'s reports first), and
  * the guest's own checks; true when they decided. */
 bool judge_common(const struct trace *t, const struct run_facts *f, bool hv, struct judgement *j);

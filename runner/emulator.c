@@ -9,15 +9,20 @@
 
 #include "runner/util.h"
 
-static const char *const cpu_names[CPU_COUNT] = {
-    [CPU_BOCHS] = "bochs", [CPU_QEMU] = "qemu", [CPU_BOCHS3] = "bochs3"};
+static const char *const cpu_names[CPU_COUNT] = {[CPU_BOCHS] = "bochs",
+                                                 [CPU_QEMU] = "qemu",
+                                                 [CPU_BOCHS3] = "bochs3",
+                                                 [CPU_QEMU_KVM] = "qemu-kvm"};
 
 static const char *const cpu_summaries[CPU_COUNT] = {
     [CPU_BOCHS] = "Bochs 2.7, Debian 12's package (bochs-bin in PATH, or --bochs): bare and "
                   "under hv/ (default)",
     [CPU_BOCHS3] = "Bochs 3.0, built from Debian's trixie source package by scripts/bochs3.sh "
                    "(--bochs3, or its cache): bare and under hv/",
-    [CPU_QEMU] = "QEMU TCG (qemu-system-x86_64, or --qemu): bare only, TCG has no VMX",
+    [CPU_QEMU] = "QEMU TCG (qemu-system-x86_64, or --qemu) with pc-testdev: bare only, TCG has "
+                 "no VMX",
+    [CPU_QEMU_KVM] = "QEMU with KVM and pc-testdev: the hypervisor under test, a column judged "
+                     "against the bare run (needs a usable /dev/kvm)",
 };
 
 const char *cpu_summary(enum cpu_model c)
@@ -43,6 +48,11 @@ bool cpu_parse(const char *s, enum cpu_model *out)
 bool cpu_is_bochs(enum cpu_model c)
 {
     return c == CPU_BOCHS || c == CPU_BOCHS3;
+}
+
+bool cpu_is_qemu(enum cpu_model c)
+{
+    return c == CPU_QEMU || c == CPU_QEMU_KVM;
 }
 
 bool cpu_has_vmx(enum cpu_model c)
@@ -107,22 +117,27 @@ char **bochs_argv(enum cpu_model cpu, const char *bochs)
                              : make_argv(bochs, args, ARRAY_SIZE(args));
 }
 
-/* docs/emulators.md, "QEMU TCG as a second bare CPU". */
-char **qemu_argv(const char *qemu)
+/* docs/emulators.md, "QEMU TCG as a second bare CPU"; docs/other-hypervisors.md for KVM: the
+ * host's CPU without IA32_ARCH_CAPABILITIES (some nested KVMs refuse to set that MSR), no
+ * -icount (TCG only), no kvmvapic option ROM (it patches the guest's TPR accesses).
+ * pc-testdev is the guest's perturbation backend without hv/. */
+char **qemu_argv(enum cpu_model cpu, const char *qemu)
 {
+    static const char *const tcg[] = {"-cpu", "max,vendor=GenuineIntel", "-icount",
+                                      "shift=0,sleep=off"};
+    static const char *const kvm[] = {
+        "-accel", "kvm", "-cpu", "host,-arch-capabilities", "-global", "kvm-apic.vapic=false"};
     static const char *const args[] = {
         "-M",
         "pc",
-        "-cpu",
-        "max,vendor=GenuineIntel",
         "-m",
         "64",
         "-nodefaults",
         "-display",
         "none",
         "-no-reboot",
-        "-icount",
-        "shift=0,sleep=off",
+        "-device",
+        "pc-testdev",
         "-kernel",
         RUN_GUEST,
         "-debugcon",
@@ -137,7 +152,11 @@ char **qemu_argv(const char *qemu)
         "-D",
         RUN_QEMU_LOG,
     };
-    return make_argv(qemu, args, ARRAY_SIZE(args));
+    const char *all[ARRAY_SIZE(args) + ARRAY_SIZE(kvm)];
+    size_t n = cpu == CPU_QEMU_KVM ? ARRAY_SIZE(kvm) : ARRAY_SIZE(tcg);
+    memcpy(all, args, sizeof(args));
+    memcpy(all + ARRAY_SIZE(args), cpu == CPU_QEMU_KVM ? kvm : tcg, n * sizeof(*all));
+    return make_argv(qemu, all, ARRAY_SIZE(args) + n);
 }
 
 void argv_free(char **argv)

@@ -9,14 +9,17 @@
 
 #include <stdbool.h>
 
-enum cpu_model { CPU_BOCHS, CPU_QEMU, CPU_BOCHS3, CPU_COUNT };
+/* CPU_QEMU_KVM is no bare CPU: QEMU with KVM, the hypervisor under test, shown as a column
+ * judged against a bare CPU model of the run (runner/kvm_column.c). */
+enum cpu_model { CPU_BOCHS, CPU_QEMU, CPU_BOCHS3, CPU_QEMU_KVM, CPU_COUNT };
 
 const char *cpu_name(enum cpu_model c);
 bool cpu_parse(const char *s, enum cpu_model *out);
 bool cpu_has_vmx(enum cpu_model c);        /* can run virtualized cells */
 bool cpu_is_bochs(enum cpu_model c);       /* a Bochs version: bochsrc, debugger exit, bochs.log */
+bool cpu_is_qemu(enum cpu_model c);        /* QEMU, TCG or KVM: isa-debug-exit, qemu.log */
 const char *cpu_summary(enum cpu_model c); /* one line for `list` */
-#define CPU_NAMES "bochs, bochs3, qemu"
+#define CPU_NAMES "bochs, bochs3, qemu, qemu-kvm"
 
 #define NA_REASON_QEMU "QEMU TCG has no VMX: virtualized runs need --cpu bochs"
 
@@ -43,7 +46,8 @@ char *bochsrc_text(enum cpu_model cpu, bool virt);
 /* argv (NULL-terminated, malloc'd strings) to run in the run directory. Bochs 3.0 starts
  * its debugger only when asked (-debugger); 2.7 always does when it is compiled in. */
 char **bochs_argv(enum cpu_model cpu, const char *bochs);
-char **qemu_argv(const char *qemu);
+/* QEMU TCG, or with KVM (`cpu` CPU_QEMU_KVM); both with pc-testdev (docs/other-hypervisors.md). */
+char **qemu_argv(enum cpu_model cpu, const char *qemu);
 void argv_free(char **argv);
 char *argv_shell(char *const *argv); /* one line, quoted for sh, for the `cmdline` file */
 

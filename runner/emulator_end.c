@@ -47,8 +47,8 @@ char *emulator_end_problem(enum cpu_model cpu, const struct proc_result *p, cons
         return NULL; /* reported as such by the judge */
     bool shutdown = !virt && log_has_shutdown(log, log_len);
     char *fatal = cpu_is_bochs(cpu) ? fatal_line(log, log_len, shutdown) : NULL;
-    int normal = cpu == CPU_QEMU ? 1 : 0;
-    if (cpu == CPU_QEMU && shutdown)
+    int normal = cpu_is_qemu(cpu) ? 1 : 0;
+    if (cpu_is_qemu(cpu) && shutdown)
         normal = 0; /* -no-reboot: a triple fault ends QEMU with status 0 */
     if (cpu_is_bochs(cpu) && shutdown)
         normal = 1; /* panic: action=fatal */

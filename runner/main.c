@@ -22,6 +22,7 @@ static const char usage[] =
     "  fuzz      generated scenarios from a seed, judged as the matrix; reduce divergences\n"
     "  decode    decode a VMCS event field: decode idtv 0x80000b0e\n"
     "  explain   what each policy does with an IDT-vectoring event\n"
+    "  judge     the verdict of consoles captured elsewhere (hardware, another hypervisor)\n"
     "  version   the version and core/'s policy count (also --version)\n"
     "  help      this text, or `help <command>`\n"
     "\n"
@@ -42,6 +43,7 @@ static const struct command commands[] = {
     {"merge", cmd_merge},
     {"fuzz", cmd_fuzz},
     {"version", cmd_version},
+    {"judge", cmd_judge},
 };
 /* clang-format on */
 

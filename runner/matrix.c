@@ -100,7 +100,7 @@ const char *run_na_reason(const struct run *r)
 
 const char *run_env(const struct run *r)
 {
-    return r->reference ? REFERENCE_ENV : r->policy ? r->policy : "bare";
+    return r->reference ? REFERENCE_ENV : r->foreign ? FOREIGN_ENV : r->policy ? r->policy : "bare";
 }
 
 const struct run *run_reference(const struct run *r)
@@ -137,7 +137,9 @@ void run_judge(struct run *r)
         .cpu_shutdown = r->log_problem && log_is_shutdown(r->log_problem),
     };
     const struct run *ref = run_reference(r);
-    if (!r->policy)
+    if (r->foreign)
+        judge_foreign(&r->trace, &f, true, r->bare->j.verdict, &r->bare->trace, &r->j);
+    else if (!r->policy)
         judge_bare(&r->trace, &f, &r->j);
     else if (r->reference)
         judge_reference(&r->trace, &f, r->policy, &r->j);
@@ -158,6 +160,14 @@ void run_expect(struct run *r)
     if (r->na) {
         r->expected = V_NA;
         r->as_expected = true;
+        r->xfail = false;
+        return;
+    }
+    if (r->foreign) {
+        /* without hv/'s facts a match is UNPROVED; SKIP: the row needs hv/ or has no bare
+         * reference (runner/compare_foreign.c) */
+        r->as_expected = r->j.verdict == V_UNPROVED || r->j.verdict == V_SKIP;
+        r->expected = V_UNPROVED;
         r->xfail = false;
         return;
     }
@@ -189,7 +199,7 @@ void matrix_judge(struct matrix *m)
     for (int pass = 0; pass < 3; pass++)
         for (size_t i = 0; i < m->n_runs; i++) {
             struct run *r = &m->runs[i];
-            if ((!r->policy ? 0 : r->reference ? 1 : 2) != pass)
+            if ((r->foreign ? 2 : !r->policy ? 0 : r->reference ? 1 : 2) != pass)
                 continue;
             run_judge(r);
             run_expect(r);

@@ -19,14 +19,18 @@
 struct run {
     const struct cat_scenario *sc;
     enum cpu_model cpu;
-    const char *policy; /* NULL: bare */
-    bool na;            /* cannot run on this CPU model (see na_reason), or not rerun */
-    const char *na_why; /* why n/a when not na_reason(cpu): run --rerun-failed (rerun.h) */
-    char *dir;          /* run directory; NULL when na */
-    struct run *bare;   /* virtualized runs: the bare run of the same scenario and CPU */
-    bool reference;     /* the unperturbed virtualized reference run of a `reference = virt`
-                           row: policy REFERENCE_POLICY, perturbation off (env "ref:virt") */
-    struct run *ref;    /* bare runs of such rows: their reference run */
+    const char *policy;      /* NULL: bare */
+    bool na;                 /* cannot run on this CPU model (see na_reason), or not rerun */
+    const char *na_why;      /* why n/a when not na_reason(cpu): run --rerun-failed (rerun.h),
+                                or the QEMU/KVM column's reason */
+    char *dir;               /* run directory; NULL when na */
+    struct run *bare;        /* virtualized runs: the bare run of the same scenario and CPU */
+    bool reference;          /* the unperturbed virtualized reference run of a `reference = virt`
+                                row: policy REFERENCE_POLICY, perturbation off (env "ref:virt") */
+    struct run *ref;         /* bare runs of such rows: their reference run */
+    bool foreign;            /* the hypervisor under test (QEMU/KVM, runner/kvm_column.c):
+                                judged against `bare` by judge_foreign (env "under-test") */
+    struct run *foreign_run; /* bare runs the column is judged against: that run */
 
     struct proc_result proc;
     struct trace trace;
@@ -51,12 +55,15 @@ struct matrix {
     struct run *runs; /* scenario-major, then CPU, then bare + policies; then the reference
                          runs of `reference = virt` rows (not in the grid: bare->ref) */
     size_t n_runs;
-    size_t n_grid; /* runs[0 .. n_grid) is the grid matrix_at() indexes */
+    size_t n_grid;      /* runs[0 .. n_grid) is the grid matrix_at() indexes */
+    bool kvm_column;    /* the runs after the references: one per scenario on QEMU/KVM */
+    const char *kvm_na; /* why that column cannot run here, or NULL */
 };
 
 /* The policy of the unperturbed virtualized reference run (docs/runner.md). */
 #define REFERENCE_POLICY "kvm"
 #define REFERENCE_ENV    "ref:virt"
+#define FOREIGN_ENV      "under-test" /* the run of the hypervisor under test */
 
 /* The run a virtualized run is judged against: the reference run of a `reference = virt`
  * row, else the bare run. */

@@ -105,11 +105,16 @@ static json_t *run_json(const struct run *r)
     json_t *o = must(json_object());
     put(o, "scenario", text(r->sc->name));
     put(o, "cpu", text(cpu_name(r->cpu)));
-    put(o, "env", text(r->reference ? REFERENCE_ENV : r->policy ? "virt" : "bare"));
+    put(o, "env",
+        text(r->reference ? REFERENCE_ENV
+             : r->foreign ? FOREIGN_ENV
+             : r->policy  ? "virt"
+                          : "bare"));
     put(o, "policy", text(r->policy));
     /* what a virtualized cell was judged against: "bare", or "ref:virt" (docs/runner.md) */
     put(o, "reference",
-        text(!r->policy || r->reference    ? NULL
+        text(r->foreign                    ? cpu_name(r->bare->cpu)
+             : !r->policy || r->reference  ? NULL
              : run_reference(r)->reference ? REFERENCE_ENV
                                            : "bare"));
     put(o, "verdict", text(verdict_name(r->j.verdict)));

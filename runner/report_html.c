@@ -77,7 +77,7 @@ const char *html_expect_mark(const struct run *r)
 
 const char *html_env(const struct run *r)
 {
-    return r->reference ? REFERENCE_ENV : r->policy ? "virt" : "bare";
+    return r->reference ? REFERENCE_ENV : r->foreign ? FOREIGN_ENV : r->policy ? "virt" : "bare";
 }
 
 char *html_cell_path(const struct run *r)
@@ -86,6 +86,7 @@ char *html_cell_path(const struct run *r)
         return NULL;
     return xasprintf("cells/%s/%s-%s.html", r->sc->name, cpu_name(r->cpu),
                      r->reference ? "ref-virt"
+                     : r->foreign ? FOREIGN_ENV
                      : r->policy  ? r->policy
                                   : "bare");
 }
@@ -182,6 +183,13 @@ static void row(struct sbuf *sb, const struct matrix *m, size_t s, size_t c)
         html_text(sb, run_na_reason(matrix_at(m, s, c, 1)));
         sb_add(sb, "</details></td>");
     }
+    if (m->kvm_column) { /* the hypervisor under test, judged against this row's bare run */
+        const struct run *k = matrix_at(m, s, c, 0)->foreign_run;
+        if (k)
+            cell(sb, k);
+        else
+            sb_add(sb, "<td class=\"cell\">-</td>");
+    }
     sb_add(sb, "</tr>\n");
 }
 
@@ -208,12 +216,14 @@ static void tables(struct sbuf *sb, const struct matrix *m)
             html_text(sb, m->policies[p]);
             sb_add(sb, "</th>");
         }
+        if (m->kvm_column)
+            sb_addf(sb, "<th>%s</th>", cpu_name(CPU_QEMU_KVM));
         sb_add(sb, "</tr>\n");
         for (size_t k = f; k < m->n_scen; k++) {
             if (done[k] || !same_text(m->scen[k]->family, family))
                 continue;
             const char *cs = m->scen[k]->case_ref;
-            sb_addf(sb, "<tr class=\"case\"><th colspan=\"%zu\">", m->n_policies + 3);
+            sb_addf(sb, "<tr class=\"case\"><th colspan=\"%zu\">", m->n_policies + 3 + m->kvm_column);
             html_text(sb, cs ? cs : "(no docs/cases.md entry)");
             sb_add(sb, "</th></tr>\n");
             for (size_t s = k; s < m->n_scen; s++)

@@ -88,8 +88,14 @@ static void count_cpu(const struct matrix *m, size_t cpu, struct suite_counts *k
     memset(k, 0, sizeof(*k));
     for (size_t s = 0; s < m->n_scen; s++)
         for (size_t e = 0; e <= m->n_policies; e++) {
-            const struct run *r = matrix_at(m, s, cpu, e);
-            for (int ref = 0; ref < 2 && r; ref++, r = e == 0 ? r->ref : NULL) {
+            const struct run *g = matrix_at(m, s, cpu, e);
+            /* the grid's run; with the bare one, its virtualized reference and the QEMU/KVM
+             * run judged against it */
+            const struct run *runs[] = {g, e ? NULL : g->ref, e ? NULL : g->foreign_run};
+            for (size_t i = 0; i < ARRAY_SIZE(runs); i++) {
+                const struct run *r = runs[i];
+                if (!r)
+                    continue;
                 k->tests++;
                 k->skipped += r->na || r->xfail;
                 k->failures += !r->na && !r->as_expected;
@@ -196,6 +202,8 @@ char *report_junit(const struct matrix *m, const struct report_info *info)
                 seconds += matrix_at(m, s, c, e)->proc.seconds;
                 if (e == 0 && matrix_at(m, s, c, 0)->ref)
                     seconds += matrix_at(m, s, c, 0)->ref->proc.seconds;
+                if (e == 0 && matrix_at(m, s, c, 0)->foreign_run)
+                    seconds += matrix_at(m, s, c, 0)->foreign_run->proc.seconds;
             }
         char *name = xasprintf("redeliver.%s", cpu_name(m->cpus[c]));
         sb_add(&sb, "  <testsuite");
@@ -219,6 +227,8 @@ char *report_junit(const struct matrix *m, const struct report_info *info)
                 junit_case(&sb, matrix_at(m, s, c, e));
                 if (e == 0 && matrix_at(m, s, c, 0)->ref) /* the virtualized reference */
                     junit_case(&sb, matrix_at(m, s, c, 0)->ref);
+                if (e == 0 && matrix_at(m, s, c, 0)->foreign_run) /* QEMU/KVM, under test */
+                    junit_case(&sb, matrix_at(m, s, c, 0)->foreign_run);
             }
         sb_add(&sb, "  </testsuite>\n");
     }

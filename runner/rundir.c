@@ -58,8 +58,8 @@ int rundir_prepare(const struct run *r, const struct run_inputs *in, struct proc
         return -1;
     if (cpu_is_bochs(r->cpu) && bochs_files(r, in, err) != 0)
         return -1;
-    if (r->cpu == CPU_QEMU)
-        spec->argv = qemu_argv(in->qemu);
+    if (cpu_is_qemu(r->cpu))
+        spec->argv = qemu_argv(r->cpu, in->qemu);
     else
         spec->argv = bochs_argv(r->cpu, r->cpu == CPU_BOCHS3 ? in->bochs3 : in->bochs);
     spec->dir = r->dir;
@@ -134,6 +134,12 @@ static char *build_context(const struct run *r, bool serial_missing, const struc
         char *err = first_line(r->dir, RUN_STDERR);
         if (err)
             sb_addf(&sb, " (stderr: %s)", err);
+        free(err);
+    }
+    if (p->timed_out && cpu_is_qemu(r->cpu)) { /* QEMU waits after e.g. a KVM internal error */
+        char *err = first_line(r->dir, RUN_STDERR);
+        if (err)
+            sb_addf(&sb, "%s stderr: %s", cpu_name(r->cpu), err);
         free(err);
     }
     if (p->output_capped)

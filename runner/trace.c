@@ -151,7 +151,13 @@ static bool guest_line(struct trace *t, const char *line)
         if (!t->n_fail++)
             t->first_fail = xstrdup(line);
     } else if (starts(line, "SKIP:")) {
-        t->n_skip++;
+        if (!t->n_skip++)
+            t->first_skip = xstrdup(line);
+    } else if (starts(line, "PCTESTDEV writes=")) {
+        char *end;
+        long n = strtol(line + strlen("PCTESTDEV writes="), &end, 10);
+        if (t->testdev_writes < 0 && !*end && n >= 0)
+            t->testdev_writes = n;
     } else if (starts(line, "SUMMARY:")) {
         if (!t->summary)
             t->summary = xstrdup(line);
@@ -234,7 +240,7 @@ void trace_parse(struct trace *t, const char *guest, size_t guest_len, const cha
     memset(t, 0, sizeof(*t));
     t->vectoring_exits = -1;
     t->row_vector = -1;
-    t->exits = -1;
+    t->exits = t->testdev_writes = -1;
     t->shutdown_raised = t->shutdown_delivering = -1;
     each_line(t, guest, guest_len, guest_channel_line);
     size_t guest_lines = t->n_lines;
@@ -256,6 +262,7 @@ void trace_free(struct trace *t)
     free_list(t->ev, t->n_ev);
     free(t->first_fail);
     free(t->summary);
+    free(t->first_skip);
     free(t->result_line);
     free(t->after_result);
     free_list(t->idtv, t->n_idtv);
@@ -269,7 +276,7 @@ void trace_free(struct trace *t)
     memset(t, 0, sizeof(*t));
     t->vectoring_exits = -1;
     t->row_vector = -1;
-    t->exits = -1;
+    t->exits = t->testdev_writes = -1;
     t->shutdown_raised = t->shutdown_delivering = -1;
 }
 

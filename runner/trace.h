@@ -35,8 +35,10 @@ struct trace {
     char **ev; /* the EV lines, in order, whole ("EV #GP err=...") */
     size_t n_ev;
     unsigned n_pass, n_fail, n_skip;
-    char *first_fail; /* text of the first FAIL: line */
-    char *summary;    /* text after "SUMMARY: " */
+    char *first_fail;    /* text of the first FAIL: line */
+    char *summary;       /* text after "SUMMARY: " */
+    char *first_skip;    /* the first SKIP: line, whole */
+    long testdev_writes; /* `PCTESTDEV writes=<n>` (pc-testdev backend, guest/testdev.c); -1 none */
 
     enum guest_result result; /* of the first `Test result:` line */
     char *result_line;        /* that line, whole */

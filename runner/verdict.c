@@ -21,6 +21,7 @@ static const char *const names[V_COUNT] = {
     [V_REORDERED] = "REORDERED",
     [V_DIFFERENT] = "DIFFERENT",
     [V_MOVED] = "MOVED",
+    [V_UNPROVED] = "UNPROVED",
     [V_NA] = "n/a",
 };
 

@@ -27,6 +27,9 @@ enum verdict {
     V_REORDERED,
     V_DIFFERENT,
     V_MOVED, /* the same events in the same order, some delivered at another place (RIP) */
+    /* a run without hv/'s report channel (another hypervisor, `redeliver judge` without
+     * --hv-log) that matches the bare trace: nothing proves an exit during delivery */
+    V_UNPROVED,
     V_NA,
     V_COUNT
 };

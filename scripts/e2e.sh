@@ -32,6 +32,10 @@
 #      --case, --rerun-failed; results.xml against scripts/junit.xsd, results.tap under
 #      prove; make install, the docs/core.md example via pkg-config, nm, make uninstall;
 #      scripts/deps.sh's split and README's apt-get lines
+#   15-17. our guests without hv/ (scripts/e2e-other-hv.sh): under QEMU TCG the guest finds
+#      pc-testdev and writes port 0xE4, its trace as without pc-testdev; `redeliver judge` on
+#      consoles copied from checks 1-2 (PASS with --hv-log, UNPROVED without, LOST, bad
+#      input); --cpu qemu-kvm without /dev/kvm says why once, exit 0 (with it: UNPROVED)
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
 set -u
@@ -331,6 +335,10 @@ fi
 # ---- 10-14. results per run, filters, reruns, JUnit/TAP, core/ installed (e2e-workflow.sh) ----
 # shellcheck source=scripts/e2e-workflow.sh
 . scripts/e2e-workflow.sh
+
+# ---- 15-17. our guests without hv/: pc-testdev, judge, QEMU/KVM (scripts/e2e-other-hv.sh) ----
+# shellcheck source=scripts/e2e-other-hv.sh
+. scripts/e2e-other-hv.sh
 
 # ---- the other commands answer ----
 for args in "help" "list" "run --help" "decode idtv 0x80000b0e" "--version" "version"; do

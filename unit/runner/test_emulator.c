@@ -64,13 +64,22 @@ static void test_command_lines(void **state)
     free(line);
     argv_free(b);
 
-    char **q = qemu_argv("/usr/bin/qemu-system-x86_64");
+    char **q = qemu_argv(CPU_QEMU, "/usr/bin/qemu-system-x86_64");
     line = argv_shell(q);
-    assert_string_equal(line, "/usr/bin/qemu-system-x86_64 -M pc -cpu max,vendor=GenuineIntel "
-                              "-m 64 -nodefaults -display none -no-reboot -icount "
-                              "shift=0,sleep=off -kernel guest.bin -debugcon file:e9.txt "
-                              "-serial file:serial.txt -device "
-                              "isa-debug-exit,iobase=0xf4,iosize=0x04 -d cpu_reset -D qemu.log");
+    assert_string_equal(line, "/usr/bin/qemu-system-x86_64 -M pc -m 64 -nodefaults -display none "
+                              "-no-reboot -device pc-testdev -kernel guest.bin -debugcon "
+                              "file:e9.txt -serial file:serial.txt -device "
+                              "isa-debug-exit,iobase=0xf4,iosize=0x04 -d cpu_reset -D qemu.log "
+                              "-cpu max,vendor=GenuineIntel -icount shift=0,sleep=off");
+    free(line);
+    argv_free(q);
+
+    q = qemu_argv(CPU_QEMU_KVM, "/usr/bin/qemu-system-x86_64");
+    line = argv_shell(q);
+    assert_non_null(strstr(line, " -device pc-testdev "));
+    assert_non_null(strstr(line, " -accel kvm -cpu host,-arch-capabilities -global "
+                                 "kvm-apic.vapic=false"));
+    assert_null(strstr(line, "-icount")); /* TCG only */
     free(line);
     argv_free(q);
 
@@ -91,6 +100,10 @@ static void test_cpu_names(void **state)
     assert_false(cpu_parse("kvm", &c));
     assert_true(cpu_has_vmx(CPU_BOCHS));
     assert_false(cpu_has_vmx(CPU_QEMU));
+    assert_true(cpu_parse("qemu-kvm", &c));
+    assert_int_equal(c, CPU_QEMU_KVM);
+    assert_false(cpu_has_vmx(CPU_QEMU_KVM));
+    assert_true(cpu_is_qemu(CPU_QEMU_KVM) && cpu_is_qemu(CPU_QEMU) && !cpu_is_qemu(CPU_BOCHS));
 }
 
 static void test_resolve(void **state)

@@ -92,6 +92,26 @@ static void test_capped_output_in_detail(void **state)
     free(p);
 }
 
+/* QEMU stopped by KVM (an internal error) waits until the timeout: its stderr says why */
+static void test_qemu_timeout_says_stderr(void **state)
+{
+    (void)state;
+    char *p = path_join(dir, RUN_STDERR);
+    const char err[] = "KVM internal error. Suberror: 1\nextra data[0]: 0x1\n";
+    assert_int_equal(write_file(p, err, strlen(err)), 0);
+    struct run r;
+    collect(&r);
+    r.cpu = CPU_QEMU_KVM;
+    r.proc.timed_out = true;
+    rundir_collect(&r);
+    assert_non_null(r.context);
+    const char want[] = "qemu-kvm stderr: KVM internal error. Suberror: 1";
+    assert_int_equal(strncmp(r.context, want, strlen(want)), 0);
+    done(&r);
+    unlink(p);
+    free(p);
+}
+
 static void test_capture_read_with_a_cap(void **state)
 {
     (void)state;
@@ -119,6 +139,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_capped_output_in_detail),
         cmocka_unit_test(test_capture_read_with_a_cap),
+        cmocka_unit_test(test_qemu_timeout_says_stderr),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
