@@ -223,7 +223,8 @@ static void tables(struct sbuf *sb, const struct matrix *m)
             if (done[k] || !same_text(m->scen[k]->family, family))
                 continue;
             const char *cs = m->scen[k]->case_ref;
-            sb_addf(sb, "<tr class=\"case\"><th colspan=\"%zu\">", m->n_policies + 3 + m->kvm_column);
+            sb_addf(sb, "<tr class=\"case\"><th colspan=\"%zu\">",
+                    m->n_policies + 3 + m->kvm_column);
             html_text(sb, cs ? cs : "(no docs/cases.md entry)");
             sb_add(sb, "</th></tr>\n");
             for (size_t s = k; s < m->n_scen; s++)
