@@ -94,7 +94,7 @@ $(UNIT_RUNNER_TESTS): $(BUILD)/unit/%: $(BUILD)/host/unit/runner/%.o $(RUNNER_LI
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
-TEST_STEPS := check-format check-self-contained unit e2e report-check answer-check
+TEST_STEPS := check-format check-self-contained unit e2e report-check answer-check dims-subset-check
 e2e: $(IMAGES) $(REDELIVER)
 	$(Q)scripts/e2e.sh $(BUILD)
 
@@ -116,14 +116,18 @@ answer-check: $(IMAGES) $(REDELIVER)
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
+# make run: the matrix on Bochs 2.7 and QEMU against tests/scenarios.cfg, then on Bochs 3.0
+# (built first when missing) against the grid docs/bochs-versions.md records; either failing
+# fails the run.
 RUN_ARGS ?= --cpu bochs --cpu qemu
-run: deps
+run: deps bochs3
 	$(Q)$(MAKE) --no-print-directory images $(REDELIVER)
-	$(Q)$(REDELIVER) run $(RUN_ARGS)
+	$(Q)status=0; $(REDELIVER) run $(RUN_ARGS) || status=$$?; \
+	scripts/bochs3_table.sh $(BUILD) --check --show || status=1; exit $$status
 
 # Bochs 3.0 beside 2.7 (docs/bochs-versions.md): built once from Debian's trixie source
 # package into ~/.cache/redeliver/bochs-3.0 (scripts/bochs3.sh; a few minutes on 2 cores),
-# never by `make test`. `make run-bochs3`: the matrix on both versions side by side (exit 1
+# by `make run` and `make test` when missing. `make run-bochs3`: the matrix on both versions side by side (exit 1
 # while 3.0 differs from 2.7 somewhere: the differences are measured, not expected).
 # `make bochs3-check`: the 3.0 column against the table recorded in docs/bochs-versions.md.
 .PHONY: bochs3 run-bochs3 bochs3-check bochs3-doc
@@ -136,6 +140,18 @@ bochs3-check: bochs3 $(IMAGES) $(REDELIVER)
 	$(Q)scripts/bochs3_table.sh $(BUILD) --check
 bochs3-doc: bochs3 $(IMAGES) $(REDELIVER)
 	$(Q)scripts/bochs3_table.sh $(BUILD)
+
+# The run dimensions (docs/bochs-versions.md, "CPU models"; docs/hv.md, "Intercept
+# profiles"): the dims block of docs/ANSWER.md from the matrix on bochs, bochs3,
+# bochs:sandybridge and bochs:tigerlake, and on bochs under kvm-like (`make dims`, `dims-check`);
+# `make test` checks the cells of a subset (scripts/dims.sh, SUBSET).
+.PHONY: dims dims-check dims-subset-check
+dims: bochs3 $(IMAGES) $(REDELIVER)
+	$(Q)scripts/dims.sh $(BUILD)
+dims-check: bochs3 $(IMAGES) $(REDELIVER)
+	$(Q)scripts/dims.sh $(BUILD) --check
+dims-subset-check: bochs3 $(IMAGES) $(REDELIVER)
+	$(Q)scripts/dims.sh $(BUILD) --check --subset
 
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h')
 format:

@@ -18,9 +18,20 @@
  * delivery raises #AC or #DB again loops inside the CPU without an exit, where even the
  * VMX-preemption timer cannot interrupt it (measured on Bochs: hostile-db-storm). Taken and
  * reflected, each round is an exit, and hv/'s loop detection (hv/exit.c) ends the run. */
-#define ALWAYS_INTERCEPTED ((1u << 1) | (1u << 17))
+#define ALWAYS_MINIMAL ((1u << 1) | (1u << 17))
+/* The kvm-like profile (docs/hv.md, "Intercept profiles") also takes #UD (6), as a
+ * hypervisor that emulates instructions does, and #MC (18), as one that handles machine
+ * checks first does; each is reflected like any intercepted exception. */
+#define ALWAYS_KVM_LIKE (ALWAYS_MINIMAL | (1u << 6) | (1u << 18))
 
-static uint32_t intercepted = ALWAYS_INTERCEPTED;
+static uint32_t always = ALWAYS_MINIMAL;
+static uint32_t intercepted = ALWAYS_MINIMAL;
+
+void exceptions_set_profile(bool kvm_like)
+{
+    always = kvm_like ? ALWAYS_KVM_LIKE : ALWAYS_MINIMAL;
+    intercepted = always;
+}
 
 uint32_t exception_bitmap(void)
 {
@@ -37,7 +48,7 @@ long intercept_exception(uint64_t vector, uint64_t on)
     if (on)
         intercepted |= 1u << vector;
     else
-        intercepted &= ~(1u << vector) | ALWAYS_INTERCEPTED;
+        intercepted &= ~(1u << vector) | always;
     vmwrite(EXCEPTION_BITMAP, intercepted);
     return HC_OK;
 }

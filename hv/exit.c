@@ -108,6 +108,7 @@ static const exit_handler exit_handlers[] = {
     [VMX_EXIT_INVEPT] = handle_vmx_instruction,
     [VMX_EXIT_INVVPID] = handle_vmx_instruction,
     [VMX_EXIT_PREEMPTION_TIMER] = handle_preemption_timer,
+    [VMX_EXIT_DR_ACCESS] = handle_mov_dr,
     [VMX_EXIT_IO_INSTRUCTION] = handle_io,
     [VMX_EXIT_RDMSR] = handle_rdmsr,
     [VMX_EXIT_WRMSR] = handle_wrmsr,

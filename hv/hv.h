@@ -56,6 +56,7 @@ struct vcpu {
     uint64_t iret_unblock_exits; /* exits of an IRET that had unblocked NMIs */
     bool nmi_window;             /* NMI-window exiting is on (hv/nmi.c) */
     bool no_nmi_reblock;         /* harness knob (docs/protocol.md): forget to block again */
+    bool kvm_like;               /* intercept profile kvm-like (docs/hv.md, "Intercept profiles") */
 };
 
 enum exit_action { EXIT_RESUME, EXIT_END_RUN };
@@ -65,7 +66,10 @@ __attribute__((noreturn, format(printf, 1, 2))) void hv_fatal(const char *fmt, .
 __attribute__((noreturn)) void hv_end_run(struct vcpu *v);
 
 /* hv/vmx_setup.c */
-void vmx_enable(void);
+void vmx_enable(const struct vcpu *v);
+/* hv/vmx_caps.c: print the VMX capabilities; `hv: UNSUPPORTED` and the end of the run when
+ * one that hv/ (or the kvm-like profile) needs is missing */
+void vmx_caps_check(bool kvm_like);
 void vmcs_setup(struct vcpu *v, uint64_t eptp, uint64_t guest_entry);
 
 /* hv/ept.c */
@@ -101,6 +105,9 @@ enum exit_action handle_cpuid(struct vcpu *v);
 enum exit_action handle_exception_nmi(struct vcpu *v);
 enum exit_action handle_vmx_instruction(struct vcpu *v);
 long intercept_exception(uint64_t vector, uint64_t on);
+void exceptions_set_profile(bool kvm_like);
+/* hv/mov_dr.c: MOV DR under the kvm-like profile */
+enum exit_action handle_mov_dr(struct vcpu *v);
 /* hv/inject.c: HC_INJECT_EVENT (lib/hypercall_abi.h) */
 long inject_event(struct vcpu *v, uint64_t info, uint64_t error_len, uint64_t payload);
 uint32_t exception_bitmap(void);

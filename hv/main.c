@@ -140,14 +140,20 @@ void kernel_main(uint32_t magic, uint32_t info)
     if (*fault && strcmp(fault, "entry") != 0 && strcmp(fault, "no-nmi-reblock") != 0)
         hv_fatal("unknown fault knob '%s' (known: entry, no-nmi-reblock)", fault);
     v->no_nmi_reblock = !strcmp(fault, "no-nmi-reblock");
+    const char *profile = config_get()->profile; /* docs/hv.md, "Intercept profiles" */
+    if (*profile && strcmp(profile, "minimal") != 0 && strcmp(profile, "kvm-like") != 0)
+        hv_fatal("unknown profile '%s' (known: minimal, kvm-like)", profile);
+    v->kvm_like = !strcmp(profile, "kvm-like");
+    exceptions_set_profile(v->kvm_like);
     check_memory_layout();
     bool foreign = foreign_bundle_present(); /* docs/foreign-guests.md */
     const char *source = foreign ? "foreign bundle" : place_guest_image(magic, info);
     uint64_t entry = foreign ? foreign_load() : load_guest();
-    kprintf("hv: redeliver lab hypervisor, policy=%s, guest image from %s, entry 0x%lx\n", name,
-            source, entry);
+    kprintf("hv: redeliver lab hypervisor, policy=%s, profile=%s, guest image from %s, entry "
+            "0x%lx\n",
+            name, v->kvm_like ? "kvm-like" : "minimal", source, entry);
     uint64_t eptp = ept_build();
-    vmx_enable();
+    vmx_enable(v);
     vmcs_setup(v, eptp, entry);
 
     for (;;) {

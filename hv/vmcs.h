@@ -145,6 +145,7 @@
 #define PIN_PREEMPTION_TIMER           (1u << 6)
 #define CPU_HLT_EXITING                (1u << 7)
 #define CPU_NMI_WINDOW_EXITING         (1u << 22)
+#define CPU_MOV_DR_EXITING             (1u << 23)
 #define CPU_UNCOND_IO_EXITING          (1u << 24)
 #define CPU_USE_MSR_BITMAPS            (1u << 28)
 #define CPU_ACTIVATE_SECONDARY         (1u << 31)

@@ -31,27 +31,17 @@ static uint32_t adjust_controls(uint32_t msr, uint32_t want, const char *what)
     return v;
 }
 
-void vmx_enable(void)
+void vmx_enable(const struct vcpu *v)
 {
-    if (!(cpuid(1, 0).ecx & (1u << 5))) /* CPUID.1:ECX.VMX, SDM 23.6 */
-        hv_fatal("the CPU has no VMX (CPUID.1:ECX.VMX=0): on Bochs use cpu model "
-                 "corei7_icelake_u; QEMU needs KVM with nested VMX, TCG has none");
+    vmx_caps_check(v->kvm_like); /* hv/vmx_caps.c: ends the run when a feature is missing */
     uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL); /* SDM 23.7: lock and VMXON outside SMX */
     if ((fc & 5) != 5)
         hv_fatal("IA32_FEATURE_CONTROL=0x%lx does not allow VMXON", fc);
     uint64_t basic = rdmsr(MSR_IA32_VMX_BASIC);
-    if (!(basic & (1ul << 55)))
-        hv_fatal("IA32_VMX_BASIC lacks the TRUE_* control MSRs");
     /* SDM 23.8: CR0 and CR4 fixed bits in VMX operation */
     write_cr0((read_cr0() | rdmsr(MSR_IA32_VMX_CR0_FIXED0)) & rdmsr(MSR_IA32_VMX_CR0_FIXED1));
     write_cr4((read_cr4() | X86_CR4_VMXE | rdmsr(MSR_IA32_VMX_CR4_FIXED0)) &
               rdmsr(MSR_IA32_VMX_CR4_FIXED1));
-    /* SDM A.10: EPT with a 4-level walk, write-back paging structures, INVEPT single-context */
-    uint64_t ept_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP), need = EPT_CAP_NEEDED;
-    if ((ept_cap & need) != need)
-        hv_fatal(
-            "IA32_VMX_EPT_VPID_CAP=0x%lx lacks 0x%lx (4-level walk, WB, INVEPT single-context)",
-            ept_cap, need & ~ept_cap);
     *(uint32_t *)vmxon_region = (uint32_t)basic & 0x7fffffff; /* SDM 24.11.5 revision id */
     *(uint32_t *)vmcs_region = (uint32_t)basic & 0x7fffffff;
     vmxon((uint64_t)vmxon_region);
@@ -75,7 +65,7 @@ static uint32_t secondary_optional(void)
     return want & allowed1;
 }
 
-static void setup_controls(uint64_t eptp)
+static void setup_controls(const struct vcpu *v, uint64_t eptp)
 {
     vmwrite(PIN_BASED_VM_EXEC_CONTROL,
             adjust_controls(MSR_IA32_VMX_TRUE_PINBASED,
@@ -83,16 +73,20 @@ static void setup_controls(uint64_t eptp)
     vmwrite(VMX_PREEMPTION_TIMER_VALUE, watchdog_slice()); /* hv/watchdog.c */
     uint32_t proc = adjust_controls(MSR_IA32_VMX_TRUE_PROCBASED,
                                     CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
-                                        CPU_ACTIVATE_SECONDARY,
+                                        CPU_ACTIVATE_SECONDARY |
+                                        (v->kvm_like ? CPU_MOV_DR_EXITING : 0), /* hv/mov_dr.c */
                                     "processor-based");
     /* NMI-window exiting is switched on and off per entry (hv/exit.c); it must be allowed */
     adjust_controls(MSR_IA32_VMX_TRUE_PROCBASED, proc | CPU_NMI_WINDOW_EXITING, "processor-based");
     vmwrite(CPU_BASED_VM_EXEC_CONTROL, proc);
-    vmwrite(SECONDARY_VM_EXEC_CONTROL,
-            adjust_controls(MSR_IA32_VMX_PROCBASED_CTLS2,
-                            CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST | secondary_optional(),
-                            "secondary"));
-    vmwrite(XSS_EXIT_BITMAP, 0); /* SDM 24.6.20: XSAVES/XRSTORS of no component exits */
+    uint32_t proc2 = adjust_controls(
+        MSR_IA32_VMX_PROCBASED_CTLS2,
+        CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST | secondary_optional(), "secondary");
+    vmwrite(SECONDARY_VM_EXEC_CONTROL, proc2);
+    /* SDM 24.6.20: XSAVES/XRSTORS of no component exits. The field exists only where the
+     * control does (Appendix B; Sandy Bridge's VMX has neither: VM-instruction error 12) */
+    if (proc2 & CPU2_ENABLE_XSAVES)
+        vmwrite(XSS_EXIT_BITMAP, 0);
     vmwrite(VM_EXIT_CONTROLS, adjust_controls(MSR_IA32_VMX_TRUE_EXIT,
                                               EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE |
                                                   EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT |
@@ -103,7 +97,7 @@ static void setup_controls(uint64_t eptp)
             adjust_controls(MSR_IA32_VMX_TRUE_ENTRY,
                             ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_LOAD_IA32_PAT | ENTRY_LOAD_IA32_EFER,
                             "VM-entry"));
-    vmwrite(EXCEPTION_BITMAP, exception_bitmap()); /* hv/exceptions.c: #DB and #AC */
+    vmwrite(EXCEPTION_BITMAP, exception_bitmap()); /* hv/exceptions.c: per profile */
     vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
     vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
     vmwrite(CR3_TARGET_COUNT, 0);
@@ -210,7 +204,7 @@ static void setup_guest_state(uint64_t entry)
 
 void vmcs_setup(struct vcpu *v, uint64_t eptp, uint64_t guest_entry)
 {
-    setup_controls(eptp);
+    setup_controls(v, eptp);
     setup_host_state();
     setup_guest_state(guest_entry);
     v->regs.rax = 0x2badb002; /* Multiboot 1: magic in EAX, information in EBX */

@@ -12,5 +12,6 @@ const struct rdlv_config *config_get(void)
     config_block.policy[sizeof(config_block.policy) - 1] = 0;
     config_block.fault[sizeof(config_block.fault) - 1] = 0;
     config_block.perturb[sizeof(config_block.perturb) - 1] = 0;
+    config_block.profile[sizeof(config_block.profile) - 1] = 0;
     return &config_block;
 }

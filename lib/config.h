@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* lib/config.h — the 128-byte configuration block the runner patches into an image copy.
+/* lib/config.h — the 144-byte configuration block the runner patches into an image copy.
  * Layout and meaning: docs/protocol.md, "Configuration block". */
 #ifndef LIB_CONFIG_H
 #define LIB_CONFIG_H
 
-#define RDLV_CONFIG_MAGIC "REDELIVER-CFG-1"
+#define RDLV_CONFIG_MAGIC "REDELIVER-CFG-2"
 
 struct rdlv_config {
     char magic[16];
@@ -13,9 +13,10 @@ struct rdlv_config {
     char fault[16];    /* harness self-test knob, normally empty */
     char perturb[16];  /* guest: "" arms the row's perturbation; "off" skips it (the
                           unperturbed reference run of a `reference = virt` row) */
+    char profile[16];  /* hv: intercept profile, "" or "minimal", or "kvm-like" (docs/hv.md) */
 };
 
-_Static_assert(sizeof(struct rdlv_config) == 128, "docs/protocol.md fixes the layout");
+_Static_assert(sizeof(struct rdlv_config) == 144, "docs/protocol.md fixes the layout");
 
 /* The image's block, with every string field forced NUL-terminated. */
 const struct rdlv_config *config_get(void);

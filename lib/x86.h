@@ -89,6 +89,17 @@ DEFINE_DR_READ(2)
 DEFINE_DR_READ(3)
 #undef DEFINE_DR_READ
 
+#define DEFINE_DR_WRITE(n)                                                                         \
+    static inline void write_dr##n(uint64_t v)                                                     \
+    {                                                                                              \
+        __asm__ volatile("mov %0, %%dr" #n ::"r"(v));                                              \
+    }
+DEFINE_DR_WRITE(0)
+DEFINE_DR_WRITE(1)
+DEFINE_DR_WRITE(2)
+DEFINE_DR_WRITE(3)
+#undef DEFINE_DR_WRITE
+
 static inline uint64_t read_dr6(void)
 {
     uint64_t v;

@@ -36,7 +36,9 @@ const char *run_usage(void)
            "                 under QEMU with KVM and pc-testdev, one more column judged\n"
            "                 against the bare run (Bochs, else QEMU TCG, added if no other\n"
            "                 --cpu); without a usable /dev/kvm the column is n/a, said once;\n"
-           "                 repeatable; default: bochs\n"
+           "                 bochs:sandybridge, bochs:tigerlake, bochs:nehalem: Bochs 2.7\n"
+           "                 with that CPU model (a model whose VMX lacks what hv/ needs gives\n"
+           "                 SKIP cells, hv/ says why);\n"           "                 repeatable; default: bochs\n"
            "  --timeout SEC  per run (default 30), on an unloaded CPU: with more --jobs than\n"
            "                 CPUs it is scaled by jobs/CPUs; then SIGHUP, SIGKILL 5 s later\n"
            "  --jobs N, -j N runs in parallel (default 2; also -j2, --jobs=2)\n"
@@ -49,6 +51,8 @@ const char *run_usage(void)
            "  --bochs3 PATH  the Bochs 3.0 binary (default: bin/bochs in the cache of\n"
            "                 scripts/bochs3.sh, ~/.cache/redeliver/bochs-3.0)\n"
            "  --qemu PATH    the QEMU binary (default: qemu-system-x86_64 in PATH)\n"
+           "  --profile P    hv/'s intercept profile for every virtualized run: minimal\n"
+           "                 (default: #DB, #AC) or kvm-like (also #UD, #MC, MOV DR)\n"
            "  --fault F      harness self-test knob written into both images (e.g. entry)\n"
            "  --catalogue F  the scenario catalogue (default tests/scenarios.cfg)\n"
            "  --shard K/N    run only shard K of N (1 <= K <= N <= 1000): scenario i of the\n"
@@ -162,6 +166,7 @@ enum {
     OPT_QEMU,
     OPT_FAULT,
     OPT_CATALOGUE,
+    OPT_PROFILE,
     OPT_SHARD,
     OPT_FAMILY,
     OPT_CASE,
@@ -182,6 +187,7 @@ static const struct option long_opts[] = {
     {"qemu", required_argument, NULL, OPT_QEMU},
     {"fault", required_argument, NULL, OPT_FAULT},
     {"catalogue", required_argument, NULL, OPT_CATALOGUE},
+    {"profile", required_argument, NULL, OPT_PROFILE},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"family", required_argument, NULL, OPT_FAMILY},
     {"case", required_argument, NULL, OPT_CASE},
@@ -209,6 +215,8 @@ static const char **string_field(struct run_opts *o, int opt)
         return &o->fault;
     case OPT_CATALOGUE:
         return &o->catalogue;
+    case OPT_PROFILE:
+        return &o->profile;
     default:
         return NULL;
     }

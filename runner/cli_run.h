@@ -31,6 +31,7 @@ struct run_opts {
     const char *bochs3;    /* --bochs3, NULL: the cache of scripts/bochs3.sh */
     const char *qemu;      /* --qemu, NULL: qemu-system-x86_64 from PATH */
     const char *fault;     /* --fault, NULL: none */
+    const char *profile;   /* --profile, NULL: minimal (docs/hv.md, "Intercept profiles") */
     const char *catalogue; /* --catalogue, NULL: tests/scenarios.cfg */
     struct shard shard;    /* --shard K/N; n == 0: the whole selection */
     bool list;             /* --list */

@@ -177,6 +177,7 @@ static int merge(const struct merge_opts *o)
         goto out;
     struct report_info info = {.results = o->results,
                                .fault = mg.fault,
+                               .profile = mg.profile,
                                .timeout = mg.timeout,
                                .jobs = mg.jobs,
                                .catalogue_hash = hash,

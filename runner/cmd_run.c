@@ -234,6 +234,7 @@ static int report(struct ctx *c)
     char *shard = c->o->shard.n ? xasprintf("%u/%u", c->o->shard.k, c->o->shard.n) : NULL;
     struct report_info info = {.results = c->results,
                                .fault = c->o->fault,
+                               .profile = c->in.profile,
                                .timeout = c->timeout,
                                .jobs = c->o->jobs,
                                .catalogue_hash = c->cat_hash,
@@ -287,6 +288,10 @@ static int run(struct ctx *c)
                            "no-nmi-reblock — hv/ forgets to block NMIs again when an IRET "
                            "that unblocked them exits)",
                            o->fault);
+    if (o->profile && !hv_profile_known(o->profile))
+        return usage_error("--profile '%s': unknown (known: minimal, kvm-like; docs/hv.md)",
+                           o->profile);
+    c->in.profile = o->profile ? o->profile : HV_PROFILE_DEFAULT;
     size_t k = 0; /* qemu-kvm is a column, not a row (runner/kvm_column.h) */
     for (size_t i = 0; i < c->s.n_cpus; i++)
         if (c->s.cpus[i] == CPU_QEMU_KVM)
@@ -299,7 +304,7 @@ static int run(struct ctx *c)
     if (c->kvm)
         c->kvm_na = kvm_unusable();
     for (size_t i = 0; i < c->s.n_cpus; i++) {
-        c->use_bochs |= c->s.cpus[i] == CPU_BOCHS;
+        c->use_bochs |= cpu_is_bochs27(c->s.cpus[i]);
         c->use_bochs3 |= c->s.cpus[i] == CPU_BOCHS3;
         c->use_qemu |= c->s.cpus[i] == CPU_QEMU;
     }

@@ -75,6 +75,10 @@ bool judge_common(const struct trace *t, const struct run_facts *f, bool hv, str
              TRACE_LINE_MAX, t->long_line);
         return true;
     }
+    if (hv && t->unsupported) { /* hv/ read the CPU model's VMX capabilities: not a guess */
+        setf(j, f, V_SKIP, "this CPU model lacks what hv/ needs: %s", t->unsupported);
+        return true;
+    }
     if (hv && t->vmentry_fail) {
         set(j, f, V_ENTRY_FAIL, t->vmentry_fail);
         return true;

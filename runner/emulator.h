@@ -9,17 +9,32 @@
 
 #include <stdbool.h>
 
-/* CPU_QEMU_KVM is no bare CPU: QEMU with KVM, the hypervisor under test, shown as a column
- * judged against a bare CPU model of the run (runner/kvm_column.c). */
-enum cpu_model { CPU_BOCHS, CPU_QEMU, CPU_BOCHS3, CPU_QEMU_KVM, CPU_COUNT };
+/* A CPU column: an emulator, and for Bochs the CPU model of its bochsrc (`cpu: model=`).
+ * `bochs` and `bochs3` are Ice Lake; `bochs:<model>` are other models of Bochs 2.7 with
+ * other VMX capabilities (docs/bochs-versions.md, "CPU models"). CPU_QEMU_KVM is no bare
+ * CPU: QEMU with KVM, the hypervisor under test, shown as a column judged against a bare
+ * CPU model of the run (runner/kvm_column.c). */
+enum cpu_model {
+    CPU_BOCHS,
+    CPU_QEMU,
+    CPU_BOCHS3,
+    CPU_QEMU_KVM,
+    CPU_BOCHS_SANDYBRIDGE,
+    CPU_BOCHS_TIGERLAKE,
+    CPU_BOCHS_NEHALEM,
+    CPU_COUNT
+};
 
 const char *cpu_name(enum cpu_model c);
 bool cpu_parse(const char *s, enum cpu_model *out);
-bool cpu_has_vmx(enum cpu_model c);        /* can run virtualized cells */
-bool cpu_is_bochs(enum cpu_model c);       /* a Bochs version: bochsrc, debugger exit, bochs.log */
-bool cpu_is_qemu(enum cpu_model c);        /* QEMU, TCG or KVM: isa-debug-exit, qemu.log */
-const char *cpu_summary(enum cpu_model c); /* one line for `list` */
-#define CPU_NAMES "bochs, bochs3, qemu, qemu-kvm"
+bool cpu_has_vmx(enum cpu_model c);    /* can run virtualized cells */
+bool cpu_is_bochs(enum cpu_model c);   /* a Bochs version: bochsrc, debugger exit, bochs.log */
+bool cpu_is_bochs27(enum cpu_model c); /* Bochs 2.7 (Debian's bochs-bin), any CPU model */
+const char *cpu_bochs_model(enum cpu_model c); /* the bochsrc `cpu: model=`, NULL for QEMU */
+bool cpu_is_qemu(enum cpu_model c);            /* QEMU, TCG or KVM: isa-debug-exit, qemu.log */
+const char *cpu_summary(enum cpu_model c);     /* one line for `list` */
+#define CPU_NAMES                                                                                  \
+    "bochs, bochs3, qemu, qemu-kvm, bochs:sandybridge, bochs:tigerlake, bochs:nehalem"
 
 #define NA_REASON_QEMU "QEMU TCG has no VMX: virtualized runs need --cpu bochs"
 

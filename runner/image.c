@@ -27,9 +27,17 @@ _Static_assert(offsetof(struct rdlv_config, fault) == CFG_FAULT_OFF &&
 _Static_assert(offsetof(struct rdlv_config, perturb) == CFG_PERTURB_OFF &&
                    sizeof(((struct rdlv_config *)0)->perturb) == CFG_PERTURB_LEN,
                "perturb field");
+_Static_assert(offsetof(struct rdlv_config, profile) == CFG_PROFILE_OFF &&
+                   sizeof(((struct rdlv_config *)0)->profile) == CFG_PROFILE_LEN,
+               "profile field");
 _Static_assert(sizeof(RDLV_CONFIG_MAGIC) == CFG_MAGIC_LEN, "magic");
 _Static_assert(SCENARIO_NAME_MAX == CFG_SCENARIO_LEN - 1 && POLICY_NAME_MAX == CFG_POLICY_LEN - 1,
                "name limits");
+
+bool hv_profile_known(const char *profile)
+{
+    return strcmp(profile, "minimal") == 0 || strcmp(profile, "kvm-like") == 0;
+}
 
 int config_find(const unsigned char *buf, size_t len, const char *what, size_t *off, char **err)
 {
@@ -90,13 +98,15 @@ int config_patch(unsigned char *buf, size_t len, const char *what, const struct 
     if (check_field(what, "scenario", v->scenario, CFG_SCENARIO_LEN, err) != 0 ||
         check_field(what, "policy", v->policy, CFG_POLICY_LEN, err) != 0 ||
         check_field(what, "fault", v->fault, CFG_FAULT_LEN, err) != 0 ||
-        check_field(what, "perturb", v->perturb, CFG_PERTURB_LEN, err) != 0)
+        check_field(what, "perturb", v->perturb, CFG_PERTURB_LEN, err) != 0 ||
+        check_field(what, "profile", v->profile, CFG_PROFILE_LEN, err) != 0)
         return -1;
     unsigned char *block = buf + off;
     put_field(block, CFG_SCENARIO_OFF, CFG_SCENARIO_LEN, v->scenario);
     put_field(block, CFG_POLICY_OFF, CFG_POLICY_LEN, v->policy);
     put_field(block, CFG_FAULT_OFF, CFG_FAULT_LEN, v->fault);
     put_field(block, CFG_PERTURB_OFF, CFG_PERTURB_LEN, v->perturb);
+    put_field(block, CFG_PROFILE_OFF, CFG_PROFILE_LEN, v->profile);
     return 0;
 }
 

@@ -5,11 +5,12 @@
 #ifndef RUNNER_IMAGE_H
 #define RUNNER_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#define CFG_MAGIC        "REDELIVER-CFG-1" /* 15 characters + NUL = 16 bytes */
+#define CFG_MAGIC        "REDELIVER-CFG-2" /* 15 characters + NUL = 16 bytes */
 #define CFG_MAGIC_LEN    16
-#define CFG_BLOCK_SIZE   128
+#define CFG_BLOCK_SIZE   144
 #define CFG_SCENARIO_OFF 16
 #define CFG_SCENARIO_LEN 48
 #define CFG_POLICY_OFF   64
@@ -18,10 +19,16 @@
 #define CFG_FAULT_LEN    16
 #define CFG_PERTURB_OFF  112
 #define CFG_PERTURB_LEN  16
+#define CFG_PROFILE_OFF  128
+#define CFG_PROFILE_LEN  16
 
 /* `perturb` value: the guest arms no perturbation (the reference run of a `reference = virt`
  * row, docs/runner.md) */
 #define CFG_PERTURB_DISABLED "off"
+
+/* hv/'s intercept profiles (docs/hv.md, "Intercept profiles"); hv/ checks the name too. */
+#define HV_PROFILE_DEFAULT "minimal"
+bool hv_profile_known(const char *profile);
 
 /* What to write; a NULL field is left as the image has it. Each string must fit its field
  * with its NUL; the rest of the field is zero-filled. */
@@ -30,6 +37,7 @@ struct cfg_values {
     const char *policy;
     const char *fault;
     const char *perturb;
+    const char *profile;
 };
 
 /* Offset of the block: exactly one magic, and the whole block inside the buffer.

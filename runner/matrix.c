@@ -171,7 +171,11 @@ void run_expect(struct run *r)
         r->xfail = false;
         return;
     }
-    if (r->reference) {
+    if (r->policy && r->trace.unsupported && r->j.verdict == V_SKIP) {
+        /* hv/ said the CPU model lacks a VMX feature it needs: declared, like n/a */
+        r->expected = V_SKIP;
+        r->expect_reason = r->trace.unsupported;
+    } else if (r->reference) {
         /* PASS expected: the reference run of a `reference = virt` row */
     } else if (!r->policy) {
         const struct expectation *e = scenario_bare_expect(sc, cpu_name(r->cpu));
@@ -190,7 +194,8 @@ void run_expect(struct run *r)
     r->as_expected = verdict_meets(r->j.verdict, r->expected);
     /* a conformance row's declared bare reference (a shutdown) is not a failure */
     bool reference = !r->policy && !sc->harness && r->expected == sc->bare && !r->expect_reason;
-    r->xfail = r->as_expected && r->expected != V_PASS && !reference;
+    bool unsupported = r->policy && r->expected == V_SKIP && r->trace.unsupported;
+    r->xfail = r->as_expected && r->expected != V_PASS && !reference && !unsupported;
 }
 
 void matrix_judge(struct matrix *m)
@@ -212,7 +217,7 @@ char *run_cell(const struct run *r)
         return xstrdup("n/a");
     struct sbuf sb = {0};
     sb_add(&sb, verdict_name(r->j.verdict));
-    if (r->policy) {
+    if (r->policy && !r->trace.unsupported) {
         if (r->trace.vectoring_exits >= 0 && !r->trace.hv_summary_malformed)
             sb_addf(&sb, " v=%ld", r->trace.vectoring_exits);
         else

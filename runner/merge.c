@@ -158,7 +158,14 @@ static int check_shards(const struct input *in, size_t n, char **err)
     return rc;
 }
 
-/* The union of the inputs' cpus, policies and scenarios; one --fault. */
+/* hv/'s intercept profile of an input; summaries written before profiles say none */
+static const char *profile_of(const json_t *doc)
+{
+    const char *p = str(json_object_get(doc, "profile"));
+    return p ? p : "minimal";
+}
+
+/* The union of the inputs' cpus, policies and scenarios; one --fault, one --profile. */
 static int collect(struct merge *mg, const struct catalogue *cat, const struct input *in, size_t n,
                    char **err)
 {
@@ -169,6 +176,7 @@ static int collect(struct merge *mg, const struct catalogue *cat, const struct i
     mg->policies = xcalloc(n_pol ? n_pol : 1, sizeof(*mg->policies));
     const char *fault0 = str(json_object_get(in[0].doc, "fault"));
     mg->fault = fault0 ? xstrdup(fault0) : NULL;
+    mg->profile = xstrdup(profile_of(in[0].doc));
     for (size_t i = 0; i < n && !*err; i++) {
         const json_t *d = in[i].doc, *v;
         size_t k;
@@ -176,6 +184,9 @@ static int collect(struct merge *mg, const struct catalogue *cat, const struct i
             *err = xasprintf("%s and %s: different --fault knobs: a harness self-test does "
                              "not merge with other runs",
                              in[0].dir, in[i].dir);
+        if (!*err && !same(profile_of(d), mg->profile))
+            *err = xasprintf("%s and %s: different hv/ profiles (%s, %s): a matrix has one",
+                             in[0].dir, in[i].dir, mg->profile, profile_of(d));
         const json_t *t = json_object_get(d, "timeout");
         if (json_is_number(t) && json_number_value(t) > mg->timeout)
             mg->timeout = json_number_value(t);
@@ -395,6 +406,7 @@ void merge_free(struct merge *mg)
     free(mg->policies);
     free(mg->scen);
     free(mg->fault);
+    free(mg->profile);
     free(mg->source);
     memset(mg, 0, sizeof(*mg));
 }

@@ -28,7 +28,8 @@ struct merge {
     size_t n_cpus;
     const char **policies; /* in order of first appearance; owned */
     size_t n_policies;
-    char *fault; /* the inputs' --fault, NULL: none */
+    char *fault;   /* the inputs' --fault, NULL: none */
+    char *profile; /* the inputs' hv/ intercept profile */
     double timeout;
     unsigned jobs;
     struct matrix m;

@@ -14,6 +14,7 @@
 struct report_info {
     const char *results; /* the results directory */
     const char *fault;   /* --fault, or NULL */
+    const char *profile; /* hv/'s intercept profile (--profile; merge: the inputs') */
     double timeout;
     unsigned jobs;
     const char *catalogue_hash;     /* catalogue_fingerprint() of the catalogue read, or NULL */

@@ -148,6 +148,7 @@ char *report_json(const struct matrix *m, const struct report_info *info)
     put(doc, "format", text("redeliver-summary-1"));
     put(doc, "results", text(info->results));
     put(doc, "fault", text(info->fault));
+    put(doc, "profile", text(info->profile ? info->profile : "minimal"));
     put(doc, "timeout", seconds(info->timeout));
     put(doc, "jobs", json_integer(info->jobs));
     put(doc, "catalogue_hash", text(info->catalogue_hash));
@@ -202,6 +203,8 @@ char *report_tap(const struct matrix *m, const struct report_info *info)
     sb_addf(&sb, "TAP version 13\n1..%zu\n", m->n_runs);
     if (info->fault)
         sb_addf(&sb, "# fault knob: %s\n", info->fault);
+    if (info->profile && strcmp(info->profile, "minimal") != 0)
+        sb_addf(&sb, "# hv/ intercept profile: %s\n", info->profile);
     for (size_t i = 0; i < m->n_runs; i++) {
         const struct run *r = &m->runs[i];
         char *cell = run_cell(r);

@@ -323,6 +323,10 @@ char *report_html(const struct matrix *m, const struct report_info *info)
     for (size_t c = 0; c < m->n_cpus && m->n_policies; c++)
         if (!cpu_has_vmx(m->cpus[c]))
             para(&sb, xasprintf("n/a: %s: %s.", cpu_name(m->cpus[c]), na_reason(m->cpus[c])));
+    if (info->profile && strcmp(info->profile, "minimal") != 0)
+        para(&sb, xasprintf("profile: %s (hv/'s intercepts in every virtualized run; "
+                            "docs/hv.md)",
+                            info->profile));
     if (info->fault)
         para(&sb, xasprintf("fault: --fault %s was written into the images: a harness "
                             "self-test, not a conformance result.",

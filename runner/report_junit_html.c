@@ -216,6 +216,11 @@ char *report_junit(const struct matrix *m, const struct report_info *info)
         sb_add(&sb, "    <properties>\n      <property name=\"results\"");
         attr(&sb, "value", info->results);
         sb_add(&sb, "/>\n");
+        if (info->profile) {
+            sb_add(&sb, "      <property name=\"profile\"");
+            attr(&sb, "value", info->profile);
+            sb_add(&sb, "/>\n");
+        }
         if (info->fault) {
             sb_add(&sb, "      <property name=\"fault\"");
             attr(&sb, "value", info->fault);

@@ -193,6 +193,20 @@ static void na_lines(struct sbuf *sb, const struct matrix *m)
             sb_addf(sb, "\nn/a: %s.\n", m->runs[i].na_why);
             break;
         }
+    /* SKIP cells: hv/ said what the CPU model lacks (one line per model and reason) */
+    for (size_t i = 0; i < m->n_runs; i++) {
+        const struct run *r = &m->runs[i], *prev = NULL;
+        if (!r->policy || !r->trace.unsupported || r->j.verdict != V_SKIP)
+            continue;
+        for (size_t k = 0; k < i && !prev; k++) {
+            const struct run *q = &m->runs[k];
+            if (q->policy && q->cpu == r->cpu && q->trace.unsupported &&
+                strcmp(q->trace.unsupported, r->trace.unsupported) == 0)
+                prev = q;
+        }
+        if (!prev)
+            sb_addf(sb, "\nSKIP: %s, virtualized: %s\n", cpu_name(r->cpu), r->trace.unsupported);
+    }
 }
 
 char *report_origin(const struct report_info *info)
@@ -221,6 +235,9 @@ char *report_table(const struct matrix *m, const struct report_info *info)
     free(origin);
     if (m->n_cpus == 1)
         sb_addf(&sb, "cpu: %s\n", cpu_name(m->cpus[0]));
+    if (info->profile && strcmp(info->profile, "minimal") != 0)
+        sb_addf(&sb, "profile: %s (hv/'s intercepts in every virtualized run; docs/hv.md)\n",
+                info->profile);
     fill(&t, m);
     render(&sb, &t);
     free_table(&t);

@@ -31,7 +31,7 @@ static int bochs_files(const struct run *r, const struct run_inputs *in, char **
     if (rc != 0)
         return -1;
     if (r->policy) {
-        struct cfg_values hv = {.policy = r->policy, .fault = in->fault};
+        struct cfg_values hv = {.policy = r->policy, .fault = in->fault, .profile = in->profile};
         if (patched(r->dir, RUN_HV, in->hv, &hv, err) != 0)
             return -1;
     }

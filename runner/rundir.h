@@ -14,7 +14,8 @@ struct run_inputs {
     const char *bochs;  /* absolute paths of the emulators (NULL when not used) */
     const char *bochs3; /* Bochs 3.0 (--cpu bochs3) */
     const char *qemu;
-    const char *fault; /* "" for none */
+    const char *fault;   /* "" for none */
+    const char *profile; /* hv/'s intercept profile (docs/hv.md) */
 };
 
 /* Create r->dir with its files and fill *spec (free with rundir_spec_free).

@@ -96,6 +96,8 @@ static void hv_line(struct trace *t, const char *line)
         t->livelock = xstrdup(line);
     else if (starts(s, "HANG ") && !t->hang)
         t->hang = xstrdup(line);
+    else if (starts(s, "UNSUPPORTED ") && !t->unsupported)
+        t->unsupported = xstrdup(line);
     else
         cost_hv_line(&t->cost, s);
 }
@@ -271,6 +273,7 @@ void trace_free(struct trace *t)
     free(t->vmentry_fail);
     free(t->livelock);
     free(t->hang);
+    free(t->unsupported);
     free(t->long_line);
     cost_free(&t->cost);
     memset(t, 0, sizeof(*t));

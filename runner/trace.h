@@ -64,6 +64,8 @@ struct trace {
     int shutdown_delivering;
     char *livelock;       /* the hv: LIVELOCK line */
     char *hang;           /* the hv: HANG line (watchdog) */
+    char *unsupported;    /* the hv: UNSUPPORTED line: this CPU model lacks a VMX feature hv/
+                             needs (hv/vmx_caps.c); the run is SKIP, not a verdict */
     struct run_cost cost; /* hv: exit-counts and hv: idtv-actions (runner/cost.h) */
 };
 

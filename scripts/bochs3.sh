@@ -112,6 +112,9 @@ if [ "$(id -u)" -eq 0 ]; then
     chown -R _apt "$work/apt" "$work/src" 2>/dev/null || true
 fi
 
+# measured (docs/bochs-versions.md): 290 s of CPU; 276 s wall at load 3, 28.6 min at load 20
+echo "bochs3: building Bochs 3.0 once into $CACHE: about 290 s of CPU, so 2.5 to 5 min on 2"
+echo "bochs3: cores, much longer on a loaded machine (measured: 28.6 min at a load average of 20)"
 echo "bochs3: reading the $SUITE source index ($ARCHIVE, deb-src, private apt directories)"
 # shellcheck disable=SC2086
 apt-get -q $APT_OPTS update >"$work/update.log" 2>&1 || {
@@ -165,7 +168,7 @@ if grep -q "unrecognized options" "$work/configure.log"; then
     die "configure does not know an option above: the build would silently lack it"
 fi
 jobs=$(nproc 2>/dev/null || echo 2)
-echo "bochs3: make -j$jobs (about 2 minutes on 2 cores)"
+echo "bochs3: make -j$jobs (most of the build time)"
 make -j"$jobs" bochs >"$work/make.log" 2>&1 || {
     tail -30 "$work/make.log" >&2
     die "make failed (log above)"

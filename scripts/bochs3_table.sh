@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# scripts/bochs3_table.sh BUILD [--check] — the Bochs 3.0 column of docs/bochs-versions.md.
+# scripts/bochs3_table.sh BUILD [--check [--show]] — the Bochs 3.0 column of
+# docs/bochs-versions.md.
 #
 # Runs the whole matrix on Bochs 3.0 only (`--cpu bochs3`; built by scripts/bochs3.sh) and
 # puts its verdict grid between `<!-- bochs3:begin` and `<!-- bochs3:end -->` in
@@ -8,13 +9,15 @@
 # tests/scenarios.cfg (they are measured, and explained in that document), so the run's
 # exit status 1 is normal here; only the grid is recorded, not the per-cell details below it.
 # --check: fail if the grid measured now differs from the recorded one (make bochs3-check).
+# --show: print the table and the lines under it first (make run).
 set -eu
-build=${1:?usage: scripts/bochs3_table.sh BUILD [--check]}
+build=${1:?usage: scripts/bochs3_table.sh BUILD [--check [--show]]}
 mode=${2:-write}
-case $mode in
-write | --check) ;;
+show=${3:-}
+case $mode/$show in
+write/ | --check/ | --check/--show) ;;
 *)
-    echo "usage: scripts/bochs3_table.sh BUILD [--check]" >&2
+    echo "usage: scripts/bochs3_table.sh BUILD [--check [--show]]" >&2
     exit 2
     ;;
 esac
@@ -30,6 +33,7 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
     echo "bochs3: the matrix did not run (exit $status); $doc not updated" >&2
     exit 1
 fi
+[ -z "$show" ] || cat "$tmp/out.txt"
 awk 'NF == 0 { exit } { print }' "$tmp/out.txt" >"$tmp/grid.txt"
 
 {

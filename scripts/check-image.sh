@@ -9,4 +9,4 @@ if [ "$size" -gt "$limit" ]; then
     echo "$1: $size bytes, over Bochs 2.7's 128 KiB optramimage limit" >&2
     exit 1
 fi
-grep -q "REDELIVER-CFG-1" "$1" || { echo "$1: no configuration block (lib/config.c)" >&2; exit 1; }
+grep -q "REDELIVER-CFG-2" "$1" || { echo "$1: no configuration block (lib/config.c)" >&2; exit 1; }

@@ -36,6 +36,9 @@
 #      pc-testdev and writes port 0xE4, its trace as without pc-testdev; `redeliver judge` on
 #      consoles copied from checks 1-2 (PASS with --hv-log, UNPROVED without, LOST, bad
 #      input); --cpu qemu-kvm without /dev/kvm says why once, exit 0 (with it: UNPROVED)
+#  18. CPU models and profiles (scripts/e2e-dims.sh): bochs:nehalem SKIPs with hv/'s reason,
+#      bochs:sandybridge runs its model, --profile kvm-like reaches hv/, an unknown profile
+#      is a usage error
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
 set -u
@@ -252,7 +255,7 @@ if [ -n "$qemu" ] && [ -s "$img/hv.bin" ] && [ -s "$img/guest.bin" ]; then
         -serial "file:$OUT/hv-qemu.txt" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
     if grep -q "guest image from multiboot module" "$OUT/hv-qemu.txt" 2>/dev/null &&
-        grep -q "hv: ERROR the CPU has no VMX" "$OUT/hv-qemu.txt"; then
+        grep -q "hv: UNSUPPORTED vmx: the CPU has no VMX" "$OUT/hv-qemu.txt"; then
         ok "hv/ from a Multiboot loader: guest from the module, clear no-VMX error on TCG"
     else
         fail "hv/ from a Multiboot loader" "got: $(cat "$OUT/hv-qemu.txt" 2>/dev/null)"
@@ -327,6 +330,8 @@ fi
 # ---- 6-8. the runner's signals, output caps, shards and merge (scripts/e2e-runner.sh) ----
 # shellcheck source=scripts/e2e-runner.sh
 . scripts/e2e-runner.sh
+# shellcheck source=scripts/e2e-dims.sh
+. scripts/e2e-dims.sh
 
 # ---- 9. foreign Multiboot kernels: run-image (scripts/e2e-foreign.sh) ----
 # shellcheck source=scripts/e2e-foreign.sh

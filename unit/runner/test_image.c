@@ -124,7 +124,7 @@ static void test_bad_images(void **state)
     assert_non_null(strstr(err, "twice"));
     free(err);
 
-    make_image(img); /* "REDELIVER-CFG-1" without its NUL is not the magic */
+    make_image(img); /* "REDELIVER-CFG-2" without its NUL is not the magic */
     img[AT + 15] = 'x';
     assert_int_equal(config_find(img, sizeof(img), "img", &off, &err), -1);
     free(err);

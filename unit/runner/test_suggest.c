@@ -65,12 +65,11 @@ static void test_cpu_suggestion(void **state)
     char *err = NULL;
     char *argv[] = {"run", "--cpu", "boch"};
     assert_int_equal(run_opts_parse(&o, 3, argv, &err), -1);
-    assert_string_equal(
-        err, "unknown cpu 'boch' (did you mean 'bochs'?; valid: bochs, bochs3, qemu, qemu-kvm)");
+    assert_string_equal(err, "unknown cpu 'boch' (did you mean 'bochs'?; valid: " CPU_NAMES ")");
     free(err);
     char *argv2[] = {"run", "--cpu", "arm"};
     assert_int_equal(run_opts_parse(&o, 3, argv2, &err), -1);
-    assert_string_equal(err, "unknown cpu 'arm' (valid: bochs, bochs3, qemu, qemu-kvm)");
+    assert_string_equal(err, "unknown cpu 'arm' (valid: " CPU_NAMES ")");
     free(err);
 }
 

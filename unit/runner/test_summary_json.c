@@ -180,12 +180,14 @@ static void test_document(void **state)
     (void)state;
     struct fixture *f = setup("res", "entry");
     const json_t *d = f->doc;
-    assert_keys(d,
-                "format results fault timeout jobs catalogue_hash shard merged_from cpus policies "
-                "scenarios totals runs");
+    assert_keys(
+        d,
+        "format results fault profile timeout jobs catalogue_hash shard merged_from cpus policies "
+        "scenarios totals runs");
     assert_str(d, "format", "redeliver-summary-1");
     assert_str(d, "results", "res");
     assert_str(d, "fault", "entry");
+    assert_str(d, "profile", "minimal"); /* no --profile: the default, named */
     assert_true(json_is_real(json_object_get(d, "timeout")));
     assert_true(json_real_value(json_object_get(d, "timeout")) == 30.0);
     assert_int(d, "jobs", 2);
