@@ -12,10 +12,10 @@
 static const char *const cpu_names[CPU_COUNT] = {[CPU_BOCHS] = "bochs",
                                                  [CPU_QEMU] = "qemu",
                                                  [CPU_BOCHS3] = "bochs3",
-                                                  [CPU_QEMU_KVM] = "qemu-kvm",
-                                                  [CPU_BOCHS_SANDYBRIDGE] = "bochs:sandybridge",
-                                                  [CPU_BOCHS_TIGERLAKE] = "bochs:tigerlake",
-                                                  [CPU_BOCHS_NEHALEM] = "bochs:nehalem"};
+                                                 [CPU_QEMU_KVM] = "qemu-kvm",
+                                                 [CPU_BOCHS_SANDYBRIDGE] = "bochs:sandybridge",
+                                                 [CPU_BOCHS_TIGERLAKE] = "bochs:tigerlake",
+                                                 [CPU_BOCHS_NEHALEM] = "bochs:nehalem"};
 
 /* docs/bochs-versions.md, "CPU models": why these and what their VMX lacks or adds */
 static const char *const bochs_models[CPU_COUNT] = {[CPU_BOCHS] = "corei7_icelake_u",

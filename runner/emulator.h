@@ -33,8 +33,7 @@ bool cpu_is_bochs27(enum cpu_model c); /* Bochs 2.7 (Debian's bochs-bin), any CP
 const char *cpu_bochs_model(enum cpu_model c); /* the bochsrc `cpu: model=`, NULL for QEMU */
 bool cpu_is_qemu(enum cpu_model c);            /* QEMU, TCG or KVM: isa-debug-exit, qemu.log */
 const char *cpu_summary(enum cpu_model c);     /* one line for `list` */
-#define CPU_NAMES                                                                                  \
-    "bochs, bochs3, qemu, qemu-kvm, bochs:sandybridge, bochs:tigerlake, bochs:nehalem"
+#define CPU_NAMES "bochs, bochs3, qemu, qemu-kvm, bochs:sandybridge, bochs:tigerlake, bochs:nehalem"
 
 #define NA_REASON_QEMU "QEMU TCG has no VMX: virtualized runs need --cpu bochs"
 

@@ -185,8 +185,8 @@ void session_list(const struct session *s, bool named_scenarios)
     if (n == 0)
         printf("  (none: core/ defines no policy)\n");
     static const enum cpu_model order[] = {
-        CPU_BOCHS,           CPU_BOCHS3,          CPU_QEMU,         CPU_QEMU_KVM,
-        CPU_BOCHS_SANDYBRIDGE, CPU_BOCHS_TIGERLAKE, CPU_BOCHS_NEHALEM};
+        CPU_BOCHS,           CPU_BOCHS3,       CPU_QEMU, CPU_QEMU_KVM, CPU_BOCHS_SANDYBRIDGE,
+        CPU_BOCHS_TIGERLAKE, CPU_BOCHS_NEHALEM};
     printf("cpus:\n");
     for (size_t i = 0; i < ARRAY_SIZE(order); i++)
         printf("  %-17s  %s\n", cpu_name(order[i]), cpu_summary(order[i]));
