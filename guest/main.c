@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* guest/main.c — the test kernel: set up the CPU, run the one configured scenario row,
- * print its trace and exactly one `Test result:` line (docs/protocol.md). */
+/* guest/main.c — the test kernel: set up the CPU, run the configured rows (one, or a batch:
+ * guest/batch.c), print each row's trace and exactly one `Test result:` line per row
+ * (docs/protocol.md). */
+#include "guest/batch.h"
 #include "guest/guest.h"
 #include "guest/scenario.h"
 #include "guest/trace.h"
 #include "lib/config.h"
 #include "lib/console.h"
 #include "lib/desc.h"
-#include "lib/platform.h"
 #include "lib/string.h"
 #include "lib/x86.h"
 
@@ -42,7 +43,7 @@ void guest_finish(const char *result, const char *reason)
     testdev_report();
     kprintf("SUMMARY: %u tests, %u unexpected failures\n", n_tests, n_failures);
     kprintf("Test result: %s%s%s\n", result, *reason ? " " : "", reason);
-    platform_exit();
+    guest_row_end();
 }
 
 static void pic_mask_all(void)
@@ -141,6 +142,19 @@ static void run_row(const struct scenario *s)
     guest_finish(n_failures ? "FAILURE" : "SUCCESS", "");
 }
 
+/* One row of the batch, in the state guest/reset.c restored. */
+static void run_spec(const char *spec)
+{
+    static struct scenario scratch; /* a generated row lives here (guest/program.c) */
+    const struct scenario *s = scenario_resolve(spec, &scratch);
+    if (!s) {
+        kprintf("guest: unknown scenario '%s'\n", spec);
+        guest_finish("ERROR", "unknown scenario");
+    }
+    trace_printed = false;
+    run_row(s);
+}
+
 void kernel_main(uint32_t magic, uint32_t info)
 {
     (void)info;
@@ -164,13 +178,5 @@ void kernel_main(uint32_t magic, uint32_t info)
     }
     if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
         guest_finish("ERROR", "not entered by a Multiboot loader (EAX != 0x2BADB002)");
-    const char *name = config_get()->scenario;
-    static struct scenario scratch;
-    const struct scenario *s = scenario_resolve(name, &scratch);
-    if (!s) {
-        kprintf("guest: unknown scenario '%s'\n", name);
-        guest_finish("ERROR", "unknown scenario");
-    }
-    trace_printed = false;
-    run_row(s);
+    guest_batch_run(run_spec);
 }

@@ -3,6 +3,7 @@
  * Faults resume at the fixup of their instruction (EXTABLE); a fault without one ends the
  * run as FAILURE; traps, NMIs and interrupts return (SDM 6.5: a trap's saved RIP is the
  * next instruction already). */
+#include "guest/batch.h"
 #include "guest/guest.h"
 #include "guest/scenario.h"
 #include "guest/trace.h"
@@ -52,7 +53,7 @@ static bool delivery_fault(const struct trap_frame *f)
     return true;
 }
 
-void trap_handler(struct trap_frame *f)
+static void handle(struct trap_frame *f)
 {
     uint8_t v = (uint8_t)f->vector;
     trace_record(f);
@@ -78,4 +79,12 @@ void trap_handler(struct trap_frame *f)
     char why[80];
     ksnprintf(why, sizeof(why), "unexpected exception %u at rip 0x%lx", v, f->rip);
     guest_finish("FAILURE", why);
+}
+
+/* Counted, so that a row that ends inside a handler ends the batch (guest/batch.c). */
+void trap_handler(struct trap_frame *f)
+{
+    guest_handler_depth++;
+    handle(f);
+    guest_handler_depth--;
 }

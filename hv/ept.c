@@ -115,3 +115,14 @@ bool ept_fault_restore(uint64_t gpa)
     }
     return false;
 }
+
+/* A new row (hv/rows.c): every page still taken away is mapped again, and a pending
+ * HC_ON_FAULT_WRITE is forgotten. */
+void ept_restore_all(void)
+{
+    for (unsigned i = 0; i < n_armed; i++)
+        *ram_pte(armed[i]) |= EPT_RWX;
+    n_armed = 0;
+    on_fault_write.armed = false;
+    invept_single_context(eptp);
+}

@@ -53,6 +53,13 @@ long intercept_exception(uint64_t vector, uint64_t on)
     return HC_OK;
 }
 
+/* A new row (hv/rows.c): only the exceptions hv/ always takes. */
+void intercept_reset(void)
+{
+    intercepted = ALWAYS_INTERCEPTED;
+    vmwrite(EXCEPTION_BITMAP, intercepted);
+}
+
 #define DR6_FIXED_ONES 0xffff0ff0ul /* SDM 17.2.3 */
 #define DEBUGCTL_BTF   (1ul << 1)   /* SDM 17.4.1: single-step on branches */
 #define DBG_QUAL_BD    (1ul << 13)  /* general detect */

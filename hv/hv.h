@@ -80,6 +80,16 @@ long ept_unmap_until_fault(uint64_t gpa);
 bool ept_fault_restore(uint64_t gpa); /* true when gpa was an armed perturbation */
 long ept_on_fault_write(uint64_t gpa, uint64_t value);
 
+/* hv/rows.c: HC_ROW_START, HC_ROW_END (docs/protocol.md, "Batches") */
+long row_start(struct vcpu *v, uint64_t gpa, uint64_t len);
+long row_end(struct vcpu *v);
+void row_summary(const struct vcpu *v); /* `hv: exit-counts ...`, `hv: vectoring-exits=...` */
+bool row_ended(void);                   /* the last row ended with HC_ROW_END: no row open */
+void print_exit_counts(const struct vcpu *v);
+void print_idtv_actions(const struct vcpu *v);
+void ept_restore_all(void);
+void intercept_reset(void);
+
 /* hv/nmi.c */
 void nmi_exit(struct vcpu *v);
 void nmi_window_update(struct vcpu *v);

@@ -32,6 +32,12 @@ enum exit_action handle_vmcall(struct vcpu *v)
     case HC_INTERCEPT_EXCEPTION:
         ret = intercept_exception(a0, a1);
         break;
+    case HC_ROW_START:
+        ret = row_start(v, a0, a1);
+        break;
+    case HC_ROW_END:
+        ret = row_end(v);
+        break;
     case HC_INJECT_EVENT: /* after the VMCALL retired: its shadow is over (hv/inject.c) */
         skip_instruction(v);
         v->regs.rax = (uint64_t)inject_event(v, a0, a1, v->regs.rdx);

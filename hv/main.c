@@ -37,7 +37,7 @@ void hv_fatal(const char *fmt, ...)
 
 /* One line with every exit reason seen and its count, e.g. to compare what a policy costs
  * (docs/cases.md #11: a dropped injected #UD makes the instruction exit again). */
-static void print_exit_counts(const struct vcpu *v)
+void print_exit_counts(const struct vcpu *v)
 {
     char line[400];
     int n = ksnprintf(line, sizeof(line), "hv: exit-counts");
@@ -50,7 +50,7 @@ static void print_exit_counts(const struct vcpu *v)
 
 /* One line with each decision taken on IDT-vectoring information and its count
  * ("hv: idtv-actions reinject=2 drop=1"; nothing after the name when there was none). */
-static void print_idtv_actions(const struct vcpu *v)
+void print_idtv_actions(const struct vcpu *v)
 {
     char line[200];
     int n = ksnprintf(line, sizeof(line), "hv: idtv-actions");
@@ -61,13 +61,12 @@ static void print_idtv_actions(const struct vcpu *v)
     kprintf("%s\n", line);
 }
 
+/* The summary belongs to the row still open; after HC_ROW_END it was printed already. */
 void hv_end_run(struct vcpu *v)
 {
     console_relay_flush();
-    print_exit_counts(v);
-    print_idtv_actions(v);
-    kprintf("hv: vectoring-exits=%lu exits=%lu policy=%s\n", v->vectoring_exits, v->exits,
-            v->policy ? policy_name(v->policy) : "?");
+    if (!row_ended())
+        row_summary(v);
     if (foreign_active)
         testdev_report();
     platform_exit();

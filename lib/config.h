@@ -18,6 +18,16 @@ struct rdlv_config {
 
 _Static_assert(sizeof(struct rdlv_config) == 144, "docs/protocol.md fixes the layout");
 
+/* The guest's batch area (guest.bin only; docs/protocol.md, "Batches"): row specifiers, one a
+ * line ('\n'), run in order in one boot. Empty: the one row of `scenario`. */
+#define RDLV_ROWS_MAGIC "REDELIVER-ROWS1"
+#define RDLV_ROWS_SIZE  8192
+
+struct rdlv_rows {
+    char magic[16];
+    char list[RDLV_ROWS_SIZE - 16]; /* NUL-terminated */
+};
+
 /* The image's block, with every string field forced NUL-terminated. */
 const struct rdlv_config *config_get(void);
 

@@ -110,6 +110,10 @@ boot_pml4:	.skip	4096
 boot_pdpt:	.skip	4096
 	.globl	boot_pd
 boot_pd:	.skip	4 * 4096
+
+	/* the stack kernel_main runs on: not restored between the rows of a batch (lib/kernel.ld) */
+	.section .noreset, "aw", @nobits
+	.p2align 12
 	.globl	boot_stack_top
 boot_stack:	.skip	16384
 boot_stack_top:

@@ -30,6 +30,12 @@ enum hypercall {
                                      for #PF or the DR6 value for #DB (type 3), else 0: hv/
                                      injects that event at the VM entry right after this
                                      VMCALL, through core/'s queue (docs/hv.md) */
+    HC_ROW_START = 6,             /* RDI = guest-physical address of the row specifier, RSI =
+                                     its length (at most 127): a row of the batch starts; hv/
+                                     resets its per-row state and prints `hv: ROW <spec>`
+                                     (docs/protocol.md, "Batches") */
+    HC_ROW_END = 7,               /* the row printed its result: hv/ prints its exit counts,
+                                     summary and `hv: ROW-END <spec>`, and resets */
     HC_COUNT
 };
 
