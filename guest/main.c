@@ -169,6 +169,7 @@ void kernel_main(uint32_t magic, uint32_t info)
     apic_init();
     trace_printed = true; /* nothing to print until a row starts */
     if (hv_present()) {
+        con_relayed(true); /* fewer port exits; hv/ copies its relayed lines to 0xE9 */
         char policy[32] = "?";
         hypercall(HC_GET_POLICY, (uint64_t)policy, sizeof(policy));
         policy[sizeof(policy) - 1] = 0;

@@ -22,8 +22,8 @@ static bool row_open;
 /* Everything hv/ keeps for one row goes back to what the first row found. */
 static void row_reset(struct vcpu *v)
 {
-    ept_restore_all();     /* pages still taken away, the pending HC_ON_FAULT_WRITE */
-    intercept_reset();     /* the exception bitmap: #DB and #AC only */
+    ept_restore_all(); /* pages still taken away, the pending HC_ON_FAULT_WRITE */
+    intercept_reset(); /* the exception bitmap: #DB and #AC only */
     vcpu_events_init(&v->events, v->policy); /* queued and re-delivered events */
     v->exits = v->vectoring_exits = 0;
     memset(v->exits_by_reason, 0, sizeof(v->exits_by_reason));

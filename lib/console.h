@@ -8,6 +8,7 @@
 #define LIB_CONSOLE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,7 +22,10 @@
 
 void uart_init(uint16_t base);
 void uart_write(uint16_t base, const char *s, size_t n); /* also to port 0xE9 */
-void uart_drain(uint16_t base);                          /* waits until it sent everything */
+void uart_drain(uint16_t base);
+/* The guest under hv/, which relays its console (hv/io.c): uart_write() writes up to 16
+ * bytes per status read and no copy to port 0xE9 (hv/ makes that copy). Default off. */
+void con_relayed(bool on); /* waits until it sent everything */
 
 void con_init(uint16_t base); /* the console UART: initialised, kprintf() writes there */
 void con_write(const char *s, size_t n);

@@ -59,6 +59,15 @@ const char *run_usage(void)
            "  --shard K/N    run only shard K of N (1 <= K <= N <= 1000): scenario i of the\n"
            "                 selection, in catalogue order from 0, is in shard (i mod N) + 1,\n"
            "                 with all its runs; join the shards with redeliver merge\n"
+           "  --batch N      rows per boot (default " BATCH_DEFAULT_TEXT "; 1: one boot per run):\n"
+           "                 the conformance runs of one column (CPU, bare or policy) share\n"
+           "                 boots; a row that does not end cleanly there runs again alone,\n"
+           "                 and the rows after it in a new boot. Harness rows and runs\n"
+           "                 expected to end the emulator (TRIPLE-FAULT, CRASH, TIMEOUT,\n"
+           "                 LIVELOCK, HANG, ENTRY-FAIL, ERROR) and runs with --fault boot\n"
+           "                 alone, but a run that ends its boot through hv/ may end a\n"
+           "                 batch (docs/runner.md, \"Batches\")\n"
+           "  --batch-all    batch those too (tests the batch machinery)\n"
            "  --list         list scenarios and policies instead of running\n"
            "  --verbose, -v  one line per finished run on stderr\n"
            "  --help, -h     this text\n"
@@ -152,6 +161,18 @@ static int parse_jobs(const char *s, unsigned *out, char **err)
     return 0;
 }
 
+static int parse_batch(const char *s, unsigned *out, char **err)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < 1 || v > BATCH_MAX) {
+        *err = xasprintf("--batch: '%s' is not a number from 1 to %d", s, BATCH_MAX);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
 /* getopt_long's table: the usual spellings (-j1, -j 1, --jobs=2, --jobs 2). Values above 0xff
  * are long options without a short form; the field of each string option is in
  * string_field(). */
@@ -173,6 +194,8 @@ enum {
     OPT_CASE,
     OPT_RERUN,
     OPT_LIST,
+    OPT_BATCH,
+    OPT_BATCH_ALL,
 };
 
 static const struct option long_opts[] = {
@@ -194,6 +217,8 @@ static const struct option long_opts[] = {
     {"case", required_argument, NULL, OPT_CASE},
     {"rerun-failed", optional_argument, NULL, OPT_RERUN},
     {"list", no_argument, NULL, OPT_LIST},
+    {"batch", required_argument, NULL, OPT_BATCH},
+    {"batch-all", no_argument, NULL, OPT_BATCH_ALL},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -265,6 +290,11 @@ static int one_option(struct run_opts *o, int opt, const char *value, char **err
         return shard_parse(value, &o->shard, err);
     case 'j':
         return parse_jobs(value, &o->jobs, err);
+    case OPT_BATCH:
+        return parse_batch(value, &o->batch, err);
+    case OPT_BATCH_ALL:
+        o->batch_all = true;
+        return 0;
     case OPT_RERUN:
         if (value && !*value) {
             *err = xstrdup("--rerun-failed= needs a directory (or no '=': results/latest)");
@@ -332,6 +362,7 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char **err)
     memset(o, 0, sizeof(*o));
     o->timeout = DEFAULT_TIMEOUT;
     o->jobs = DEFAULT_JOBS;
+    o->batch = DEFAULT_BATCH;
     o->build = DEFAULT_BUILD;
     const char *cmd = argc > 0 ? argv[0] : "run";
     /* "-": non-options come back as 1 (in order, never permuted); ":": a missing value

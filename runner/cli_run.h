@@ -37,10 +37,15 @@ struct run_opts {
     bool list;             /* --list */
     bool help;             /* --help */
     bool verbose;          /* --verbose */
+    unsigned batch;        /* --batch: rows per boot, 1 = one boot per run */
+    bool batch_all;        /* --batch-all */
 };
 
 #define DEFAULT_TIMEOUT 30.0
 #define DEFAULT_JOBS    2
+#define DEFAULT_BATCH   64
+#define BATCH_DEFAULT_TEXT "64"
+#define BATCH_MAX       150
 #define RESULTS_ROOT    "results" /* results/<run-id>/ and the link results/latest */
 #define DEFAULT_RERUN   "results/latest"
 #define DEFAULT_BUILD   "build"

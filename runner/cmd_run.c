@@ -19,6 +19,7 @@
 #include "runner/rerun.h"
 #include "runner/run_id.h"
 #include "runner/rundir.h"
+#include "runner/schedule.h"
 #include "runner/session.h"
 #include "runner/shard.h"
 #include "runner/merge.h"
@@ -31,8 +32,6 @@ struct ctx {
     char *bochs, *bochs3, *qemu, *guest, *hv, *boot;
     bool use_bochs, use_bochs3, use_qemu, use_hv;
     struct matrix m;
-    size_t n_spawned, n_done;
-    struct run **spawned; /* spawned[i] ran specs[i] */
     bool tty;
     double timeout;      /* per run, scaled for load (timeout_under_load) */
     char *cat_hash;      /* catalogue_fingerprint() of the catalogue (summary.json, merge) */
@@ -166,69 +165,6 @@ static int find_images(struct ctx *c)
     return 0;
 }
 
-static void progress(void *arg, size_t index, const struct proc_result *r)
-{
-    struct ctx *c = arg;
-    c->n_done++;
-    if (c->o->verbose) {
-        struct run *run = c->spawned[index];
-        char *d = proc_result_describe(r);
-        fprintf(stderr, "[%zu/%zu] %s %s %s: %s%s, %.2f s\n", c->n_done, c->n_spawned,
-                run->sc->name, cpu_name(run->cpu), run_env(run), d,
-                r->timed_out ? " (timed out)" : "", r->seconds);
-        free(d);
-    } else if (c->tty) {
-        fprintf(stderr, "\r[%zu/%zu] runs done", c->n_done, c->n_spawned);
-    }
-}
-
-/* Prepare every run directory and run the emulators. 0, 130 when interrupted, or 2 when
- * the disk is full before the first emulator starts (nothing was run). */
-static int run_all(struct ctx *c)
-{
-    struct matrix *m = &c->m;
-    struct proc_spec *specs = xcalloc(m->n_runs, sizeof(*specs));
-    c->spawned = xcalloc(m->n_runs, sizeof(*c->spawned));
-    for (size_t i = 0; i < m->n_runs; i++) {
-        struct run *r = &m->runs[i];
-        char *err = NULL;
-        if (r->na)
-            continue;
-        if (rundir_prepare(r, &c->in, &specs[c->n_spawned], &err) != 0) {
-            if (errno == ENOSPC || errno == EDQUOT) { /* every run would fail: a setup error */
-                usage_error("%s; nothing was run", err);
-                free(err);
-                for (size_t k = 0; k < c->n_spawned; k++)
-                    rundir_spec_free(&specs[k]);
-                free(specs);
-                return 2;
-            }
-            r->proc.start_error = err; /* judged ERROR, with the reason */
-            r->proc.exit_code = -1;
-            continue;
-        }
-        c->spawned[c->n_spawned++] = r;
-    }
-    struct proc_result *res = xcalloc(c->n_spawned ? c->n_spawned : 1, sizeof(*res));
-    struct pool_opts po = {
-        .jobs = c->o->jobs, .timeout = c->timeout, .grace = 5.0, .done = progress, .ctx = c};
-    int rc = pool_run(specs, res, c->n_spawned, &po);
-    if (c->tty && !c->o->verbose && c->n_spawned)
-        fputs("\r\033[K", stderr);
-    for (size_t i = 0; i < c->n_spawned; i++) {
-        c->spawned[i]->proc = res[i];
-        rundir_spec_free(&specs[i]);
-        rundir_collect(c->spawned[i]);
-    }
-    free(res);
-    free(specs);
-    if (rc != 0) {
-        fputs("redeliver: interrupted; every emulator was stopped\n", stderr);
-        return 130;
-    }
-    return 0;
-}
-
 static int report(struct ctx *c)
 {
     char *shard = c->o->shard.n ? xasprintf("%u/%u", c->o->shard.k, c->o->shard.n) : NULL;
@@ -334,7 +270,15 @@ static int run(struct ctx *c)
         matrix_add_kvm(&c->m, kvm_reference_cpu(c->s.cpus, c->s.n_cpus), c->results, c->kvm_na);
     if (c->rerun)
         rerun_mark(c->rerun, &c->m);
-    rc = run_all(c);
+    /* a --fault knob breaks every boot it is in: one boot per run */
+    struct sched_opts so = {.jobs = o->jobs,
+                            .timeout = c->timeout,
+                            .batch = o->fault ? 1 : o->batch,
+                            .batch_all = o->batch_all,
+                            .verbose = o->verbose,
+                            .tty = c->tty,
+                            .results = c->results};
+    rc = schedule_run(&c->m, &c->in, &so);
     if (rc == 0) {
         matrix_judge(&c->m);
         rc = report(c);
@@ -376,7 +320,6 @@ int cmd_run(int argc, char **argv)
     int rc = run(&c);
     matrix_free(&c.m);
     session_close(&c.s);
-    free(c.spawned);
     free(c.bochs);
     free(c.bochs3);
     free(c.qemu);

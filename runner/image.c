@@ -31,6 +31,8 @@ _Static_assert(offsetof(struct rdlv_config, profile) == CFG_PROFILE_OFF &&
                    sizeof(((struct rdlv_config *)0)->profile) == CFG_PROFILE_LEN,
                "profile field");
 _Static_assert(sizeof(RDLV_CONFIG_MAGIC) == CFG_MAGIC_LEN, "magic");
+_Static_assert(sizeof(struct rdlv_rows) == ROWS_SIZE && sizeof(RDLV_ROWS_MAGIC) == ROWS_MAGIC_LEN,
+               "batch area");
 _Static_assert(SCENARIO_NAME_MAX == CFG_SCENARIO_LEN - 1 && POLICY_NAME_MAX == CFG_POLICY_LEN - 1,
                "name limits");
 
@@ -89,6 +91,30 @@ static void put_field(unsigned char *block, size_t off, size_t size, const char 
     memcpy(block + off, value, strlen(value));
 }
 
+/* The batch area: exactly one, whole inside the file, and the list fits with its NUL. */
+static int rows_patch(unsigned char *buf, size_t len, const char *what, const char *rows,
+                      char **err)
+{
+    const unsigned char *hit = memmem(buf, len, ROWS_MAGIC, ROWS_MAGIC_LEN);
+    size_t off = hit ? (size_t)(hit - buf) : 0;
+    if (!hit || memmem(hit + 1, len - off - 1, ROWS_MAGIC, ROWS_MAGIC_LEN) ||
+        len - off < ROWS_SIZE) {
+        *err = xasprintf("%s: %s batch area (magic \"%s\", docs/protocol.md) — rebuild it with "
+                         "make",
+                         what, !hit ? "no" : "not exactly one whole", ROWS_MAGIC);
+        return -1;
+    }
+    size_t n = strlen(rows);
+    if (n >= ROWS_SIZE - ROWS_MAGIC_LEN) {
+        *err = xasprintf("%s: the batch's row list is %zu bytes, the batch area holds %d", what, n,
+                         ROWS_SIZE - ROWS_MAGIC_LEN - 1);
+        return -1;
+    }
+    memset(buf + off + ROWS_MAGIC_LEN, 0, ROWS_SIZE - ROWS_MAGIC_LEN);
+    memcpy(buf + off + ROWS_MAGIC_LEN, rows, n);
+    return 0;
+}
+
 int config_patch(unsigned char *buf, size_t len, const char *what, const struct cfg_values *v,
                  char **err)
 {
@@ -107,7 +133,7 @@ int config_patch(unsigned char *buf, size_t len, const char *what, const struct 
     put_field(block, CFG_FAULT_OFF, CFG_FAULT_LEN, v->fault);
     put_field(block, CFG_PERTURB_OFF, CFG_PERTURB_LEN, v->perturb);
     put_field(block, CFG_PROFILE_OFF, CFG_PROFILE_LEN, v->profile);
-    return 0;
+    return v->rows ? rows_patch(buf, len, what, v->rows, err) : 0;
 }
 
 int image_patch_copy(const char *src, const char *dst, const struct cfg_values *v, char **err)

@@ -38,7 +38,13 @@ struct cfg_values {
     const char *fault;
     const char *perturb;
     const char *profile;
+    const char *rows; /* guest.bin's batch area: row specifiers, one a line; NULL: left empty */
 };
+
+/* The batch area of guest.bin (lib/config.h, docs/protocol.md "Batches"). */
+#define ROWS_MAGIC     "REDELIVER-ROWS1"
+#define ROWS_MAGIC_LEN 16
+#define ROWS_SIZE      8192
 
 /* Offset of the block: exactly one magic, and the whole block inside the buffer.
  * 0, or -1 with *err (caller frees). `what` names the image in messages. */

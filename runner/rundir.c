@@ -46,6 +46,12 @@ static int bochs_files(const struct run *r, const struct run_inputs *in, char **
 int rundir_prepare(const struct run *r, const struct run_inputs *in, struct proc_spec *spec,
                    char **err)
 {
+    return rundir_prepare_rows(r, NULL, in, spec, err);
+}
+
+int rundir_prepare_rows(const struct run *r, const char *rows, const struct run_inputs *in,
+                        struct proc_spec *spec, char **err)
+{
     memset(spec, 0, sizeof(*spec));
     if (mkdir_p(r->dir) != 0) {
         *err = xasprintf("%s: %s", r->dir, strerror(errno));
@@ -53,7 +59,8 @@ int rundir_prepare(const struct run *r, const struct run_inputs *in, struct proc
     }
     struct cfg_values guest = {.scenario = r->sc->name,
                                .fault = in->fault,
-                               .perturb = r->reference ? CFG_PERTURB_DISABLED : NULL};
+                               .perturb = r->reference ? CFG_PERTURB_DISABLED : NULL,
+                               .rows = rows};
     if (patched(r->dir, RUN_GUEST, in->guest, &guest, err) != 0)
         return -1;
     if (cpu_is_bochs(r->cpu) && bochs_files(r, in, err) != 0)

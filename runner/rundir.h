@@ -22,6 +22,10 @@ struct run_inputs {
  * 0, or -1 with *err (caller frees). */
 int rundir_prepare(const struct run *r, const struct run_inputs *in, struct proc_spec *spec,
                    char **err);
+/* The same for a batch (runner/batch.h): r stands for the batch (its dir, CPU, policy,
+ * reference), `rows` is the guest's row list, one specifier a line. */
+int rundir_prepare_rows(const struct run *r, const char *rows, const struct run_inputs *in,
+                        struct proc_spec *spec, char **err);
 void rundir_spec_free(struct proc_spec *spec);
 
 /* After the process ended: parse serial.txt (and bochs.log) into r->trace,

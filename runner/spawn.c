@@ -258,7 +258,8 @@ int pool_run(const struct proc_spec *specs, struct proc_result *results, size_t 
                 continue;
             }
             double t = now_seconds();
-            if (!sl->hup_at && t - sl->start >= o->timeout) {
+            double limit = specs[sl->index].timeout > 0 ? specs[sl->index].timeout : o->timeout;
+            if (!sl->hup_at && t - sl->start >= limit) {
                 kill(-sl->pid, SIGHUP);
                 r->timed_out = true;
                 sl->hup_at = t;

@@ -26,6 +26,7 @@ struct proc_spec {
     const char *dir;         /* working directory */
     const char *stdout_path; /* relative to dir */
     const char *stderr_path;
+    double timeout; /* seconds; 0: the pool's (a batch of rows gets more, runner/schedule.c) */
 };
 
 struct proc_result {
