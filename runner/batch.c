@@ -82,14 +82,20 @@ static size_t find_starts(const char *t, size_t len, const char *prefix, const c
     return n;
 }
 
-/* Do the lines at starts[0..k) name names[0..k) after prefix? */
+/* Do the lines at starts[0..k) name names[0..k) after prefix? The last line of the capture,
+ * when no newline ends it, may hold the beginning of its name only: the emulator stopped
+ * while the line was on its way (a bare shutdown loses the bytes in flight). That row is
+ * not taken anyway: its slice has no `Test result:` line. */
 static bool in_order(const char *t, size_t len, const size_t *at, size_t k, const char *prefix,
                      const char *const *row)
 {
     for (size_t i = 0; i < k; i++) {
         struct line l;
         next_line(t, len, at[i], &l);
-        if (!names(t, &l, prefix, row[i]))
+        size_t p = strlen(prefix), have = l.end - l.start - p;
+        bool cut = i + 1 == k && l.next == len && (len == 0 || t[len - 1] != '\n') &&
+                   have < strlen(row[i]) && memcmp(t + l.start + p, row[i], have) == 0;
+        if (!cut && !names(t, &l, prefix, row[i]))
             return false;
     }
     return true;

@@ -18,7 +18,7 @@ run() { # NAME ARGS...: the matrix into $out/NAME; its wall time in $out/NAME.se
     status=0
     "$build/redeliver" run --cpu bochs --cpu qemu --results "$out/$name" "$@" >"$out/$name.table" || status=$?
     end=$(date +%s.%N)
-    echo "$end - $start" | bc >"$out/$name.seconds"
+    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f\n", b - a }' >"$out/$name.seconds"
     if [ "$status" -gt 1 ]; then
         cat "$out/$name.table" >&2
         echo "batch-check: redeliver run $* failed (exit $status)" >&2
@@ -45,5 +45,5 @@ if ! cmp -s "$out/one.cells" "$out/batched.cells"; then
     echo "batch-check: FAILED: batched cells differ from one boot per run (above)" >&2
     exit 1
 fi
-printf 'batch-check: %s cells identical; one boot per run %.1f s, batched %.1f s (%s batches)\n' \
+printf 'batch-check: %s cells identical; one boot per run %s s, batched %s s (%s batches)\n' \
     "$n" "$(cat "$out/one.seconds")" "$(cat "$out/batched.seconds")" "$boots"
