@@ -25,8 +25,8 @@ bool run_batchable(const struct run *r, bool all)
     const struct expectation *b = scenario_bare_expect(r->sc, cpu_name(r->cpu));
     if (verdict_ends_boot(b ? b->verdict : r->sc->bare))
         return false;
-    const struct expectation *e = r->policy && !r->reference ? scenario_expect(r->sc, r->policy)
-                                                             : NULL;
+    const struct expectation *e =
+        r->policy && !r->reference ? scenario_expect(r->sc, r->policy) : NULL;
     return !(e && verdict_ends_boot(e->verdict));
 }
 
@@ -64,14 +64,14 @@ static bool names(const char *t, const struct line *l, const char *prefix, const
 }
 
 /* Row starts of one channel: offsets of lines beginning with `prefix` (not `not`). */
-static size_t find_starts(const char *t, size_t len, const char *prefix, const char *not,
+static size_t find_starts(const char *t, size_t len, const char *prefix, const char * not,
                           size_t **out)
 {
     size_t n = 0, cap = 0;
     *out = NULL;
     struct line l;
     for (size_t pos = 0; next_line(t, len, pos, &l); pos = l.next) {
-        if (!starts(t, &l, prefix) || (not && starts(t, &l, not)))
+        if (!starts(t, &l, prefix) || (not &&starts(t, &l, not )))
             continue;
         if (n == cap) {
             cap = cap ? 2 * cap : 64;
@@ -123,8 +123,8 @@ static const char *guest_slice_problem(const char *t, size_t a, size_t b)
 
 static const char *hv_slice_problem(const char *t, size_t a, size_t b, const char *name)
 {
-    static const char *const fatal[] = {"hv: ERROR",      "hv: VMENTRY-FAIL", "hv: TRIPLE-FAULT",
-                                        "hv: LIVELOCK",   "hv: HANG"};
+    static const char *const fatal[] = {"hv: ERROR", "hv: VMENTRY-FAIL", "hv: TRIPLE-FAULT",
+                                        "hv: LIVELOCK", "hv: HANG"};
     unsigned ends = 0, summaries = 0;
     struct line l;
     for (size_t pos = a; next_line(t, b, pos, &l); pos = l.next) {

@@ -112,9 +112,11 @@ static void plan(struct sched *S)
             size_t k = 0;
             for (size_t i = 0; i < m->n_runs; i++) {
                 struct run *r = &m->runs[i];
-                bool in_col = e <= m->n_policies
-                                  ? i < m->n_grid && r == matrix_at(m, i / (m->n_cpus * (1 + m->n_policies)), c, e)
-                                  : r->reference && r->cpu == m->cpus[c];
+                bool in_col =
+                    e <= m->n_policies
+                        ? i < m->n_grid &&
+                              r == matrix_at(m, i / (m->n_cpus * (1 + m->n_policies)), c, e)
+                        : r->reference && r->cpu == m->cpus[c];
                 if (!in_col || r->na)
                     continue;
                 if (S->o->batch > 1 && run_batchable(r, S->o->batch_all))
@@ -197,8 +199,8 @@ static void take_row(const struct unit *u, size_t i, const struct batch_cut *cut
 static void batch_note(const struct unit *u, const char *why)
 {
     char *err = NULL;
-    char *text = xasprintf("rows:\n%s%s%s\n", u->list, why ? "not taken: " : "all taken",
-                           why ? why : "");
+    char *text =
+        xasprintf("rows:\n%s%s%s\n", u->list, why ? "not taken: " : "all taken", why ? why : "");
     if (results_write(u->boot.dir, "batch.txt", text, &err) != 0)
         free(err);
     free(text);
@@ -259,11 +261,12 @@ static int round_run(struct sched *S, bool first)
     for (size_t i = 0; i < us->n; i++) {
         struct unit *u = &us->u[i];
         char *err = NULL;
-        int rc = u->run ? rundir_prepare(u->run, S->in, &specs[S->n_spawned], &err)
-                        : (mkdir_p(u->boot.dir) == 0
-                               ? rundir_prepare_rows(&u->boot, u->list, S->in,
-                                                     &specs[S->n_spawned], &err)
-                               : (err = xasprintf("%s: %s", u->boot.dir, strerror(errno)), -1));
+        int rc =
+            u->run
+                ? rundir_prepare(u->run, S->in, &specs[S->n_spawned], &err)
+                : (mkdir_p(u->boot.dir) == 0
+                       ? rundir_prepare_rows(&u->boot, u->list, S->in, &specs[S->n_spawned], &err)
+                       : (err = xasprintf("%s: %s", u->boot.dir, strerror(errno)), -1));
         if (rc != 0) {
             if (first && (errno == ENOSPC || errno == EDQUOT)) {
                 fprintf(stderr, "redeliver: %s; nothing was run\n", err);

@@ -15,11 +15,11 @@
 
 struct sched_opts {
     unsigned jobs;
-    double timeout;   /* per boot of one row */
-    unsigned batch;   /* rows per boot; 1: one boot per run */
-    bool batch_all;   /* harness rows and rows expected to end the boot share boots too */
-    bool verbose;     /* a line per boot on stderr */
-    bool tty;         /* a progress counter on stderr */
+    double timeout; /* per boot of one row */
+    unsigned batch; /* rows per boot; 1: one boot per run */
+    bool batch_all; /* harness rows and rows expected to end the boot share boots too */
+    bool verbose;   /* a line per boot on stderr */
+    bool tty;       /* a progress counter on stderr */
     const char *results;
 };
 

@@ -39,6 +39,9 @@
 #  18. CPU models and profiles (scripts/e2e-dims.sh): bochs:nehalem SKIPs with hv/'s reason,
 #      bochs:sandybridge runs its model, --profile kvm-like reaches hv/, an unknown profile
 #      is a usage error
+#  19. batches (scripts/e2e-batch.sh): harness rows that crash, shut down or end without a
+#      result in the middle of a batch, and a guest that forges a row boundary, give the
+#      cells of one boot per run; --batch 0 is a usage error
 #
 # Results stay in BUILD_DIR/e2e/<check>/ for inspection.
 set -u
@@ -336,7 +339,6 @@ fi
 # ---- 9. foreign Multiboot kernels: run-image (scripts/e2e-foreign.sh) ----
 # shellcheck source=scripts/e2e-foreign.sh
 . scripts/e2e-foreign.sh
-
 # ---- 10-14. results per run, filters, reruns, JUnit/TAP, core/ installed (e2e-workflow.sh) ----
 # shellcheck source=scripts/e2e-workflow.sh
 . scripts/e2e-workflow.sh
@@ -344,6 +346,10 @@ fi
 # ---- 15-17. our guests without hv/: pc-testdev, judge, QEMU/KVM (scripts/e2e-other-hv.sh) ----
 # shellcheck source=scripts/e2e-other-hv.sh
 . scripts/e2e-other-hv.sh
+
+# ---- 19. batches: crashes and a forged row boundary in a batch (scripts/e2e-batch.sh) ----
+# shellcheck source=scripts/e2e-batch.sh
+. scripts/e2e-batch.sh
 
 # ---- the other commands answer ----
 for args in "help" "list" "run --help" "decode idtv 0x80000b0e" "--version" "version"; do
