@@ -94,7 +94,7 @@ $(UNIT_RUNNER_TESTS): $(BUILD)/unit/%: $(BUILD)/host/unit/runner/%.o $(RUNNER_LI
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
-TEST_STEPS := check-format check-self-contained unit e2e report-check answer-check dims-subset-check
+TEST_STEPS := check-format check-self-contained unit e2e report-check answer-check dims-subset-check batch-check
 e2e: $(IMAGES) $(REDELIVER)
 	$(Q)scripts/e2e.sh $(BUILD)
 
@@ -109,6 +109,11 @@ answer: $(IMAGES) $(REDELIVER)
 	$(Q)scripts/answer.sh $(BUILD)
 answer-check: $(IMAGES) $(REDELIVER)
 	$(Q)scripts/answer.sh $(BUILD) --check
+
+# Many rows per boot change no cell: the matrix with --batch 1 and batched (docs/runner.md).
+.PHONY: batch-check
+batch-check: $(IMAGES) $(REDELIVER)
+	$(Q)scripts/batch-check.sh $(BUILD)
 
 # The two commands of README.md.
 # The steps run one after another even under -j: two emulator matrices at once on 2 cores

@@ -18,8 +18,11 @@ static const char *const rows[] = {"gp-stack", "ud-stack", "pf-stack"};
 
 #define ROW(n, v) "ROW " n " vector=0x" v "\nEV x\nSUMMARY: 0 tests, 0 unexpected failures\n"
 #define OK        "Test result: SUCCESS\n"
-#define HV(n)     "hv: ROW " n "\nhv: exit-counts IO_INSTRUCTION=9\nhv: vectoring-exits=1 exits=9 policy=kvm\nhv: ROW-END " n "\n"
-#define BANNER    "hv: redeliver lab hypervisor\n"
+#define HV(n)                                                                                      \
+    "hv: ROW " n                                                                                   \
+    "\nhv: exit-counts IO_INSTRUCTION=9\nhv: vectoring-exits=1 exits=9 policy=kvm\nhv: ROW-END " n \
+    "\n"
+#define BANNER "hv: redeliver lab hypervisor\n"
 
 static void cut(bool virt, const char *g, const char *h, bool normal, struct batch_cut *c)
 {
@@ -29,8 +32,8 @@ static void cut(bool virt, const char *g, const char *h, bool normal, struct bat
 static void test_clean_batch_taken_whole(void **state)
 {
     (void)state;
-    const char *g = "ENV virt policy=kvm\n" ROW("gp-stack", "0d") OK ROW("ud-stack", "06") OK
-        ROW("pf-stack", "0e") OK;
+    const char *g = "ENV virt policy=kvm\n" ROW("gp-stack", "0d") OK ROW("ud-stack", "06")
+        OK ROW("pf-stack", "0e") OK;
     const char *h = BANNER HV("gp-stack") HV("ud-stack") HV("pf-stack");
     struct batch_cut c;
     cut(true, g, h, true, &c);
