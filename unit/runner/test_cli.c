@@ -41,6 +41,8 @@ static void test_defaults(void **state)
     assert_null(o.fault);
     assert_false(o.list);
     assert_false(o.help);
+    assert_int_equal(o.batch, DEFAULT_BATCH);
+    assert_false(o.batch_all);
     run_opts_free(&o);
 }
 
@@ -53,7 +55,7 @@ static void test_everything(void **state)
                            "gp-stack,irq-stack", "--scenario", "gp-stack", "--cpu", "qemu",
                            "--cpu=bochs,qemu", "--timeout", "2.5", "-j", "4", "--results", "/tmp/r",
                            "--build=b", "--bochs", "/x/bochs", "--qemu", "q", "--fault", "entry",
-                           "--catalogue", "c.cfg", "--list", "-v"),
+                           "--catalogue", "c.cfg", "--list", "-v", "--batch", "1", "--batch-all"),
                      0);
     assert_int_equal(o.n_policies, 2);
     assert_string_equal(o.policies[0], "kvm");
@@ -73,6 +75,8 @@ static void test_everything(void **state)
     assert_string_equal(o.catalogue, "c.cfg");
     assert_true(o.list);
     assert_true(o.verbose);
+    assert_int_equal(o.batch, 1);
+    assert_true(o.batch_all);
     run_opts_free(&o);
 }
 
@@ -161,6 +165,9 @@ static void test_usage_errors(void **state)
     BAD("empty name", "--case", "4,");
     BAD("--rerun-failed= needs a directory", "--rerun-failed=");
     BAD("unexpected argument 'x'", "--list", "x");
+    BAD("--batch: '0' is not a number from 1 to 150", "--batch", "0");
+    BAD("--batch: '151'", "--batch=151");
+    BAD("--batch-all takes no value", "--batch-all=1");
 }
 
 /* Under load (`--jobs 16 --timeout 2` on 2 CPUs) a run that passes at --jobs 2 must not
