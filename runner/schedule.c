@@ -91,8 +91,6 @@ static void unit_free(struct unit *u)
     proc_result_free(&u->boot.proc);
 }
 
-/* The first round: per column (CPU model, then bare, each policy, the references), the
- * runs that may share a boot in batches of o->batch, the rest alone. */
 /* How many of rows[0 .. k) the next batch takes: at most `batch`, and as many as the batch
  * area holds (runner/image.h). */
 static size_t chunk(struct run *const *rows, size_t k, unsigned batch)
@@ -103,31 +101,45 @@ static size_t chunk(struct run *const *rows, size_t k, unsigned batch)
     return n ? n : 1;
 }
 
+/* The runs of column e (0: bare, 1 + i: policies[i], n_policies + 1: the references) on
+ * CPU model c, in catalogue order, into col; their number. */
+static size_t column(const struct matrix *m, size_t c, size_t e, struct run **col)
+{
+    size_t k = 0;
+    if (e <= m->n_policies)
+        for (size_t s = 0; s < m->n_scen; s++)
+            col[k++] = matrix_at(m, s, c, e);
+    else
+        for (size_t i = m->n_grid; i < m->n_runs; i++)
+            if (m->runs[i].cpu == m->cpus[c])
+                col[k++] = &m->runs[i];
+    return k;
+}
+
+/* The first round: per column, the runs that may share a boot in batches of o->batch, the
+ * rest alone. */
 static void plan(struct sched *S)
 {
     struct matrix *m = S->m;
     struct run **col = xcalloc(m->n_runs ? m->n_runs : 1, sizeof(*col));
+    struct run **batchable = xcalloc(m->n_runs ? m->n_runs : 1, sizeof(*batchable));
     for (size_t c = 0; c < m->n_cpus; c++)
-        for (size_t e = 0; e <= m->n_policies + 1; e++) { /* + 1: the reference runs */
-            size_t k = 0;
-            for (size_t i = 0; i < m->n_runs; i++) {
-                struct run *r = &m->runs[i];
-                bool in_col =
-                    e <= m->n_policies
-                        ? i < m->n_grid &&
-                              r == matrix_at(m, i / (m->n_cpus * (1 + m->n_policies)), c, e)
-                        : r->reference && r->cpu == m->cpus[c];
-                if (!in_col || r->na)
+        for (size_t e = 0; e <= m->n_policies + 1; e++) {
+            size_t n = column(m, c, e, col), k = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (col[i]->na)
                     continue;
-                if (S->o->batch > 1 && run_batchable(r, S->o->batch_all))
-                    col[k++] = r;
+                if (S->o->batch > 1 && run_batchable(col[i], S->o->batch_all))
+                    batchable[k++] = col[i];
                 else
-                    add_single(&S->now, r);
+                    add_single(&S->now, col[i]);
             }
-            for (size_t i = 0, n; i < k; i += n)
-                add_batch(S, &S->now, col + i, n = chunk(col + i, k - i, S->o->batch));
+            for (size_t i = 0, take; i < k; i += take)
+                add_batch(S, &S->now, batchable + i,
+                          take = chunk(batchable + i, k - i, S->o->batch));
         }
     free(col);
+    free(batchable);
 }
 
 static void progress(void *arg, size_t index, const struct proc_result *r)
