@@ -76,17 +76,7 @@ bool guest_snapshot_take(void)
  * whose NMI is still held back, must not leave the next row's NMIs blocked. */
 static void nmi_unblock(void)
 {
-    __asm__ volatile("movq %%rsp, %%rax\n\t"
-                     "pushq %[ss]\n\t"
-                     "pushq %%rax\n\t"
-                     "pushfq\n\t"
-                     "pushq %[cs]\n\t"
-                     "leaq 1f(%%rip), %%rax\n\t"
-                     "pushq %%rax\n\t"
-                     "iretq\n\t"
-                     "1:" ::[ss] "i"(SEL_DATA),
-                     [cs] "i"(SEL_CODE64)
-                     : "rax", "memory", "cc");
+    iret_to_self();
 }
 
 static bool apic_any_in_service(void)

@@ -22,17 +22,7 @@
  * exit. KVM ends its NMI exits the same way (an IRET after the host's NMI handling). */
 static void unblock_nmis(void)
 {
-    __asm__ volatile("movq %%rsp, %%rax\n\t"
-                     "pushq %[ss]\n\t"
-                     "pushq %%rax\n\t"
-                     "pushfq\n\t"
-                     "pushq %[cs]\n\t"
-                     "leaq 1f(%%rip), %%rax\n\t"
-                     "pushq %%rax\n\t"
-                     "iretq\n\t"
-                     "1:" ::[ss] "i"(SEL_DATA),
-                     [cs] "i"(SEL_CODE64)
-                     : "rax", "memory", "cc");
+    iret_to_self();
 }
 
 /* Exit reason 0 with an NMI: the guest sent it; core/ holds it until the guest can take it. */

@@ -66,4 +66,21 @@ uint64_t tss_base(void);
 /* Each image defines what a trap does. */
 void trap_handler(struct trap_frame *f);
 
+/* An IRET to the next instruction, same CPL and stack: it ends blocking by NMI (SDM 6.7.1).
+ * hv/ after an NMI exit (hv/nmi.c), the guest before each row of a batch (guest/reset.c). */
+static inline void iret_to_self(void)
+{
+    __asm__ volatile("movq %%rsp, %%rax\n\t"
+                     "pushq %[ss]\n\t"
+                     "pushq %%rax\n\t"
+                     "pushfq\n\t"
+                     "pushq %[cs]\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "iretq\n\t"
+                     "1:" ::[ss] "i"(SEL_DATA),
+                     [cs] "i"(SEL_CODE64)
+                     : "rax", "memory", "cc");
+}
+
 #endif
