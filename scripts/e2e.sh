@@ -142,9 +142,15 @@ if in_catalogue ud-vmxon; then
 fi
 missing=""
 for f in summary.json results.tap irq-stack/bochs-bare/serial.txt \
-    irq-stack/bochs-bare/bochsrc irq-stack/bochs-virt-kvm/hv.bin \
+    irq-stack/bochs-bare/batch.txt irq-stack/bochs-virt-kvm/hv.txt \
     irq-stack/bochs-virt-kvm/verdict.txt; do
     [ -s "$OUT/$name/$f" ] || missing="$missing $f"
+done
+# a row taken from a batch: the boot's files are in the batch directory its batch.txt names
+batch=$(sed -n 's/^row [0-9]* of [0-9]* of the batch in \([^ ]*\) .*/\1/p' \
+    "$OUT/$name/irq-stack/bochs-virt-kvm/batch.txt" 2>/dev/null)
+for f in bochsrc hv.bin guest.bin bochs.log batch.txt; do
+    [ -s "${batch:-no-batch}/$f" ] || missing="$missing ${batch:-no-batch}/$f"
 done
 if [ -n "$missing" ]; then
     fail "result files written" "missing or empty:$missing"
@@ -152,7 +158,7 @@ elif command -v python3 >/dev/null &&
     ! python3 -m json.tool "$OUT/$name/summary.json" >/dev/null 2>&1; then
     fail "result files written" "summary.json is not valid JSON"
 else
-    ok "result files written (summary.json valid, results.tap, run directories)"
+    ok "result files written (summary.json valid, results.tap, run and batch directories)"
 fi
 
 # ---- 2. the bare column on QEMU ----
@@ -249,7 +255,10 @@ fi
 # ---- 3b. hv/ loaded the way GRUB would load it: QEMU -kernel hv.bin -initrd guest.bin ----
 # QEMU TCG has no VMX, so hv/ must say so clearly — after taking the guest image from the
 # Multiboot module (docs/real-hardware.md).
-img="$OUT/bochs-matrix/gp-stack/bochs-virt-kvm"
+img="" # the images of the kvm column's batch
+for d in "$OUT"/bochs-matrix/batches/bochs-virt-kvm-*; do
+    [ -d "$d" ] && img=$d && break
+done
 qemu=$(command -v qemu-system-x86_64 || true)
 if [ -n "$qemu" ] && [ -s "$img/hv.bin" ] && [ -s "$img/guest.bin" ]; then
     rm -f "$OUT/hv-qemu.txt"
