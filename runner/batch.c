@@ -30,6 +30,18 @@ bool run_batchable(const struct run *r, bool all)
     return !(e && verdict_ends_boot(e->verdict));
 }
 
+bool run_ends_batch(const struct run *r)
+{
+    if (r->na || r->sc->harness || !r->policy || r->reference)
+        return false;
+    const struct expectation *b = scenario_bare_expect(r->sc, cpu_name(r->cpu));
+    const struct expectation *e = scenario_expect(r->sc, r->policy);
+    enum verdict bare = b ? b->verdict : r->sc->bare;
+    enum verdict v = e ? e->verdict : bare == V_TRIPLE_FAULT ? V_TRIPLE_FAULT : V_PASS;
+    return (v == V_TRIPLE_FAULT || v == V_LIVELOCK || v == V_HANG) &&
+           (bare == V_PASS || bare == V_TRIPLE_FAULT);
+}
+
 /* One line of a capture: [start, end) without its '\n' and a trailing '\r'. */
 struct line {
     size_t start, end, next;
@@ -121,6 +133,22 @@ static const char *guest_slice_problem(const char *t, size_t a, size_t b)
     return clean ? NULL : "its result is not SUCCESS, SKIP or FAILURE";
 }
 
+/* hv/ ended the run inside this row with a report a verdict rests on (TRIPLE-FAULT,
+ * LIVELOCK, HANG): exactly one such line, one summary, no ROW-END, nothing else fatal. */
+static bool hv_ended_row(const char *t, size_t a, size_t b)
+{
+    unsigned ends = 0, other = 0, summaries = 0;
+    struct line l;
+    for (size_t pos = a; next_line(t, b, pos, &l); pos = l.next) {
+        ends += starts(t, &l, "hv: TRIPLE-FAULT") || starts(t, &l, "hv: LIVELOCK") ||
+                starts(t, &l, "hv: HANG");
+        other += starts(t, &l, "hv: ERROR") || starts(t, &l, "hv: VMENTRY-FAIL") ||
+                 starts(t, &l, "hv: ROW-END ");
+        summaries += starts(t, &l, "hv: vectoring-exits=");
+    }
+    return ends == 1 && other == 0 && summaries == 1;
+}
+
 static const char *hv_slice_problem(const char *t, size_t a, size_t b, const char *name)
 {
     static const char *const fatal[] = {"hv: ERROR", "hv: VMENTRY-FAIL", "hv: TRIPLE-FAULT",
@@ -174,8 +202,12 @@ void batch_cut(const char *const *row, size_t n, bool virt, const char *g, size_
         s->g1 = i + 1 < kg ? gs[i + 1] : glen;
         s->h0 = virt ? hs[i] : 0;
         s->h1 = virt ? (i + 1 < kh ? hs[i + 1] : hlen) : 0;
-        const char *why = guest_slice_problem(g, s->g0, s->g1);
-        if (!why && virt)
+        /* the last row may end the boot the way it would end a boot of its own: hv/'s
+         * report, its summary, and then a normal end of the emulator */
+        bool ended_by_hv =
+            virt && i + 1 == n && i + 1 == k && ended_normally && hv_ended_row(h, s->h0, s->h1);
+        const char *why = ended_by_hv ? NULL : guest_slice_problem(g, s->g0, s->g1);
+        if (!why && virt && !ended_by_hv)
             why = hv_slice_problem(h, s->h0, s->h1, row[i]);
         if (!why && i + 1 >= k && !(i + 1 == n && ended_normally))
             why = i + 1 == n ? "the emulator did not end as a finished run ends"

@@ -24,6 +24,11 @@ bool verdict_ends_boot(enum verdict v);
  * (--batch-all, to test the batch machinery with rows that crash). */
 bool run_batchable(const struct run *r, bool all);
 
+/* A virtualized run expected to end its boot through hv/ (TRIPLE-FAULT, LIVELOCK, HANG; or
+ * its row's bare run shuts down, so a matching run does too): it may be the last row of a
+ * batch, where it ends the boot as it would end one of its own. */
+bool run_ends_batch(const struct run *r);
+
 /* One row's part of the two captures: byte ranges [g0, g1) of serial.txt and [h0, h1) of
  * hv.txt. */
 struct row_slice {
@@ -46,9 +51,11 @@ struct batch_cut {
  * holds exactly one `Test result:` line, SUCCESS, SKIP or FAILURE; under hv/, when its slice
  * of hv.txt starts with `hv: ROW <name>` and holds `hv: ROW-END <name>`, one summary and no
  * ERROR, VMENTRY-FAIL, TRIPLE-FAULT, LIVELOCK or HANG line; and when the next row started (on
- * both channels), or it is the last row and the emulator ended normally. The batch is void
- * when the guest's `ROW` lines or hv/'s markers are not the row list in order, or the guest
- * names more rows than hv/ started: a guest cannot forge a row boundary. */
+ * both channels), or it is the last row and the emulator ended normally. The last row, under
+ * hv/, may instead end with one TRIPLE-FAULT, LIVELOCK or HANG report and one summary (no
+ * ROW-END) when the emulator then ended normally: as that row's boot of its own would end. The
+ * batch is void when the guest's `ROW` lines or hv/'s markers are not the row list in order, or the
+ * guest names more rows than hv/ started: a guest cannot forge a row boundary. */
 void batch_cut(const char *const *names, size_t n, bool virt, const char *g, size_t glen,
                const char *h, size_t hlen, bool ended_normally, struct batch_cut *out);
 void batch_cut_free(struct batch_cut *c);

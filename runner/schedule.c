@@ -125,18 +125,28 @@ static void plan(struct sched *S)
     struct run **batchable = xcalloc(m->n_runs ? m->n_runs : 1, sizeof(*batchable));
     for (size_t c = 0; c < m->n_cpus; c++)
         for (size_t e = 0; e <= m->n_policies + 1; e++) {
-            size_t n = column(m, c, e, col), k = 0;
+            size_t n = column(m, c, e, col), k = 0, n_enders = 0;
             for (size_t i = 0; i < n; i++) {
                 if (col[i]->na)
                     continue;
                 if (S->o->batch > 1 && run_batchable(col[i], S->o->batch_all))
                     batchable[k++] = col[i];
+                else if (S->o->batch > 1 && run_ends_batch(col[i]))
+                    col[n_enders++] = col[i]; /* n_enders <= i: col[i] was read already */
                 else
                     add_single(&S->now, col[i]);
             }
-            for (size_t i = 0, take; i < k; i += take)
-                add_batch(S, &S->now, batchable + i,
-                          take = chunk(batchable + i, k - i, S->o->batch));
+            /* each batch may end with one run that ends its boot through hv/ */
+            for (size_t i = 0, ender = 0; i < k || ender < n_enders;) {
+                size_t take = i < k ? chunk(batchable + i, k - i, S->o->batch) : 0;
+                struct run **rows = xcalloc(take + 1, sizeof(*rows));
+                memcpy(rows, batchable + i, take * sizeof(*rows));
+                i += take;
+                if (ender < n_enders && take < S->o->batch)
+                    rows[take++] = col[ender++];
+                add_batch(S, &S->now, rows, take);
+                free(rows);
+            }
         }
     free(col);
     free(batchable);

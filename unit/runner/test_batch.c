@@ -148,6 +148,33 @@ static void test_cut_row_line_is_unfinished(void **state)
     batch_cut_free(&c);
 }
 
+/* The last row may end the boot through hv/ (LIVELOCK) when the emulator then ends
+ * normally, as its own boot would end; not a row before the last, nor with an abnormal end. */
+static void test_last_row_ended_by_hv(void **state)
+{
+    (void)state;
+    const char *g = ROW("gp-stack", "0d") OK ROW("ud-stack", "06") OK "ROW pf-stack vector=0x0e\n";
+    const char *h =
+        HV("gp-stack") HV("ud-stack") "hv: ROW pf-stack\n"
+                                      "hv: LIVELOCK rip=0x1: 2000 exits\n"
+                                      "hv: STATE rip=0x1\n"
+                                      "hv: vectoring-exits=2000 exits=2004 policy=kvm\n";
+    struct batch_cut c;
+    cut(true, g, h, true, &c);
+    assert_int_equal(c.n_taken, 3);
+    assert_null(c.why);
+    batch_cut_free(&c);
+    cut(true, g, h, false, &c);
+    assert_int_equal(c.n_taken, 2);
+    batch_cut_free(&c);
+    /* an hv/ ERROR is not a verdict a row may end a batch with: it runs alone */
+    const char *e = HV("gp-stack") HV("ud-stack") "hv: ROW pf-stack\nhv: ERROR x\n"
+                                                  "hv: vectoring-exits=0 exits=4 policy=kvm\n";
+    cut(true, g, e, true, &c);
+    assert_int_equal(c.n_taken, 2);
+    batch_cut_free(&c);
+}
+
 static struct cat_scenario sc_plain = {.name = "gp-stack", .bare = V_PASS};
 
 static void test_batchable(void **state)
@@ -164,10 +191,16 @@ static void test_batchable(void **state)
     assert_true(run_batchable(&kvm, false));
     assert_false(run_batchable(&drop, false));
     assert_true(run_batchable(&drop, true));
+    assert_true(run_ends_batch(&drop)); /* LIVELOCK: the last row of a batch */
+    assert_false(run_ends_batch(&kvm));
+    assert_false(run_ends_batch(&bare));
     struct cat_scenario shut = sc_plain;
     shut.bare = V_TRIPLE_FAULT;
     struct run s = {.sc = &shut, .cpu = CPU_BOCHS, .policy = "kvm"};
     assert_false(run_batchable(&s, false));
+    assert_true(run_ends_batch(&s)); /* kvm shuts down as the bare CPU does */
+    struct run sb = {.sc = &shut, .cpu = CPU_BOCHS};
+    assert_false(run_ends_batch(&sb)); /* bare: the shutdown is read from bochs.log */
     struct cat_scenario h = sc_plain;
     h.harness = true;
     struct run hr = {.sc = &h, .cpu = CPU_BOCHS};
@@ -185,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_markers_out_of_order),
         cmocka_unit_test(test_hv_slice_without_end),
         cmocka_unit_test(test_cut_row_line_is_unfinished),
+        cmocka_unit_test(test_last_row_ended_by_hv),
         cmocka_unit_test(test_batchable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
