@@ -41,14 +41,14 @@ struct run_opts {
     bool batch_all;        /* --batch-all */
 };
 
-#define DEFAULT_TIMEOUT 30.0
-#define DEFAULT_JOBS    2
-#define DEFAULT_BATCH   64
+#define DEFAULT_TIMEOUT    30.0
+#define DEFAULT_JOBS       2
+#define DEFAULT_BATCH      64
 #define BATCH_DEFAULT_TEXT "64"
-#define BATCH_MAX       150
-#define RESULTS_ROOT    "results" /* results/<run-id>/ and the link results/latest */
-#define DEFAULT_RERUN   "results/latest"
-#define DEFAULT_BUILD   "build"
+#define BATCH_MAX          150
+#define RESULTS_ROOT       "results" /* results/<run-id>/ and the link results/latest */
+#define DEFAULT_RERUN      "results/latest"
+#define DEFAULT_BUILD      "build"
 
 /* argv[0] is the command name ("run" or "list"). getopt_long: -j1, -j 1, --jobs=2, --jobs 2.
  * 0, or -1 with *err (caller frees). */

@@ -101,55 +101,66 @@ static size_t chunk(struct run *const *rows, size_t k, unsigned batch)
     return n ? n : 1;
 }
 
-/* The runs of column e (0: bare, 1 + i: policies[i], n_policies + 1: the references) on
- * CPU model c, in catalogue order, into col; their number. */
-static size_t column(const struct matrix *m, size_t c, size_t e, struct run **col)
+/* Do two runs belong to one column (CPU model and environment)? */
+static bool same_column(const struct run *a, const struct run *b)
 {
-    size_t k = 0;
-    if (e <= m->n_policies)
-        for (size_t s = 0; s < m->n_scen; s++)
-            col[k++] = matrix_at(m, s, c, e);
-    else
-        for (size_t i = m->n_grid; i < m->n_runs; i++)
-            if (m->runs[i].cpu == m->cpus[c])
-                col[k++] = &m->runs[i];
-    return k;
+    return a->cpu == b->cpu && a->reference == b->reference && a->foreign == b->foreign &&
+           (a->policy == b->policy || (a->policy && b->policy && !strcmp(a->policy, b->policy)));
 }
 
-/* The first round: per column, the runs that may share a boot in batches of o->batch, the
- * rest alone. */
+/* Only Bochs and bare QEMU TCG boots are batched: theirs are the ends and logs
+ * runner/batch.c knows (not the QEMU/KVM column). */
+static bool may_share(const struct run *r, const struct sched_opts *o)
+{
+    return o->batch > 1 && !r->na && !r->foreign && (cpu_is_bochs(r->cpu) || r->cpu == CPU_QEMU);
+}
+
+/* The first round: per column, in the matrix's order (catalogue order within a column), the
+ * runs that may share a boot in batches of o->batch, each batch ending with at most one run
+ * that ends its boot through hv/; every other run alone. */
 static void plan(struct sched *S)
 {
     struct matrix *m = S->m;
-    struct run **col = xcalloc(m->n_runs ? m->n_runs : 1, sizeof(*col));
-    struct run **batchable = xcalloc(m->n_runs ? m->n_runs : 1, sizeof(*batchable));
-    for (size_t c = 0; c < m->n_cpus; c++)
-        for (size_t e = 0; e <= m->n_policies + 1; e++) {
-            size_t n = column(m, c, e, col), k = 0, n_enders = 0;
-            for (size_t i = 0; i < n; i++) {
-                if (col[i]->na)
-                    continue;
-                if (S->o->batch > 1 && run_batchable(col[i], S->o->batch_all))
-                    batchable[k++] = col[i];
-                else if (S->o->batch > 1 && run_ends_batch(col[i]))
-                    col[n_enders++] = col[i]; /* n_enders <= i: col[i] was read already */
-                else
-                    add_single(&S->now, col[i]);
-            }
-            /* each batch may end with one run that ends its boot through hv/ */
-            for (size_t i = 0, ender = 0; i < k || ender < n_enders;) {
-                size_t take = i < k ? chunk(batchable + i, k - i, S->o->batch) : 0;
-                struct run **rows = xcalloc(take + 1, sizeof(*rows));
-                memcpy(rows, batchable + i, take * sizeof(*rows));
-                i += take;
-                if (ender < n_enders && take < S->o->batch)
-                    rows[take++] = col[ender++];
-                add_batch(S, &S->now, rows, take);
-                free(rows);
-            }
+    size_t n = m->n_runs;
+    bool *placed = xcalloc(n ? n : 1, sizeof(*placed));
+    struct run **batchable = xcalloc(n ? n : 1, sizeof(*batchable));
+    struct run **enders = xcalloc(n ? n : 1, sizeof(*enders));
+    for (size_t i = 0; i < n; i++) {
+        struct run *r = &m->runs[i];
+        if (placed[i] || r->na)
+            continue;
+        placed[i] = true;
+        if (!may_share(r, S->o) || (!run_batchable(r, S->o->batch_all) && !run_ends_batch(r))) {
+            add_single(&S->now, r);
+            continue;
         }
-    free(col);
+        size_t k = 0, n_enders = 0;
+        for (size_t j = i; j < n; j++) {
+            struct run *q = &m->runs[j];
+            if ((j > i && placed[j]) || q->na || !may_share(q, S->o) || !same_column(q, r))
+                continue;
+            if (run_batchable(q, S->o->batch_all))
+                batchable[k++] = q;
+            else if (run_ends_batch(q))
+                enders[n_enders++] = q;
+            else
+                continue; /* alone, when the outer loop reaches it */
+            placed[j] = true;
+        }
+        for (size_t b = 0, e = 0; b < k || e < n_enders;) {
+            size_t take = b < k ? chunk(batchable + b, k - b, S->o->batch) : 0;
+            struct run **rows = xcalloc(take + 1, sizeof(*rows));
+            memcpy(rows, batchable + b, take * sizeof(*rows));
+            b += take;
+            if (e < n_enders && take < S->o->batch)
+                rows[take++] = enders[e++];
+            add_batch(S, &S->now, rows, take);
+            free(rows);
+        }
+    }
+    free(placed);
     free(batchable);
+    free(enders);
 }
 
 static void progress(void *arg, size_t index, const struct proc_result *r)

@@ -28,7 +28,7 @@ same_as_alone() {
     fi
 }
 
-# ---- 10. batches ----
+# ---- 18. batches ----
 crash_rows=gp-stack,harness-noresult,ud-stack,hostile-dying-emulator,pf-stack,harness-triple,irq-stack
 same_as_alone batch-crash --scenario "$crash_rows" --policy kvm --timeout 20
 # the rows before the crash come from the batch, the crashing row ran alone
