@@ -196,9 +196,9 @@ static char *dir_link(const struct run *r, const char *file)
 
 static void files(struct sbuf *sb, const struct run *r)
 {
-    static const char *const names[] = {"serial.txt", "hv.txt",     "bochs.log", "qemu.log",
-                                        "e9.txt",     "bochsrc",    "cmdline",   "stdout.txt",
-                                        "stderr.txt", "verdict.txt"};
+    static const char *const names[] = {"serial.txt", "hv.txt",      "bochs.log", "qemu.log",
+                                        "e9.txt",     "bochsrc",     "cmdline",   "stdout.txt",
+                                        "stderr.txt", "verdict.txt", "batch.txt"};
     sb_add(sb, "<h2>Files of the run directory</h2>\n<p>");
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         char *p = path_join(r->dir, names[i]);
@@ -264,14 +264,21 @@ char *report_html_cell(const struct run *r)
         hv_lines(&sb, hv, cut);
         exits(&sb, r);
     }
-    char *rerun = xasprintf("cd %s && sh cmdline", r->dir);
-    sb_add(&sb, "<h2>Rerun</h2>\n<pre>");
-    html_text(&sb, rerun);
-    sb_add(&sb, "</pre>\n");
-    free(rerun);
-    pre_file(&sb, r, "cmdline", "cmdline");
-    if (cpu_is_bochs(r->cpu)) /* QEMU's whole configuration is its command line */
-        pre_file(&sb, r, "bochsrc", "bochsrc");
+    char *batch = path_join(r->dir, "batch.txt");
+    if (is_file(batch)) { /* a row of a batch: which boot, and the command that runs it alone */
+        sb_add(&sb, "<h2>Rerun</h2>\n");
+        pre_file(&sb, r, "batch.txt", "batch.txt");
+    } else {
+        char *rerun = xasprintf("cd %s && sh cmdline", r->dir);
+        sb_add(&sb, "<h2>Rerun</h2>\n<pre>");
+        html_text(&sb, rerun);
+        sb_add(&sb, "</pre>\n");
+        free(rerun);
+        pre_file(&sb, r, "cmdline", "cmdline");
+        if (cpu_is_bochs(r->cpu)) /* QEMU's whole configuration is its command line */
+            pre_file(&sb, r, "bochsrc", "bochsrc");
+    }
+    free(batch);
     files(&sb, r);
     sb_add(&sb, "<details><summary>what the guest printed (serial.txt)</summary>\n");
     pre_file(&sb, r, "serial.txt", "serial.txt");
