@@ -53,10 +53,10 @@ long intercept_exception(uint64_t vector, uint64_t on)
     return HC_OK;
 }
 
-/* A new row (hv/rows.c): only the exceptions hv/ always takes. */
+/* A new row (hv/rows.c): only the exceptions hv/ always takes (the profile's). */
 void intercept_reset(void)
 {
-    intercepted = ALWAYS_INTERCEPTED;
+    intercepted = always;
     vmwrite(EXCEPTION_BITMAP, intercepted);
 }
 

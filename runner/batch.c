@@ -192,6 +192,7 @@ void batch_cut(const char *const *row, size_t n, bool virt, const char *g, size_
     out->g_prelude = kg ? gs[0] : glen;
     out->h_prelude = virt && kh ? hs[0] : hlen;
     size_t k = kg < kh ? kg : kh;
+    out->started = k > 0;
     for (size_t i = 0; i < n; i++) {
         if (i >= k) {
             out->why = xasprintf("row %zu (%s) never started", i + 1, row[i]);

@@ -38,6 +38,7 @@ struct row_slice {
 struct batch_cut {
     size_t n_taken;          /* rows [0, n_taken) ended cleanly: their slices are valid */
     bool void_batch;         /* the markers disagree with the row list: nothing is taken */
+    bool started;            /* the first row started (on both channels) */
     char *why;               /* why row n_taken (or the batch) is not taken; NULL: all taken */
     size_t g_prelude;        /* serial.txt before the first row (ENV) */
     size_t h_prelude;        /* hv.txt before the first row (hv/'s banner) */

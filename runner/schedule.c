@@ -264,7 +264,9 @@ static void batch_done(struct sched *S, struct unit *u)
         fprintf(stderr, "redeliver: batch %s: %s\n", u->boot.dir, cut.why);
     for (size_t i = 0; i < cut.n_taken; i++)
         take_row(u, i, &cut, g, h);
-    if (cut.void_batch) {
+    /* nothing started (hv/ refused the CPU model, the boot failed): the next batch of the
+     * same rows would fare no better, so each runs alone */
+    if (cut.void_batch || !cut.started) {
         for (size_t i = 0; i < u->n; i++)
             add_single(&S->next, u->rows[i]);
     } else if (cut.n_taken < u->n) {
