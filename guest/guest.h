@@ -55,6 +55,15 @@ bool guest_region_set_user(uint64_t va);
 /* A supervisor-only address: user accesses to it raise #PF with U/S and P set (SDM 4.7). */
 #define GUEST_SUPERVISOR_VA 0x200000ul
 
+/* --- IA-32e compatibility mode, guest/compat.S --- */
+/* Calls fn32, 32-bit code (.code32, a near RET at its end), in compatibility mode (CS =
+ * SEL_CODE32, L=0 D=1) on a one-page 32-bit stack, and returns in 64-bit mode with the
+ * caller's stack, segment registers, callee-saved registers and RFLAGS. fn32 may use
+ * every 32-bit register and must lie below 4 GiB (the guest image does). Entering the mode
+ * loads CS, SS and DS from the GDT, which uses up a one-shot perturbation of the GDT page. Events it raises are delivered through the
+ * 64-bit IDT (SDM 6.14) and recorded with cs=0x38; a fault resumes at its EXTABLE fixup. */
+void guest_run_compat(void (*fn32)(void));
+
 /* --- checks, kvm-unit-tests style --- */
 void report(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Ends the run: prints the trace, SUMMARY and the one `Test result:` line. */

@@ -4,7 +4,7 @@
 
 union tss_page tss_page __attribute__((aligned(4096)));
 
-#define GDT_ENTRIES 7
+#define GDT_ENTRIES 11
 static uint64_t gdt[4096 / 8] __attribute__((aligned(4096))); /* a page of its own */
 
 struct idt_gate {
@@ -26,18 +26,17 @@ extern const char trap_stubs[]; /* 256 stubs, 16 bytes apart (lib/traps.S) */
 void gdt_init(void)
 {
     struct tss64 *tss = &tss_page.tss;
-    uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
     gdt[0] = 0;
     gdt[1] = 0x00af9a000000ffffull; /* 64-bit code, DPL 0 */
     gdt[2] = 0x00cf92000000ffffull; /* data */
-    /* 64-bit available TSS (type 9), SDM 7.2.3 */
-    gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-             (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-    gdt[4] = base >> 32;
+    gdt_set_tss(SEL_TSS, (uint64_t)tss, sizeof(*tss) - 1);
     /* DPL 3 data and 64-bit code (SDM 3.4.5, 5.2.1: L=1, D=0 for 64-bit code) for guest/'s
      * user mode; hv/ never loads them. */
     gdt[5] = 0x00cff2000000ffffull; /* SEL_USER_DATA */
     gdt[6] = 0x00affa000000ffffull; /* SEL_USER_CODE */
+    gdt[7] = 0x00cf9a000000ffffull; /* SEL_CODE32: L=0, D=1, DPL 0 (SDM 5.2.1) */
+    gdt[8] = 0x00cf12000000ffffull; /* SEL_DATA_NP: as data, P=0 (SDM 3.4.5) */
+    gdt_set_tss(SEL_TSS_SHORT, (uint64_t)tss, sizeof(*tss) - 1); /* guest/tss.c shortens it */
     tss->iomap_base = sizeof(*tss);
 
     struct desc_ptr p = {GDT_ENTRIES * 8 - 1, (uint64_t)gdt};
@@ -55,6 +54,14 @@ void gdt_init(void)
                      :
                      : "m"(p), "i"(SEL_CODE64), "r"(SEL_DATA), "r"(SEL_TSS)
                      : "rax", "memory");
+}
+
+void gdt_set_tss(uint16_t sel, uint64_t base, uint32_t limit)
+{
+    /* 64-bit available TSS (type 9), SDM 7.2.3 */
+    gdt[sel / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+                   ((uint64_t)((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[sel / 8 + 1] = base >> 32;
 }
 
 void idt_init(void)

@@ -14,6 +14,12 @@
 #define SEL_USER_BASE 0x23
 #define SEL_USER_DATA 0x2b
 #define SEL_USER_CODE 0x33
+/* guest/ only, hv/ never loads them: a 32-bit code segment (L=0, D=1) for IA-32e
+ * compatibility mode (SDM 5.2.1), a data segment with P=0 (#NP on a load, SDM 3.4.5), and
+ * a second 64-bit TSS descriptor for a TSS with a shorter limit (SDM 7.2.3, guest/tss.c). */
+#define SEL_CODE32    0x38
+#define SEL_DATA_NP   0x40
+#define SEL_TSS_SHORT 0x48
 
 struct tss64 {
     uint32_t reserved0;
@@ -48,9 +54,12 @@ union tss_page {
 };
 extern union tss_page tss_page;
 
-/* Loads a fresh GDT (code, data, TSS, user data, user code), reloads the segment registers
- * and TR. */
+/* Loads a fresh GDT (code, data, TSS, user data, user code, 32-bit code, not-present data,
+ * short TSS), reloads the segment registers and TR. */
 void gdt_init(void);
+/* Writes the 16-byte descriptor of an available 64-bit TSS (type 9) at GDT selector `sel`
+ * with the given base and limit (SDM 7.2.3); the caller loads it with LTR. */
+void gdt_set_tss(uint16_t sel, uint64_t base, uint32_t limit);
 /* Fills all 256 IDT gates with the stubs of lib/traps.S and loads IDTR. */
 void idt_init(void);
 void idt_set_ist(uint8_t vector, unsigned ist);
