@@ -22,7 +22,7 @@ void trigger_gp(void)
 }
 
 /* UD2 raises #UD (SDM Vol. 2, UD). */
-static void ud_trigger(void)
+void ud_trigger(void)
 {
     __asm__ volatile("1: ud2\n\t"
                      "2:\n\t" EXTABLE(1b, 2b)::

@@ -20,6 +20,7 @@
 #include "guest/scenario.h"
 #include "guest/trace.h"
 #include "lib/x86.h"
+#include "tests/triggers.h"
 
 #define CR0_MP           (1ul << 1)  /* SDM 2.5: WAIT/FWAIT honours TS */
 #define CR0_EM           (1ul << 2)  /* SDM 2.5: x87 instructions raise #NM when set */
@@ -41,7 +42,7 @@ static void check_fault(uint8_t vector, bool has_error, uint32_t error)
 }
 
 /* --- #DE: DIV by zero (SDM 6.15 "Interrupt 0"; Vol. 2 DIV) --- */
-static void de_trigger(void)
+void de_trigger(void)
 {
     __asm__ volatile("xorl %%ecx, %%ecx\n\t"
                      "xorl %%edx, %%edx\n\t"
@@ -51,7 +52,7 @@ static void de_trigger(void)
                          : "rax", "rcx", "rdx", "memory", "cc");
 }
 
-static void de_check(void)
+void de_check(void)
 {
     check_fault(0, false, 0);
 }
@@ -77,20 +78,20 @@ SCENARIO(de_idt) = {
  * MP=1, TS=1 raises #NM for x87 instructions). FNINIT changes nothing the guest keeps. --- */
 static uint64_t saved_cr0, saved_cr4;
 
-static void nm_setup(void)
+void nm_setup(void)
 {
     saved_cr0 = read_cr0();
     write_cr0((saved_cr0 & ~CR0_EM) | CR0_MP | CR0_TS);
 }
 
-static void nm_trigger(void)
+void nm_trigger(void)
 {
     __asm__ volatile("1: fninit\n\t"
                      "2:\n\t" EXTABLE(1b, 2b)::
                          : "memory");
 }
 
-static void nm_check(void)
+void nm_check(void)
 {
     bool ts = (read_cr0() & CR0_TS) != 0; /* nothing cleared TS: the #NM was the CPU's */
     __asm__ volatile("clts" ::: "memory");
@@ -126,7 +127,7 @@ SCENARIO(nm_gdt) = {
 static const uint16_t x87_cw_unmask_zm = X87_CW_UNMASK_ZM;
 static const uint32_t float_zero; /* +0.0f */
 
-static void mf_setup(void)
+void mf_setup(void)
 {
     saved_cr0 = read_cr0();
     write_cr0((saved_cr0 & ~(CR0_EM | CR0_TS)) | CR0_MP | X86_CR0_NE);
@@ -135,7 +136,7 @@ static void mf_setup(void)
                      : "memory");
 }
 
-static void mf_trigger(void)
+void mf_trigger(void)
 {
     __asm__ volatile("fld1\n\t"
                      "fdivs %0\n\t" /* 1 / +0: ZE, unmasked: pending, no #MF yet */
@@ -144,7 +145,7 @@ static void mf_trigger(void)
                      : "memory");
 }
 
-static void mf_check(void)
+void mf_check(void)
 {
     uint16_t sw;
     __asm__ volatile("fnstsw %0" : "=m"(sw));
@@ -180,7 +181,7 @@ SCENARIO(mf_tss) = {
 static const uint32_t mxcsr_unmask_zm = MXCSR_DEFAULT & ~MXCSR_ZM;
 static const uint32_t mxcsr_default = MXCSR_DEFAULT;
 
-static void xm_setup(void)
+void xm_setup(void)
 {
     saved_cr0 = read_cr0();
     saved_cr4 = read_cr4();
@@ -189,7 +190,7 @@ static void xm_setup(void)
     __asm__ volatile("ldmxcsr %0" ::"m"(mxcsr_unmask_zm) : "memory");
 }
 
-static void xm_trigger(void)
+void xm_trigger(void)
 {
     __asm__ volatile("movl $1, %%eax\n\t"
                      "cvtsi2ss %%eax, %%xmm0\n\t"
@@ -199,7 +200,7 @@ static void xm_trigger(void)
                          : "rax", "memory");
 }
 
-static void xm_check(void)
+void xm_check(void)
 {
     uint32_t mxcsr;
     __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
@@ -232,14 +233,14 @@ SCENARIO(xm_gdt) = {
 /* --- #SS(0): in 64-bit mode a memory reference through the SS segment (base RSP or RBP)
  * at a non-canonical address raises #SS(0), not #GP(0) (SDM 3.3.7.1; 6.15 "Interrupt 12").
  * RSP + 2^63 is non-canonical; RSP itself is untouched. --- */
-static void ss_trigger(void)
+void ss_trigger(void)
 {
     __asm__ volatile("1: movq (%%rsp,%0,1), %%rax\n\t"
                      "2:\n\t" EXTABLE(1b, 2b)::"r"(0x8000000000000000ull)
                      : "rax", "memory");
 }
 
-static void ss_check(void)
+void ss_check(void)
 {
     check_fault(12, true, 0);
 }

@@ -17,13 +17,13 @@ void trigger_int80(void)
     __asm__ volatile("int $0x80" ::: "memory");
 }
 
-static void int3_trigger(void)
+void int3_trigger(void)
 {
     __asm__ volatile("int3" ::: "memory");
 }
 
 /* ICEBP (0xF1) delivers #DB as a privileged software exception (SDM 24.8.3, type 5). */
-static void icebp_trigger(void)
+void icebp_trigger(void)
 {
     __asm__ volatile(".byte 0xf1" ::: "memory");
 }
