@@ -60,9 +60,16 @@ bool guest_region_set_user(uint64_t va);
  * SEL_CODE32, L=0 D=1) on a one-page 32-bit stack, and returns in 64-bit mode with the
  * caller's stack, segment registers, callee-saved registers and RFLAGS. fn32 may use
  * every 32-bit register and must lie below 4 GiB (the guest image does). Entering the mode
- * loads CS, SS and DS from the GDT, which uses up a one-shot perturbation of the GDT page. Events it raises are delivered through the
- * 64-bit IDT (SDM 6.14) and recorded with cs=0x38; a fault resumes at its EXTABLE fixup. */
+ * loads CS, SS and DS from the GDT, which uses up a one-shot perturbation of the GDT page. Events
+ * it raises are delivered through the 64-bit IDT (SDM 6.14) and recorded with cs=0x38; a fault
+ * resumes at its EXTABLE fixup. */
 void guest_run_compat(void (*fn32)(void));
+
+/* --- a TSS with a short limit, guest/tss.c --- */
+/* Loads TR with the guest's TSS under a limit of `limit` (SDM 7.2.3): a delivery that reads
+ * a stack pointer beyond it raises #TS. guest_tss_restore() loads the full TSS again. */
+void guest_tss_short(uint32_t limit);
+void guest_tss_restore(void);
 
 /* --- checks, kvm-unit-tests style --- */
 void report(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -39,9 +39,9 @@ __asm__(".pushsection .text\n\t"
         "movl $5, %eax\n"
         "1: boundl %eax, compat_bounds\n" /* 5 is outside [0, 1]: #BR */
         "2: ret\n\t" EXTABLE(1b, 2b) ".p2align 3\n"
-        "compat_bounds: .long 0, 1\n\t"
-        ".code64\n\t"
-        ".popsection");
+                                     "compat_bounds: .long 0, 1\n\t"
+                                     ".code64\n\t"
+                                     ".popsection");
 
 static void of_trigger(void)
 {
