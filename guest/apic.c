@@ -74,3 +74,29 @@ void apic_eoi(void)
 {
     apic_write(APIC_EOI, 0);
 }
+
+void apic_set_tpr(uint8_t tpr)
+{
+    apic_write(APIC_TPR, tpr);
+}
+
+/* The highest bit set in one of the eight 32-bit registers of ISR or IRR (SDM 10.8.4). */
+static uint8_t apic_highest(uint32_t base)
+{
+    for (int r = 7; r >= 1; r--) { /* vectors 0-31 are reserved: register 0 holds none */
+        uint32_t bits = apic_read(base + 0x10 * (unsigned)r);
+        if (bits)
+            return (uint8_t)(r * 32 + 31 - __builtin_clz(bits));
+    }
+    return 0;
+}
+
+uint8_t apic_isr_highest(void)
+{
+    return apic_highest(APIC_ISR);
+}
+
+uint8_t apic_irr_highest(void)
+{
+    return apic_highest(APIC_IRR);
+}

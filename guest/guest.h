@@ -82,6 +82,7 @@ __attribute__((noreturn)) void guest_finish(const char *result, const char *reas
 
 /* --- local APIC (xAPIC MMIO, SDM 10.4 and 10.6) --- */
 #define APIC_BASE   0xfee00000ul
+#define APIC_TPR    0x080
 #define APIC_EOI    0x0b0
 #define APIC_SVR    0x0f0
 #define APIC_ISR    0x100
@@ -98,5 +99,12 @@ void apic_self_nmi(void);
 bool apic_irr_set(uint8_t vector);
 bool apic_isr_set(uint8_t vector);
 void apic_eoi(void);
+/* Task priority (SDM 10.8.3.1): interrupts whose class (vector >> 4) is not above the
+ * class of TPR stay pending in IRR. */
+void apic_set_tpr(uint8_t tpr);
+/* The highest vector in service, or 0 when none (for the trace, guest/trace.c). */
+uint8_t apic_isr_highest(void);
+/* The highest vector pending in IRR, or 0 when none. */
+uint8_t apic_irr_highest(void);
 
 #endif

@@ -13,8 +13,8 @@
  * Why: the #TS is raised by the delivery of another event (a software interrupt, or a
  * hardware exception) which is gone from every record but the instruction at RIP:
  * re-injecting the #TS and re-executing the instruction must agree (docs/cases.md "Faults
- * the guest's own instruction raised"). Expected bare result: one #TS(0x48) (0x49 after UD2: EXT), resumed
- * after the instruction; the check restores TR and the gate and asserts it.
+ * the guest's own instruction raised"). Expected bare result: one #TS(0x48) (0x49 after UD2: EXT),
+ * resumed after the instruction; the check restores TR and the gate and asserts it.
  */
 #include "guest/guest.h"
 #include "guest/scenario.h"
