@@ -34,6 +34,15 @@ enum perturb_page {
     PAGE_RSP0, /* the one-page CPL0 stack of TSS.RSP0: events from CPL3 with .no_ist */
 };
 
+enum handler_flags {
+    /* #DB: leave RFLAGS.TF set in the frame, so that the guest keeps single-stepping after
+     * the handler's IRET (SDM 17.3.1.4) until the trigger clears TF itself */
+    HANDLER_KEEP_TF = 1u << 0,
+    /* interrupts: no EOI; the vector stays in service (SDM 10.8.5) until the trigger sends
+     * the EOI (apic_eoi()) */
+    HANDLER_NO_EOI = 1u << 1,
+};
+
 struct scenario {
     const char *name;
     uint8_t vector; /* the event whose delivery is perturbed */
@@ -67,6 +76,10 @@ struct scenario {
     /* Set by the program interpreter: the trigger arms the perturbation itself
      * (scenario_arm()) right before the event whose delivery it perturbs. */
     bool arms_itself;
+    /* Optional: how the common handler (guest/traps.c) treats the events of the row's
+     * trigger, bits of enum handler_flags. 0: as every row before it (clear TF after #DB,
+     * EOI an interrupt in service). */
+    unsigned handler;
 } __attribute__((aligned(64)));
 
 #define SCENARIO(id) __attribute__((section(".scenarios"), used)) static const struct scenario id

@@ -40,7 +40,7 @@ static bool pushes_error(uint8_t v)
     return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
 }
 
-void trace_record(const struct trap_frame *f)
+void trace_record(const struct trap_frame *f, unsigned nest)
 {
     if (n_events == TRACE_MAX) {
         n_dropped++;
@@ -56,6 +56,13 @@ void trace_record(const struct trap_frame *f)
     e->rip = f->rip;
     e->cr2 = e->vector == 14 ? read_cr2() : 0;
     e->dr6 = e->vector == 1 ? read_dr6() : 0;
+    e->dr7 = e->vector == 1 ? read_dr7() : 0;
+    e->tf = !!(f->rflags & X86_RFLAGS_TF);
+    e->iflag = !!(f->rflags & X86_RFLAGS_IF);
+    e->nest = (uint8_t)(nest > 9 ? 9 : nest);
+    /* SDM 10.8.4: an accepted interrupt is in ISR from before its delivery until EOI */
+    e->isr = apic_isr_highest();
+    e->irr = apic_irr_highest();
 }
 
 unsigned trace_count(void)
@@ -87,9 +94,18 @@ static const char *const mnemonic[32] = {
     "#22", "#23", "#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
 };
 
+/* "0x<v>" for a vector, "-" for none */
+static void vector_or_none(char *buf, unsigned size, uint8_t v)
+{
+    if (v)
+        ksnprintf(buf, size, "0x%02x", v);
+    else
+        ksnprintf(buf, size, "-");
+}
+
 static void print_event(const struct event *e)
 {
-    char vec[16], err[16], rip[32], cr2[24], dr6[24];
+    char vec[16], err[16], rip[32], cr2[24], dr6[24], dr7[24], isr[8], irr[8];
     if (e->vector < 32)
         ksnprintf(vec, sizeof(vec), "%s", mnemonic[e->vector]);
     else
@@ -115,8 +131,15 @@ static void print_event(const struct event *e)
         ksnprintf(dr6, sizeof(dr6), "0x%lx", e->dr6);
     else
         ksnprintf(dr6, sizeof(dr6), "-");
-    kprintf("EV %s err=%s rip=%s cs=0x%02x rf=%d ist=%u cr2=%s dr6=%s\n", vec, err, rip, e->cs,
-            e->rf, e->ist, cr2, dr6);
+    if (e->vector == 1)
+        ksnprintf(dr7, sizeof(dr7), "0x%lx", e->dr7);
+    else
+        ksnprintf(dr7, sizeof(dr7), "-");
+    vector_or_none(isr, sizeof(isr), e->isr);
+    vector_or_none(irr, sizeof(irr), e->irr);
+    kprintf("EV %s err=%s rip=%s cs=0x%02x rf=%d ist=%u cr2=%s dr6=%s dr7=%s tf=%d if=%d "
+            "nest=%u isr=%s irr=%s\n",
+            vec, err, rip, e->cs, e->rf, e->ist, cr2, dr6, dr7, e->tf, e->iflag, e->nest, isr, irr);
 }
 
 void trace_print(void)

@@ -15,8 +15,12 @@ struct event {
     uint32_t error;
     uint16_t cs;
     uint64_t rip;
-    uint64_t cr2; /* #PF only */
-    uint64_t dr6; /* #DB only */
+    uint64_t cr2;     /* #PF only */
+    uint64_t dr6;     /* #DB only */
+    uint64_t dr7;     /* #DB only: DR7 at handler entry (delivery clears GD, SDM 17.2.4) */
+    bool tf, iflag;   /* RFLAGS.TF and IF as saved in the frame */
+    uint8_t nest;     /* handlers in progress, this one included: 2 = a handler was re-entered */
+    uint8_t isr, irr; /* local APIC: highest vector in service / pending at entry, 0 = none */
 };
 
 #define TRACE_MAX 32
@@ -25,7 +29,9 @@ struct event {
 void trace_start(const void *anchor);
 /* RIPs inside [user_fn, user_fn + 4 KiB) print relative to "user" (guest_run_user()). */
 void trace_user_anchor(const void *user_fn);
-void trace_record(const struct trap_frame *f);
+/* Records the event of frame `f`; `nest` is the number of handlers in progress, this one
+ * included (guest/traps.c). */
+void trace_record(const struct trap_frame *f, unsigned nest);
 unsigned trace_count(void);
 const struct event *trace_at(unsigned i);
 /* The first recorded event, or the first with `vector`; NULL when there is none (for a row's

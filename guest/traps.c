@@ -53,21 +53,27 @@ static bool delivery_fault(const struct trap_frame *f)
     return true;
 }
 
+static bool row_handler(unsigned flag)
+{
+    return current_row && (current_row->handler & flag);
+}
+
 static void handle(struct trap_frame *f)
 {
     uint8_t v = (uint8_t)f->vector;
-    trace_record(f);
     if (trace_count() >= TRACE_MAX)
         guest_finish("FAILURE", "event storm: the trace overflowed (livelock?)");
-    if (v >= 32 && apic_isr_set(v)) /* a software INT n leaves ISR alone: no EOI for it */
+    /* a software INT n leaves ISR alone: no EOI for it */
+    if (v >= 32 && apic_isr_set(v) && !row_handler(HANDLER_NO_EOI))
         apic_eoi();
     if (current_row && current_row->on_event)
         current_row->on_event(f);
     if (v == 1) {
-        f->rflags &= ~X86_RFLAGS_TF; /* single-step once (SDM 17.3.1.4) */
-        f->rflags |= X86_RFLAGS_RF;  /* an instruction breakpoint must not fire again on
-                                        return (SDM 17.3.1.1); harmless after a trap */
-        write_dr6(0xffff0ff0);       /* software clears DR6 (SDM 17.2.3) */
+        if (!row_handler(HANDLER_KEEP_TF))
+            f->rflags &= ~X86_RFLAGS_TF; /* single-step once (SDM 17.3.1.4) */
+        f->rflags |= X86_RFLAGS_RF;      /* an instruction breakpoint must not fire again on
+                                            return (SDM 17.3.1.1); harmless after a trap */
+        write_dr6(0xffff0ff0);           /* software clears DR6 (SDM 17.2.3) */
     }
     if (resumes_by_itself(v) || delivery_fault(f))
         return;
@@ -81,10 +87,13 @@ static void handle(struct trap_frame *f)
     guest_finish("FAILURE", why);
 }
 
-/* Counted, so that a row that ends inside a handler ends the batch (guest/batch.c). */
+/* Counted, so that a row that ends inside a handler ends the batch (guest/batch.c), and
+ * recorded as the trace's nest=: a handler entered while another one runs, e.g. an NMI
+ * handler re-entered before its IRET, records 2. */
 void trap_handler(struct trap_frame *f)
 {
     guest_handler_depth++;
+    trace_record(f, guest_handler_depth);
     handle(f);
     guest_handler_depth--;
 }

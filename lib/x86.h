@@ -107,6 +107,13 @@ static inline uint64_t read_dr6(void)
     return v;
 }
 
+static inline uint64_t read_dr7(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%dr7, %0" : "=r"(v));
+    return v;
+}
+
 static inline void write_dr6(uint64_t v)
 {
     __asm__ volatile("mov %0, %%dr6" ::"r"(v));

@@ -209,6 +209,28 @@ static bool bad_hv_summary(const struct trace *t, const char *policy, const stru
     return false;
 }
 
+/* Two traces compare line by line only when their EV lines have the same fields: an old
+ * line (without tf=, if=, nest=, isr=, irr=) equal to nothing new would read as a DIFFERENT
+ * the guest never saw (docs/protocol.md, "EV" fields). */
+static bool formats_differ(const struct trace *t, const struct trace *bare_trace,
+                           const struct run_facts *f, struct judgement *j)
+{
+    enum ev_format b = bare_trace->ev_format, v = t->ev_format;
+    if (b == EV_FORMAT_MIXED || v == EV_FORMAT_MIXED) {
+        setf(j, f, V_ERROR, "EV lines of two formats in one %s trace: cannot compare",
+             v == EV_FORMAT_MIXED ? "virtualized" : "reference");
+        return true;
+    }
+    if (b != EV_FORMAT_NONE && v != EV_FORMAT_NONE && b != v) {
+        setf(j, f, V_ERROR,
+             "EV lines of different formats: reference %s, virtualized %s (images of two "
+             "builds?): cannot compare",
+             ev_format_name(b), ev_format_name(v));
+        return true;
+    }
+    return false;
+}
+
 /* Both shut down, but for the same reason? The bare CPU shut down because an exception was
  * raised while it delivered #DF (SDM 6.15 "Interrupt 8"; bochs.log names it). A shutdown
  * the CPU performed by itself under hv/ (exit reason 2) is that same hardware event. One
@@ -260,7 +282,7 @@ static bool judge_against_shutdown(const struct trace *t, const struct run_facts
         set_not_own_event(t, f, j);
         return true;
     }
-    if (!same_shutdown(t, bare_trace, f, j))
+    if (!same_shutdown(t, bare_trace, f, j) || formats_differ(t, bare_trace, f, j))
         return true;
     char *diff = NULL;
     enum verdict v = compare_traces(bare_trace->ev, bare_trace->n_ev, t->ev, t->n_ev, &diff);
@@ -310,6 +332,8 @@ void judge_virt(const struct trace *t, const struct run_facts *f, const char *po
             "the bare run recorded no event: two empty traces compare equal and prove nothing");
         return;
     }
+    if (formats_differ(t, bare_trace, f, j))
+        return;
     char *diff = NULL;
     enum verdict v = compare_traces(bare_trace->ev, bare_trace->n_ev, t->ev, t->n_ev, &diff);
     if (v != V_PASS) {

@@ -23,6 +23,11 @@ enum guest_result {
 /* Longer lines are cut there, the cut stated in the line ("[N more bytes cut]"). */
 #define TRACE_LINE_MAX 1024
 
+/* Which EV lines a trace holds (docs/protocol.md, "EV" fields): FULL lines carry dr7=, tf=,
+ * if=, nest=, isr= and irr= after dr6=; OLD lines, printed by guests before those fields,
+ * stop earlier. Lines of two formats cannot be compared field by field. */
+enum ev_format { EV_FORMAT_NONE, EV_FORMAT_OLD, EV_FORMAT_FULL, EV_FORMAT_MIXED };
+
 struct trace {
     size_t n_lines;         /* non-empty lines seen on the guest's channel */
     char *long_line;        /* the first line cut at TRACE_LINE_MAX (either channel), or NULL */
@@ -34,6 +39,7 @@ struct trace {
     unsigned n_row_lines;
     char **ev; /* the EV lines, in order, whole ("EV #GP err=...") */
     size_t n_ev;
+    enum ev_format ev_format; /* of all of them */
     unsigned n_pass, n_fail, n_skip;
     char *first_fail;    /* text of the first FAIL: line */
     char *summary;       /* text after "SUMMARY: " */
@@ -75,6 +81,7 @@ void trace_parse(struct trace *t, const char *guest, size_t guest_len, const cha
 void trace_free(struct trace *t);
 
 const char *guest_result_name(enum guest_result r);
+const char *ev_format_name(enum ev_format f);
 
 /* First bochs.log line that reports a VMX failure or a panic (`VMENTER FAIL`, `VMFAIL`,
  * `PANIC`), trimmed to a readable length; NULL when none (caller frees). The panic Bochs
