@@ -13,8 +13,8 @@
  * raised again, but the next instruction's is: one event missing from a run of them, not
  * moved (docs/cases.md #1). A dropped interrupt stays in service, and the guest's next EOI
  * ends it as if it had been handled (docs/cases.md #4).
- * Expected bare result: db-keep-tf-stack, one #DB per instruction between the two POPFs,
- * each with tf=1 in the saved RFLAGS; irq-noeoi-stack, 0x65 (isr=0x65 irr=0x45), then 0x45
+ * Expected bare result: db-keep-tf-stack, one #DB after each instruction from the first
+ * NOP to the POPF that clears TF, tf=1 in each saved RFLAGS but the last; irq-noeoi-stack, 0x65 (isr=0x65 irr=0x45), then 0x45
  * after the trigger's EOI; nothing in service at the end.
  */
 #include "guest/guest.h"
@@ -22,8 +22,8 @@
 #include "guest/trace.h"
 #include "lib/x86.h"
 
-/* POPF sets TF: the trap comes after the next instruction and after each one that follows
- * while TF stays set; the second POPF clears it (no trap after it, SDM 17.3.1.4). */
+/* POPF sets TF: the trap comes after the next instruction and after each one that begins
+ * with TF set (SDM 17.3.1.4), the second POPF, which clears it, included (saved tf=0). */
 static void keep_tf_trigger(void)
 {
     __asm__ volatile("pushfq\n\t"
