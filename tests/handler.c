@@ -14,8 +14,8 @@
  * moved (docs/cases.md #1). A dropped interrupt stays in service, and the guest's next EOI
  * ends it as if it had been handled (docs/cases.md #4).
  * Expected bare result: db-keep-tf-stack, one #DB after each instruction from the first
- * NOP to the POPF that clears TF, tf=1 in each saved RFLAGS but the last; irq-noeoi-stack, 0x65 (isr=0x65 irr=0x45), then 0x45
- * after the trigger's EOI; nothing in service at the end.
+ * NOP to the POPF that clears TF, tf=1 in each saved RFLAGS but the last; irq-noeoi-stack, 0x65
+ * (isr=0x65 irr=0x45), then 0x45 after the trigger's EOI; nothing in service at the end.
  */
 #include "guest/guest.h"
 #include "guest/scenario.h"
@@ -78,7 +78,8 @@ static void noeoi_trigger(void)
 
 static void noeoi_check(void)
 {
-    report(!apic_isr_set(IRQ_HIGH) && !apic_irr_set(IRQ_HIGH), "0x65 neither pending nor in service");
+    report(!apic_isr_set(IRQ_HIGH) && !apic_irr_set(IRQ_HIGH),
+           "0x65 neither pending nor in service");
     report(!apic_isr_set(IRQ_LOW) && !apic_irr_set(IRQ_LOW), "0x45 neither pending nor in service");
 }
 

@@ -20,10 +20,10 @@
 #include "unit/runner/judge_fixture.h"
 
 #define FULL_IRQ                                                                                   \
-    "EV INT 0x65 err=- rip=trigger+0x22 cs=0x08 rf=0 ist=1 cr2=- dr6=- dr7=- tf=0 if=1 nest=1 "  \
+    "EV INT 0x65 err=- rip=trigger+0x22 cs=0x08 rf=0 ist=1 cr2=- dr6=- dr7=- tf=0 if=1 nest=1 "    \
     "isr=0x65 irr=0x45"
 #define FULL_IRQ_NO_IRR                                                                            \
-    "EV INT 0x65 err=- rip=trigger+0x22 cs=0x08 rf=0 ist=1 cr2=- dr6=- dr7=- tf=0 if=1 nest=1 "  \
+    "EV INT 0x65 err=- rip=trigger+0x22 cs=0x08 rf=0 ist=1 cr2=- dr6=- dr7=- tf=0 if=1 nest=1 "    \
     "isr=0x65 irr=-"
 #define FULL_NMI_NESTED                                                                            \
     "EV NMI err=- rip=0x102152 cs=0x08 rf=0 ist=1 cr2=- dr6=- dr7=- tf=0 if=0 nest=2 isr=- irr=-"
