@@ -41,6 +41,9 @@ enum handler_flags {
     /* interrupts: no EOI; the vector stays in service (SDM 10.8.5) until the trigger sends
      * the EOI (apic_eoi()) */
     HANDLER_NO_EOI = 1u << 1,
+    /* return without IRET (POPFQ; RET, guest/noiret.S), so that an NMI handler leaves NMIs
+     * blocked until the trigger's own IRET (SDM 6.7.1); events from 64-bit CPL0 code only */
+    HANDLER_NO_IRET = 1u << 2,
 };
 
 struct scenario {

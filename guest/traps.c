@@ -90,10 +90,21 @@ static void handle(struct trap_frame *f)
 /* Counted, so that a row that ends inside a handler ends the batch (guest/batch.c), and
  * recorded as the trace's nest=: a handler entered while another one runs, e.g. an NMI
  * handler re-entered before its IRET, records 2. */
+void guest_resume_without_iret(const struct trap_frame *f) __attribute__((noreturn));
+_Static_assert(__builtin_offsetof(struct trap_frame, rip) == 136 &&
+                   __builtin_offsetof(struct trap_frame, rflags) == 152 &&
+                   __builtin_offsetof(struct trap_frame, rsp) == 160,
+               "guest/noiret.S reads the frame at these offsets");
+
 void trap_handler(struct trap_frame *f)
 {
     guest_handler_depth++;
     trace_record(f, guest_handler_depth);
     handle(f);
     guest_handler_depth--;
+    if (row_handler(HANDLER_NO_IRET)) {
+        if (f->cs != SEL_CODE64)
+            guest_finish("ERROR", "HANDLER_NO_IRET resumes 64-bit CPL0 code only");
+        guest_resume_without_iret(f);
+    }
 }

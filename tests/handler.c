@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests/handler.c — rows that choose what the guest's handler does (struct scenario
- * .handler, guest/traps.c): keep single-stepping after a #DB, or leave an interrupt in
- * service until the trigger ends it.
+ * .handler, guest/traps.c): keep single-stepping after a #DB, leave an interrupt in
+ * service until the trigger ends it, or return from an NMI without IRET.
  *
  * What: db-keep-tf-stack sets TF and its #DB handler leaves TF set in the frame, so every
  * instruction until the trigger's POPF clears TF traps (SDM 17.3.1.4); the first #DB's
  * delivery exits (IST1 stack page not present in EPT). irq-noeoi-stack has 0x45 and 0x65
  * pending; its handler sends no EOI, so 0x65 stays in service and holds 0x45 back (SDM
  * 10.8.3.1) until the trigger's own EOI (SDM 10.8.5); 0x65's delivery exits.
+ * nmi-noiret-stack's NMI handler returns without IRET, so NMIs stay blocked (SDM 6.7.1): a
+ * second self-NMI waits until the trigger executes an IRET of its own; the first NMI's
+ * delivery exits.
  * Why: both show what a dropped event leaves behind. A dropped single-step trap is not
  * raised again, but the next instruction's is: one event missing from a run of them, not
  * moved (docs/cases.md #1). A dropped interrupt stays in service, and the guest's next EOI
- * ends it as if it had been handled (docs/cases.md #4).
+ * ends it as if it had been handled (docs/cases.md #4). The blocking that an NMI's delivery
+ * begins must outlive a re-injection and end only at the guest's IRET (docs/cases.md #3).
  * Expected bare result: db-keep-tf-stack, one #DB after each instruction from the first
  * NOP to the POPF that clears TF, tf=1 in each saved RFLAGS but the last; irq-noeoi-stack, 0x65
  * (isr=0x65 irr=0x45), then 0x45 after the trigger's EOI; nothing in service at the end.
@@ -90,4 +94,52 @@ SCENARIO(irq_noeoi_stack) = {
     .trigger = noeoi_trigger,
     .check = noeoi_check,
     .handler = HANDLER_NO_EOI,
+};
+
+/* IRETQ to the next instruction, same CPL and stack: the IRET that ends NMI blocking. */
+static inline __attribute__((always_inline)) void iret_here(void)
+{
+    __asm__ volatile("movq %%ss, %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "pushq %%rsp\n\t"
+                     "addq $8, (%%rsp)\n\t"
+                     "pushfq\n\t"
+                     "movq %%cs, %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "iretq\n"
+                     "1:\n\t" ::
+                         : "rax", "memory", "cc");
+}
+
+static unsigned held_back; /* events recorded before the trigger's IRET */
+
+static void noiret_trigger(void)
+{
+    apic_self_nmi(); /* its handler returns without IRET: NMIs stay blocked */
+    apic_self_nmi(); /* held back */
+    for (unsigned i = 0; i < 1000; i++)
+        cpu_relax();
+    held_back = trace_count();
+    iret_here(); /* the second NMI comes right after this IRET */
+    for (unsigned i = 0; i < 1000; i++)
+        cpu_relax();
+}
+
+static void noiret_check(void)
+{
+    const struct event *second = trace_count() == 2 ? trace_at(1) : 0;
+    report(trace_count() == 2, "two NMIs (%u)", trace_count());
+    report(held_back == 1, "the second NMI waited for the IRET (%u before it)", held_back);
+    report(second && second->nest == 1, "no handler was re-entered");
+}
+
+SCENARIO(nmi_noiret_stack) = {
+    .name = "nmi-noiret-stack",
+    .vector = 2,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
+    .trigger = noiret_trigger,
+    .check = noiret_check,
+    .handler = HANDLER_NO_IRET,
 };
