@@ -209,26 +209,16 @@ static bool bad_hv_summary(const struct trace *t, const char *policy, const stru
     return false;
 }
 
-/* Two traces compare line by line only when their EV lines have the same fields: an old
- * line (without tf=, if=, nest=, isr=, irr=) equal to nothing new would read as a DIFFERENT
- * the guest never saw (docs/protocol.md, "EV" fields). */
+/* Two traces compare line by line only when their EV lines have the same fields. */
 static bool formats_differ(const struct trace *t, const struct trace *bare_trace,
                            const struct run_facts *f, struct judgement *j)
 {
-    enum ev_format b = bare_trace->ev_format, v = t->ev_format;
-    if (b == EV_FORMAT_MIXED || v == EV_FORMAT_MIXED) {
-        setf(j, f, V_ERROR, "EV lines of two formats in one %s trace: cannot compare",
-             v == EV_FORMAT_MIXED ? "virtualized" : "reference");
-        return true;
-    }
-    if (b != EV_FORMAT_NONE && v != EV_FORMAT_NONE && b != v) {
-        setf(j, f, V_ERROR,
-             "EV lines of different formats: reference %s, virtualized %s (images of two "
-             "builds?): cannot compare",
-             ev_format_name(b), ev_format_name(v));
-        return true;
-    }
-    return false;
+    char *why = ev_formats_mismatch(bare_trace->ev_format, t->ev_format);
+    bool differ = why != NULL;
+    if (differ)
+        set(j, f, V_ERROR, why);
+    free(why);
+    return differ;
 }
 
 /* Both shut down, but for the same reason? The bare CPU shut down because an exception was

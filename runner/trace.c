@@ -133,24 +133,10 @@ static int row_vector_field(const char *row)
     return n >= 1 && n <= 2 && (*v == 0 || *v == ' ') ? value : -1;
 }
 
-/* The fields an EV line of today's format carries after dr6= (docs/protocol.md). */
-static enum ev_format ev_line_format(const char *line)
-{
-    static const char *const fields[] = {" dr7=", " tf=", " if=", " nest=", " isr=", " irr="};
-    for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
-        if (!strstr(line, fields[i]))
-            return EV_FORMAT_OLD;
-    return EV_FORMAT_FULL;
-}
-
 static void push_ev(struct trace *t, const char *line)
 {
-    enum ev_format f = ev_line_format(line);
     push(&t->ev, &t->n_ev, line);
-    if (t->ev_format == EV_FORMAT_NONE)
-        t->ev_format = f;
-    else if (t->ev_format != f)
-        t->ev_format = EV_FORMAT_MIXED;
+    t->ev_format = ev_format_join(t->ev_format, ev_line_format(line));
 }
 
 /* A guest line of the protocol (not hv:, not unknown); false for unknown lines. */
@@ -301,21 +287,6 @@ void trace_free(struct trace *t)
     t->row_vector = -1;
     t->exits = t->testdev_writes = -1;
     t->shutdown_raised = t->shutdown_delivering = -1;
-}
-
-const char *ev_format_name(enum ev_format f)
-{
-    switch (f) {
-    case EV_FORMAT_NONE:
-        return "none";
-    case EV_FORMAT_OLD:
-        return "old (no dr7=/tf=/if=/nest=/isr=/irr=)";
-    case EV_FORMAT_FULL:
-        return "full";
-    case EV_FORMAT_MIXED:
-        return "mixed";
-    }
-    return "?";
 }
 
 const char *guest_result_name(enum guest_result r)

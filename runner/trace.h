@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "runner/ev_format.h"
+
 #include "runner/cost.h"
 
 enum guest_result {
@@ -22,11 +24,6 @@ enum guest_result {
 
 /* Longer lines are cut there, the cut stated in the line ("[N more bytes cut]"). */
 #define TRACE_LINE_MAX 1024
-
-/* Which EV lines a trace holds (docs/protocol.md, "EV" fields): FULL lines carry dr7=, tf=,
- * if=, nest=, isr= and irr= after dr6=; OLD lines, printed by guests before those fields,
- * stop earlier. Lines of two formats cannot be compared field by field. */
-enum ev_format { EV_FORMAT_NONE, EV_FORMAT_OLD, EV_FORMAT_FULL, EV_FORMAT_MIXED };
 
 struct trace {
     size_t n_lines;         /* non-empty lines seen on the guest's channel */
@@ -81,7 +78,6 @@ void trace_parse(struct trace *t, const char *guest, size_t guest_len, const cha
 void trace_free(struct trace *t);
 
 const char *guest_result_name(enum guest_result r);
-const char *ev_format_name(enum ev_format f);
 
 /* First bochs.log line that reports a VMX failure or a panic (`VMENTER FAIL`, `VMFAIL`,
  * `PANIC`), trimmed to a readable length; NULL when none (caller frees). The panic Bochs
