@@ -24,7 +24,7 @@
 #include "guest/scenario.h"
 #include "lib/x86.h"
 
-#define CPUID_EDX_MCE (1u << 7) /* SDM Vol. 2 CPUID, leaf 01H */
+#define CPUID_EDX_MCE (1u << 7)  /* SDM Vol. 2 CPUID, leaf 01H */
 #define CR4_MCE       (1ul << 6) /* SDM 2.5 */
 
 static long mc_result = 1;
