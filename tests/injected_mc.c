@@ -11,9 +11,10 @@
  * #MC) and restores it in check(), guest/reset.c restores CR4 again between rows. The
  * shutdown with CR4.MCE = 0 (SDM 6.15 "Interrupt 18", 15.10.1) concerns machine-check
  * conditions the processor detects, also during VM entry (SDM 26.8); event injection
- * (SDM 26.5.1.1) delivers the injected vector through the guest IDT as if it had been
- * generated normally and names no CR4.MCE condition, so an injected #MC with CR4.MCE = 0
- * would still be delivered. This row keeps CR4.MCE = 1: the case a guest's #MC handler is
+ * (SDM 26.5.1, 26.5.1.1) delivers the injected vector through the guest IDT as if it had
+ * been generated normally and names no CR4.MCE condition, so an injected #MC with
+ * CR4.MCE = 0 is still delivered (measured once on Bochs 2.7 with CR4.MCE cleared here:
+ * the same EV line, no shutdown). This row keeps CR4.MCE = 1: the case a guest's #MC handler is
  * written for, and the only one a guest OS reaches.
  *
  * Expected: bare, SKIP (nothing injects). The reference is the unperturbed run under hv/
