@@ -19,8 +19,10 @@
  * gp-sysret-noncanonical: SYSRET (64-bit operand size) at CPL0 with RCX non-canonical
  * raises #GP(0) before anything changes (SDM Vol. 2, SYSRET: the RCX check precedes the
  * loads of CS, SS and CPL): the #GP is delivered at CPL0, saved CS 0x08, RIP at the SYSRET,
- * on the stack the kernel had (here IST1, not present in EPT). The processors that
- * loaded CPL3 first delivered it with the user RSP at CPL0; Intel's do not (SDM Vol. 2).
+ * through the gate's stack: IST1 here, not present in EPT; without an IST, the RSP the
+ * kernel had loaded, in an OS's return path the user's, at CPL0 (SDM 6.14.2: no privilege
+ * change). Completing the return and faulting at CPL3 instead is the other vendor's
+ * order, which QEMU TCG follows (tests/scenarios.cfg, bare.qemu).
  * A fault: dropped, SYSRET runs again and faults again.
  */
 #include "guest/guest.h"
