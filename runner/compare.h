@@ -30,7 +30,7 @@ struct judgement {
 void judge_bare(const struct trace *t, const struct run_facts *f, struct judgement *j);
 
 /* `policy`: what hv was told to run; `bare`: the bare verdict and trace of the same scenario
- * on the same CPU model (the reference). */
+ * on the same CPU model (the reference) (runner/compare_virt.c). */
 void judge_virt(const struct trace *t, const struct run_facts *f, const char *policy,
                 enum verdict bare, const struct trace *bare_trace, struct judgement *j);
 
@@ -58,7 +58,7 @@ bool judge_checks(const struct trace *t, const struct run_facts *f, struct judge
  * REORDERED (the same events in another order: the same lines, or the same identities —
  * the line before " rip=", since the saved RIP moves with the order), MOVED (the same
  * events in the same order, equal but for the saved RIP: delivered elsewhere), else
- * DIFFERENT.
+ * DIFFERENT (runner/compare_traces.c).
  * The first evidence goes to *detail (caller frees; NULL when identical). */
 enum verdict compare_traces(char *const *bare, size_t nb, char *const *virt, size_t nv,
                             char **detail);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* unit/runner/test_compare.c — verdicts (runner/compare.c), docs/design.md, "The oracle".
+/* unit/runner/test_compare.c — verdicts (runner/compare.c, compare_virt.c, compare_traces.c),
+ * docs/design.md, "The oracle".
  *
  * Why: the verdict is the product. Each class must come out for the situation it names and
  * no other: identical traces → PASS; missing events → LOST; a repeated event → DUPLICATED;

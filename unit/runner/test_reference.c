@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_reference.c — what a virtualized run is compared with, and what proves
- * that it tested anything (runner/compare.c).
+ * that it tested anything (runner/compare_virt.c).
  *
  * Why: a bare CPU that shuts down is a valid reference (docs/cases.md #8) and must not turn every
  * virtualized cell into ERROR; and a perturbation counts only if an exit during delivery
