@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* unit/runner/test_shard_merge.c — `run --shard K/N` (runner/shard.c) and `redeliver merge`'s
- * input checks (runner/merge.c).
+ * input checks (runner/merge.c, merge_input.c, merge_runs.c).
  *
  * Why: shards run on different machines and are joined afterwards; a scenario in two shards
  * or in none, or a row's bare run in another shard than its virtualized cells, would make
