@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* runner/cli_run.c — option parsing for `redeliver run` / `redeliver list`. */
+/* runner/cli_run.c — option parsing for `redeliver run` / `redeliver list` (the help text
+ * is in cli_run_usage.c). */
 #include "runner/cli_run.h"
 
 #include <getopt.h>
@@ -9,72 +10,6 @@
 
 #include "runner/suggest.h"
 #include "runner/util.h"
-
-const char *run_usage(void)
-{
-    return "usage: redeliver run [options]\n"
-           "\n"
-           "Run the conformance matrix: for each scenario and CPU model, one bare run and one\n"
-           "run under hv/ per policy; print the verdict table; write the details to --results.\n"
-           "\n"
-           "  --scenario S   scenario from tests/scenarios.cfg (repeatable, or S1,S2);\n"
-           "                 default: every row that is not a harness self-test\n"
-           "  --family F     only rows whose family is F (repeatable, or F1,F2; --family\n"
-           "                 harness chooses the harness self-tests)\n"
-           "  --case C       only rows whose case names C: a docs/cases.md number (4 or '#4')\n"
-           "                 or a quoted section title (repeatable); --scenario, --family and\n"
-           "                 --case combine as 'and'\n"
-           "  --rerun-failed [DIR]  run again exactly the cells whose verdicts were unexpected\n"
-           "                 in DIR/summary.json (default results/latest), with the bare and\n"
-           "                 reference runs they are judged against; the rest of their grid is\n"
-           "                 n/a. Not with --scenario, --family, --case, --policy, --cpu, --shard\n"
-           "  --policy P     re-delivery policy (repeatable, or P1,P2); default: all of them\n"
-           "  --cpu C        bochs: Bochs 2.7, Debian 12's package (bare and virtualized);\n"
-           "                 bochs3: Bochs 3.0 built from Debian's source package by\n"
-           "                 scripts/bochs3.sh (bare and virtualized); qemu: QEMU TCG with\n"
-           "                 pc-testdev (bare only: TCG has no VMX); qemu-kvm: the guest\n"
-           "                 under QEMU with KVM and pc-testdev, one more column judged\n"
-           "                 against the bare run (Bochs, else QEMU TCG, added if no other\n"
-           "                 --cpu); without a usable /dev/kvm the column is n/a, said once;\n"
-           "                 bochs:sandybridge, bochs:tigerlake, bochs:nehalem: Bochs 2.7\n"
-           "                 with that CPU model (a model whose VMX lacks what hv/ needs gives\n"
-           "                 SKIP cells, hv/ says why);\n"
-           "                 repeatable; default: bochs\n"
-           "  --timeout SEC  per run (default 30), on an unloaded CPU: with more --jobs than\n"
-           "                 CPUs it is scaled by jobs/CPUs; then SIGHUP, SIGKILL 5 s later\n"
-           "  --jobs N, -j N runs in parallel (default 2; also -j2, --jobs=2)\n"
-           "  --results DIR  exactly this directory for run directories, summary.json,\n"
-           "                 results.tap, results.xml, results.html and cells/ (a page per\n"
-           "                 cell); emptied first if redeliver made it; default: a new\n"
-           "                 results/<run-id> (UTC start time), results/latest links to it\n"
-           "  --build DIR    holds hv.bin, guest.bin, boot.img (default build)\n"
-           "  --bochs PATH   the Bochs 2.7 binary (default: bochs-bin in PATH)\n"
-           "  --bochs3 PATH  the Bochs 3.0 binary (default: bin/bochs in the cache of\n"
-           "                 scripts/bochs3.sh, ~/.cache/redeliver/bochs-3.0)\n"
-           "  --qemu PATH    the QEMU binary (default: qemu-system-x86_64 in PATH)\n"
-           "  --profile P    hv/'s intercept profile for every virtualized run: minimal\n"
-           "                 (default: #DB, #AC) or kvm-like (also #UD, #MC, MOV DR)\n"
-           "  --fault F      harness self-test knob written into both images (e.g. entry)\n"
-           "  --catalogue F  the scenario catalogue (default tests/scenarios.cfg)\n"
-           "  --shard K/N    run only shard K of N (1 <= K <= N <= 1000): scenario i of the\n"
-           "                 selection, in catalogue order from 0, is in shard (i mod N) + 1,\n"
-           "                 with all its runs; join the shards with redeliver merge\n"
-           "  --batch N      rows per boot (default " BATCH_DEFAULT_TEXT "; 1: one boot per run):\n"
-           "                 the conformance runs of one column (CPU, bare or policy) share\n"
-           "                 boots; a row that does not end cleanly there runs again alone,\n"
-           "                 and the rows after it in a new boot. Harness rows and runs\n"
-           "                 expected to end the emulator (TRIPLE-FAULT, CRASH, TIMEOUT,\n"
-           "                 LIVELOCK, HANG, ENTRY-FAIL, ERROR) and runs with --fault boot\n"
-           "                 alone, but a run that ends its boot through hv/ may end a\n"
-           "                 batch (docs/runner.md, \"Batches\")\n"
-           "  --batch-all    batch those too (tests the batch machinery)\n"
-           "  --list         list scenarios and policies instead of running\n"
-           "  --verbose, -v  one line per finished run on stderr\n"
-           "  --help, -h     this text\n"
-           "\n"
-           "Exit status: 0 every verdict is what tests/scenarios.cfg expects, 1 some verdict is\n"
-           "unexpected, 2 usage error (unknown name or option, missing emulator or images).\n";
-}
 
 static void add_unique(char ***v, size_t *n, const char *s)
 {
