@@ -46,7 +46,7 @@ int merge_read_input(struct input *in, const char *cat_hash, char **err);
  * (merge_input.c). */
 int merge_check_shards(const struct input *in, size_t n, char **err);
 
-/* Input all[i_in]'s runs into mg's matrix: each run once, its verdict, detail, counts and
+/* Places input all[i_in]'s runs in mg's matrix: each run once, its verdict, detail, counts and
  * trace. 0, or -1 with *err (merge_runs.c). */
 int merge_place_runs(struct merge *mg, const struct input *all, size_t i_in, char **err);
 
