@@ -30,6 +30,12 @@ const char *fuzz_usage(void)
            "                 known-wrong policy the campaign must fail)\n"
            "  --reduce N     reduce at most N kvm divergences (default 3; 0: none)\n"
            "  --jobs N, -j N runs in parallel (default 2)\n"
+           "  --batch N      rows per boot (default " BATCH_DEFAULT_TEXT
+           "; 1: one boot per run): the\n"
+           "                 programs of one environment share boots as in run; a row that\n"
+           "                 does not end cleanly there runs again alone (docs/runner.md,\n"
+           "                 \"Batches\"). The campaign runs in chunks of N x jobs programs\n"
+           "  --batch-all    as for run (every generated program may share a boot anyway)\n"
            "  --timeout SEC  per run (default 30, scaled by jobs/CPUs as for run)\n"
            "  --results DIR  run directories of divergences and summary.json\n"
            "                 (default results/fuzz; emptied first if redeliver made it)\n"
@@ -87,6 +93,7 @@ int fuzz_opts_parse(struct fuzz_opts *o, int argc, char **argv, char **err)
     o->count = FUZZ_DEFAULT_COUNT;
     o->reduce = FUZZ_DEFAULT_REDUCE;
     o->jobs = DEFAULT_JOBS;
+    o->batch = DEFAULT_BATCH;
     o->timeout = DEFAULT_TIMEOUT;
     o->results = FUZZ_DEFAULT_RESULTS;
     o->build = DEFAULT_BUILD;
@@ -99,6 +106,10 @@ int fuzz_opts_parse(struct fuzz_opts *o, int argc, char **argv, char **err)
         }
         if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
             o->verbose = true;
+            continue;
+        }
+        if (!strcmp(a, "--batch-all")) {
+            o->batch_all = true;
             continue;
         }
         if (a[0] != '-') {
@@ -132,6 +143,8 @@ int fuzz_opts_parse(struct fuzz_opts *o, int argc, char **argv, char **err)
         } else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
             rc = number(a, v, 1, 64, &n, err);
             o->jobs = (unsigned)n;
+        } else if (!strcmp(a, "--batch")) {
+            rc = batch_parse(v, &o->batch, err);
         } else if (!strcmp(a, "--timeout")) {
             rc = number(a, v, 1, 3600, &n, err);
             o->timeout = (double)n;

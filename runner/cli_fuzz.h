@@ -21,6 +21,8 @@ struct fuzz_opts {
     const char *as_kvm; /* --as-kvm P: P stands in for kvm (a self-test: it must fail) */
     unsigned reduce;    /* --reduce N: reduce at most N divergences of kvm */
     unsigned jobs;
+    unsigned batch; /* --batch N: rows per boot (default DEFAULT_BATCH); 1: a boot per run */
+    bool batch_all; /* --batch-all */
     double timeout;
     const char *results;
     const char *build;

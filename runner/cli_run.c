@@ -96,7 +96,7 @@ static int parse_jobs(const char *s, unsigned *out, char **err)
     return 0;
 }
 
-static int parse_batch(const char *s, unsigned *out, char **err)
+int batch_parse(const char *s, unsigned *out, char **err)
 {
     char *end;
     long v = strtol(s, &end, 10);
@@ -226,7 +226,7 @@ static int one_option(struct run_opts *o, int opt, const char *value, char **err
     case 'j':
         return parse_jobs(value, &o->jobs, err);
     case OPT_BATCH:
-        return parse_batch(value, &o->batch, err);
+        return batch_parse(value, &o->batch, err);
     case OPT_BATCH_ALL:
         o->batch_all = true;
         return 0;

@@ -55,6 +55,9 @@ struct run_opts {
 int run_opts_parse(struct run_opts *o, int argc, char **argv, char **err);
 void run_opts_free(struct run_opts *o);
 
+/* --batch N (run and fuzz): 1 to BATCH_MAX. 0, or -1 with *err (caller frees). */
+int batch_parse(const char *s, unsigned *out, char **err);
+
 /* The help text of `redeliver run`. */
 const char *run_usage(void);
 

@@ -20,7 +20,15 @@
 #include "runner/suggest.h"
 #include "runner/util.h"
 
-#define CHUNK 32 /* programs per matrix: bounds the run directories kept on disk */
+/* Programs per matrix without batches: bounds the run directories kept on disk. With
+ * batches, a chunk is `batch` x jobs programs, so that each environment's rows fill `jobs`
+ * boots of `batch` rows that run side by side. */
+#define CHUNK_ALONE 32
+
+static size_t chunk_size(const struct fuzz_env *e)
+{
+    return e->batch > 1 ? (size_t)e->batch * e->jobs : CHUNK_ALONE;
+}
 
 static int fail(const char *fmt, const char *a, const char *b)
 {
@@ -108,33 +116,48 @@ static char **chunk_specs(const struct fuzz_opts *o, uint64_t first, size_t n, u
     return specs;
 }
 
+static void remove_dir(const char *d)
+{
+    if (is_dir(d) && remove_contents(d, NULL) == 0)
+        rmdir(d);
+}
+
 /* Keep the run directories of programs that diverged, tested nothing or had a bad
- * reference: the rest passed and would only fill the disk. */
+ * reference: the rest passed and would only fill the disk. The boots of the batches stay
+ * when a kept row's batch.txt names one of them. */
 static void prune(const char *dir, const struct fuzz_outcome *o, size_t n, size_t n_policies)
 {
+    bool any = false;
     for (size_t i = 0; i < n; i++) {
         bool keep = o[i].reference != V_PASS;
         for (size_t p = 0; p < n_policies; p++)
             keep |= fuzz_diverges(&o[i], p) || o[i].cell[p].no_exit;
+        any |= keep;
         char *d = path_join(dir, o[i].spec);
-        if (!keep && is_dir(d) && remove_contents(d, NULL) == 0)
-            rmdir(d);
+        if (!keep)
+            remove_dir(d);
         free(d);
     }
+    char *b = path_join(dir, "batches");
+    if (!any)
+        remove_dir(b);
+    free(b);
 }
 
 static int campaign(const struct fuzz_opts *o, const struct fuzz_env *e, struct fuzz_campaign *c)
 {
     uint64_t total = o->n_specs ? o->n_specs : o->count;
     double t0 = now_seconds();
-    for (uint64_t first = 0; first < total; first += CHUNK) {
-        size_t n = total - first < CHUNK ? (size_t)(total - first) : CHUNK;
-        uint64_t index[CHUNK];
+    size_t size = chunk_size(e);
+    uint64_t *index = xcalloc(size, sizeof(*index));
+    struct fuzz_outcome *out = xcalloc(size, sizeof(*out));
+    int rc = 0;
+    for (uint64_t first = 0; rc == 0 && first < total; first += size) {
+        size_t n = total - first < size ? (size_t)(total - first) : size;
         char **specs = chunk_specs(o, first, n, index);
-        struct fuzz_outcome out[CHUNK];
-        memset(out, 0, sizeof(out));
-        char *dir = xasprintf("%s/%llu", o->results, (unsigned long long)(first / CHUNK));
-        int rc = fuzz_run_specs(e, specs, n, dir, out);
+        memset(out, 0, size * sizeof(*out));
+        char *dir = xasprintf("%s/%llu", o->results, (unsigned long long)(first / size));
+        rc = fuzz_run_specs(e, specs, n, dir, out);
         if (rc == 0)
             prune(dir, out, n, e->n_policies);
         free(dir);
@@ -145,12 +168,14 @@ static int campaign(const struct fuzz_opts *o, const struct fuzz_env *e, struct 
         }
         free(specs);
         if (rc != 0)
-            return rc;
+            break;
         c->seconds = now_seconds() - t0;
         fprintf(stderr, "fuzz: %zu/%llu scenarios, %.2f scenarios/s\n", c->n_scen,
                 (unsigned long long)total, c->n_scen / (c->seconds > 0 ? c->seconds : 1));
     }
-    return 0;
+    free(index);
+    free(out);
+    return rc;
 }
 
 static void reduce(const struct fuzz_opts *o, const struct fuzz_env *e, struct fuzz_campaign *c)
@@ -181,8 +206,10 @@ static int run(const struct fuzz_opts *o)
                               .count = o->count,
                               .generated = o->n_specs == 0,
                               .as_kvm = o->as_kvm,
-                              .jobs = o->jobs};
-    struct fuzz_env e = {.jobs = o->jobs, .verbose = o->verbose};
+                              .jobs = o->jobs,
+                              .batch = o->batch};
+    struct fuzz_env e = {
+        .jobs = o->jobs, .batch = o->batch, .batch_all = o->batch_all, .verbose = o->verbose};
     char *paths[4] = {0}, *err = NULL;
     int rc = pick_policies(o, &c);
     for (size_t i = 0; rc == 0 && i < o->n_specs; i++) {

@@ -2,9 +2,9 @@
 /* runner/fuzz.h — `redeliver fuzz` (docs/fuzz.md): running generated scenarios and judging
  * them with the matrix's own code (runner/matrix.c, compare.c), and reducing a divergence.
  *
- * One specifier is one guest boot per environment today. fuzz_run_specs() is the one place
- * that turns specifiers into runs and per-specifier results; running a list of specifiers
- * per boot changes it alone. */
+ * fuzz_run_specs() is the one place that turns specifiers into runs and per-specifier
+ * results: the runs of one environment share boots in batches of `batch` rows
+ * (runner/schedule.h), as for `redeliver run`. */
 #ifndef RUNNER_FUZZ_H
 #define RUNNER_FUZZ_H
 
@@ -18,6 +18,8 @@ struct fuzz_env {
     struct run_inputs in; /* images, Bochs */
     unsigned jobs;
     double timeout;
+    unsigned batch;        /* rows per boot (--batch); 1: one boot per run */
+    bool batch_all;        /* --batch-all */
     const char **policies; /* the virtualized columns */
     size_t n_policies;
     bool verbose;
@@ -45,7 +47,8 @@ struct fuzz_outcome {
 };
 
 /* Run every specifier on Bochs: the reference and each policy, in run directories under
- * `dir`/<specifier>/. 0, or 130 when interrupted (every emulator stopped). */
+ * `dir`/<specifier>/ (the boots of batches in `dir`/batches/). 0; 130 when interrupted (every
+ * emulator stopped); 2 when the disk is full (the message is printed). */
 int fuzz_run_specs(const struct fuzz_env *e, char *const *specs, size_t n, const char *dir,
                    struct fuzz_outcome *out);
 void fuzz_outcome_free(struct fuzz_outcome *o, size_t n_policies);

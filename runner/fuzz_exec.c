@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* runner/fuzz_exec.c — generated scenarios through the matrix: each specifier is a
  * scenario of a catalogue of its own (no expectations: every policy must match the
- * reference), laid out, run and judged by the same code as `redeliver run`. */
+ * reference), laid out, run (runner/schedule.c: the rows of a column share boots) and
+ * judged by the same code as `redeliver run`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,49 +10,8 @@
 #include "runner/fuzz.h"
 #include "runner/gen.h"
 #include "runner/matrix.h"
+#include "runner/schedule.h"
 #include "runner/util.h"
-
-static void progress(void *arg, size_t index, const struct proc_result *r)
-{
-    const struct fuzz_env *e = arg;
-    (void)index;
-    if (e->verbose)
-        fprintf(stderr, "fuzz: run ended after %.2f s%s\n", r->seconds,
-                r->timed_out ? " (timed out)" : "");
-}
-
-/* Prepare, run and collect every run of the matrix (as cmd_run.c does). */
-static int run_matrix(const struct fuzz_env *e, struct matrix *m)
-{
-    struct proc_spec *specs = xcalloc(m->n_runs, sizeof(*specs));
-    struct run **spawned = xcalloc(m->n_runs, sizeof(*spawned));
-    size_t n = 0;
-    for (size_t i = 0; i < m->n_runs; i++) {
-        struct run *r = &m->runs[i];
-        char *err = NULL;
-        if (r->na)
-            continue;
-        if (rundir_prepare(r, &e->in, &specs[n], &err) != 0) {
-            r->proc.start_error = err; /* judged ERROR, with the reason */
-            r->proc.exit_code = -1;
-            continue;
-        }
-        spawned[n++] = r;
-    }
-    struct proc_result *res = xcalloc(n ? n : 1, sizeof(*res));
-    struct pool_opts po = {
-        .jobs = e->jobs, .timeout = e->timeout, .grace = 5.0, .done = progress, .ctx = (void *)e};
-    int rc = pool_run(specs, res, n, &po);
-    for (size_t i = 0; i < n; i++) {
-        spawned[i]->proc = res[i];
-        rundir_spec_free(&specs[i]);
-        rundir_collect(spawned[i]);
-    }
-    free(res);
-    free(specs);
-    free(spawned);
-    return rc == 0 ? 0 : 130;
-}
 
 static void fill(struct fuzz_outcome *o, const struct matrix *m, size_t row, size_t n_policies)
 {
@@ -100,7 +60,13 @@ int fuzz_run_specs(const struct fuzz_env *e, char *const *specs, size_t n, const
     enum cpu_model cpu = CPU_BOCHS;
     struct matrix m;
     matrix_build(&m, scen, n_rows, &cpu, 1, e->policies, e->n_policies, dir);
-    int rc = run_matrix(e, &m);
+    struct sched_opts so = {.jobs = e->jobs,
+                            .timeout = e->timeout,
+                            .batch = e->batch,
+                            .batch_all = e->batch_all,
+                            .verbose = e->verbose,
+                            .results = dir};
+    int rc = schedule_run(&m, &e->in, &so);
     if (rc == 0) {
         matrix_judge(&m);
         for (size_t i = 0; i < m.n_runs; i++)

@@ -158,10 +158,10 @@ void fuzz_print(const struct fuzz_campaign *c)
     char label[64];
     print_counts(c);
     double rate = c->seconds > 0 ? (double)c->n_scen / c->seconds : 0;
-    printf("rate: %zu scenarios, %zu runs in %.1f s: %.2f scenarios/s, %.2f runs/s (--jobs %u, one "
-           "boot per scenario and environment)\n",
+    printf("rate: %zu scenarios, %zu runs in %.1f s: %.2f scenarios/s, %.2f runs/s (--jobs %u, "
+           "--batch %u)\n",
            c->n_scen, c->runs, c->seconds, rate, c->seconds > 0 ? (double)c->runs / c->seconds : 0,
-           c->jobs);
+           c->jobs, c->batch);
     for (size_t i = 0; i < c->n_scen; i++)
         if (c->out[i].reference != V_PASS)
             printf("bad reference: %s: %s %s\n", c->out[i].spec, verdict_name(c->out[i].reference),
@@ -248,6 +248,7 @@ int fuzz_write_summary(const struct fuzz_campaign *c, const char *dir, char **er
     put(root, "seconds", json_real(c->seconds));
     put(root, "scenarios_per_second", json_real(c->seconds > 0 ? c->n_scen / c->seconds : 0));
     put(root, "jobs", json_integer(c->jobs));
+    put(root, "batch", json_integer(c->batch));
     for (size_t p = 0; p < c->n_policies; p++) {
         json_t *k = must(json_object());
         for (size_t i = 0; i < FUZZ_CLASSES; i++)

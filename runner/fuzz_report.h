@@ -35,6 +35,7 @@ struct fuzz_campaign {
     size_t n_policies;
     const char *as_kvm; /* NULL, or what stands in for kvm */
     unsigned jobs;
+    unsigned batch;                 /* rows per boot */
     size_t (*counts)[FUZZ_CLASSES]; /* per policy */
     size_t n_scen, runs;
     double seconds;
