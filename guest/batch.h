@@ -23,6 +23,10 @@ __attribute__((noreturn)) void guest_row_end(void);
 /* Event handlers running now (guest/traps.c counts them). */
 extern unsigned guest_handler_depth;
 
+/* True while guest_reset() lets the previous row's pending events in: guest/traps.c then
+ * only ends them (EOI, TF) and records nothing, so none reaches the next row's trace. */
+extern bool guest_draining;
+
 /* guest/reset.c: take the snapshot of the known state once, after the CPU is set up (false
  * when the image's data does not fit it); restore it before each row. */
 bool guest_snapshot_take(void);

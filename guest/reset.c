@@ -13,9 +13,13 @@
  * state, RFLAGS (AC, TF, DF, IF, IOPL, NT), the 8259A masks. Then pending events: NMI
  * blocking ends with an IRET (SDM 6.7.1), the local APIC's TPR is 0 and its timer masked
  * (SDM 10.5.1, 10.8.3.1), every in-service interrupt gets its EOI (SDM 10.8.5), and
- * interrupts still pending in IRR are taken with IF=1 for a moment (and recorded in a trace
- * that the row then starts afresh). EFER.SCE and the SYSCALL MSRs stay as a user-mode row
- * set them: guest_run_user() sets all of them before each use. */
+ * interrupts still pending in IRR (a self-IPI a row left held by its TPR or by IF=0) are
+ * taken with IF=1 for a moment into a handler that only ends them (guest_draining: no
+ * trace, no row's hook); an IRR still not empty after that ends the batch (the runner runs
+ * the rest again). Before the copy, IF, TF and DR7 are cleared, so that neither an interrupt,
+ * a single-step trap nor a row's data breakpoint fires while memory is restored. EFER.SCE and the
+ * SYSCALL MSRs stay as a user-mode row set them: guest_run_user() sets all of them before each use.
+ */
 #include "guest/batch.h"
 #include "guest/guest.h"
 #include "lib/desc.h"
@@ -79,12 +83,20 @@ static void nmi_unblock(void)
     iret_to_self();
 }
 
-static bool apic_any_in_service(void)
+bool guest_draining __attribute__((section(".noreset")));
+
+/* Any bit of the 256-bit ISR or IRR (SDM 10.8.4: eight 32-bit registers, 16 bytes apart). */
+static bool apic_any(unsigned reg)
 {
     for (unsigned r = 0; r < 8; r++)
-        if (mmio_read32(APIC_BASE + APIC_ISR + 0x10 * r))
+        if (mmio_read32(APIC_BASE + reg + 0x10 * r))
             return true;
     return false;
+}
+
+static bool apic_any_in_service(void)
+{
+    return apic_any(APIC_ISR);
 }
 
 static void apic_end_all(void)
@@ -95,7 +107,8 @@ static void apic_end_all(void)
 
 static void events_drain(void)
 {
-    nmi_unblock();
+    guest_draining = true;
+    nmi_unblock(); /* an NMI held back by blocking arrives here */
     mmio_write32(APIC_BASE + APIC_LVT_TIMER, APIC_LVT_MASK);
     mmio_write32(APIC_BASE + APIC_TMICT, 0);
     mmio_write32(APIC_BASE + APIC_TPR, 0);
@@ -105,6 +118,10 @@ static void events_drain(void)
         cpu_relax();
     irq_disable();
     apic_end_all();
+    guest_draining = false;
+    if (apic_any(APIC_IRR))
+        guest_finish("ERROR", "an interrupt stayed pending in IRR through the reset between rows "
+                              "(guest/reset.c)");
 }
 
 static void registers_reset(void)
@@ -137,7 +154,8 @@ static void registers_reset(void)
 
 void guest_reset(void)
 {
-    irq_disable();
+    /* IF, TF, AC 0; DR7 only bit 10 (SDM 17.2.4): nothing fires during the copy */
+    __asm__ volatile("pushq $2\n\tpopfq\n\tmovq %0, %%dr7" ::"r"(DR7_RESET) : "memory", "cc");
     write_cr0(boot.cr0);
     write_cr4(boot.cr4);
     /* the page directories first: a row may have left a page of .bss not present in its own

@@ -28,3 +28,8 @@ fuzz-guest: $(IMAGES) $(REDELIVER)
 fuzz-guest-ci: $(IMAGES) $(REDELIVER)
 	$(Q)scripts/fuzz_guest.sh $(BUILD) ci
 TEST_STEPS += fuzz-guest-ci
+# one seed's campaign with --batch 1 and batched: the same classes (scripts/fuzz-batch-check.sh)
+.PHONY: fuzz-batch-check
+fuzz-batch-check: $(IMAGES) $(REDELIVER)
+	$(Q)scripts/fuzz-batch-check.sh $(BUILD)
+TEST_STEPS += fuzz-batch-check
