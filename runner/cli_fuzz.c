@@ -41,7 +41,7 @@ const char *fuzz_usage(void)
            "                 (default results/fuzz; emptied first if redeliver made it)\n"
            "  --build DIR    holds hv.bin, guest.bin, boot.img (default build)\n"
            "  --bochs PATH   the Bochs 2.7 binary (default: bochs-bin in PATH)\n"
-           "  --verbose, -v  one line per finished run on stderr\n"
+           "  --verbose, -v  one line per finished boot (a run alone or a batch) on stderr\n"
            "  --help, -h     this text\n"
            "\n"
            "A program whose perturbation caused no exit during its target's delivery is\n"

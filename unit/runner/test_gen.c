@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "runner/cli_fuzz.h"
+#include "runner/cli_run.h"
 #include "runner/fuzz.h"
 #include "runner/fuzz_report.h"
 #include "runner/gen.h"
@@ -227,6 +228,11 @@ static void test_options(void **state)
     assert_int_equal(parse("--bogus", "1", NULL), -1);
     assert_int_equal(parse("--policy", "kvm,,drop-all", NULL), -1);
     assert_int_equal(parse("stray", NULL, NULL), -1);
+    assert_int_equal(parse("--batch", "0", NULL), -1);
+    assert_int_equal(parse("--batch", "151", NULL), -1);
+    assert_int_equal(parse("--batch", "8x", NULL), -1);
+    assert_int_equal(parse("--batch", NULL, NULL), -1);
+    assert_int_equal(parse("--batch-all", NULL, NULL), 0);
     struct fuzz_opts o;
     char *err = NULL;
     char *argv[] = {"fuzz", "--seed", "9", "--index", "4", "--policy", "drop-hw,drop-all", NULL};
@@ -235,6 +241,13 @@ static void test_options(void **state)
     assert_int_equal(o.index, 4);
     assert_int_equal(o.seed, 9);
     assert_int_equal(o.n_policies, 2);
+    assert_int_equal(o.batch, DEFAULT_BATCH);
+    assert_false(o.batch_all);
+    fuzz_opts_free(&o);
+    char *argv2[] = {"fuzz", "--batch", "1", "--batch-all", NULL};
+    assert_int_equal(fuzz_opts_parse(&o, 4, argv2, &err), 0);
+    assert_int_equal(o.batch, 1);
+    assert_true(o.batch_all);
     fuzz_opts_free(&o);
 }
 
