@@ -93,6 +93,7 @@ usage "the target op raises no event" --spec 'gen:t5.g@0s'
 usage "did you mean 'drop-hw'" --policy drophw
 usage "not a number from 1" --count 0
 usage "unknown option" --sede 1
+usage "--batch: '0' is not a number from 1 to" --batch 0
 a=$("$REDELIVER" fuzz --seed 5 --index 11)
 b=$("$REDELIVER" fuzz --seed 5 --index 11)
 if [ -n "$a" ] && [ "$a" = "$b" ]; then
