@@ -244,7 +244,7 @@ else
     what="a full disk: exit 2, one line naming the file, nothing was run"
     rd full-disk run --scenario gp-stack --policy kvm --build "$BUILD" --results "$small/results"
     if [ $rc -eq 2 ] && [ "$(wc -l <"$log")" -eq 1 ] &&
-        grep -Eq "^redeliver: $small/results/[^ ]+: No space left on device" "$log" &&
+        grep -Eq "^redeliver: (copy [^ ]+ to )?$small/results/[^ ]+: No space left on device" "$log" &&
         [ ! -e "$small/results/gp-stack/bochs-bare/serial.txt" ]; then
         ok "$what ($(cut -c1-90 "$log"))"
     else
