@@ -160,6 +160,10 @@ static const char *hv_slice_problem(const char *t, size_t a, size_t b, const cha
             if (starts(t, &l, fatal[i]))
                 return "hv/ reported an end of the run (ERROR, VMENTRY-FAIL, TRIPLE-FAULT, "
                        "LIVELOCK or HANG)";
+        /* after its ROW-END hv/ reports the next row's reset: facts of no row (an IDTV
+         * line of this row's vector, an IRET-NMI-UNBLOCK exit) must not be judged as its */
+        if (ends)
+            return "hv/ reported more after its `hv: ROW-END` (facts of no row)";
         ends += names(t, &l, "hv: ROW-END ", name);
         summaries += starts(t, &l, "hv: vectoring-exits=");
     }

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -133,6 +134,34 @@ static void test_hv_slice_without_end(void **state)
     batch_cut_free(&c);
 }
 
+/* hv/ facts after a row's ROW-END (the guest's reset for the next row runs there) belong to
+ * no row: they must not be judged as the row's (an IDTV line of its vector, an
+ * IRET-NMI-UNBLOCK exit), so the row is not taken. */
+static void test_hv_facts_after_row_end(void **state)
+{
+    (void)state;
+    const char *g = ROW("gp-stack", "0d") OK ROW("ud-stack", "06") OK ROW("pf-stack", "0e") OK;
+    const char *after[] = {"hv: IDTV exit=EPT_VIOLATION idtv=0x80000b0d err=0x0 len=0\n",
+                           "hv: IRET-NMI-UNBLOCK exit=EPT_VIOLATION rip=0x1 -> NMI blocking on\n"};
+    for (size_t i = 0; i < 2; i++) {
+        char h[512];
+        snprintf(h, sizeof(h), "%s%s%s%s", HV("gp-stack"), after[i], HV("ud-stack"),
+                 HV("pf-stack"));
+        struct batch_cut c;
+        cut(true, g, h, true, &c);
+        assert_int_equal(c.n_taken, 0);
+        assert_non_null(strstr(c.why, "after its `hv: ROW-END`"));
+        batch_cut_free(&c);
+    }
+    /* the last row too */
+    char h[512];
+    snprintf(h, sizeof(h), "%s%s%s%s", HV("gp-stack"), HV("ud-stack"), HV("pf-stack"), after[1]);
+    struct batch_cut c;
+    cut(true, g, h, true, &c);
+    assert_int_equal(c.n_taken, 2);
+    batch_cut_free(&c);
+}
+
 /* A bare shutdown cut the last ROW line short: that row started, and is not taken. */
 static void test_cut_row_line_is_unfinished(void **state)
 {
@@ -217,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_forged_row_voids_the_batch),
         cmocka_unit_test(test_markers_out_of_order),
         cmocka_unit_test(test_hv_slice_without_end),
+        cmocka_unit_test(test_hv_facts_after_row_end),
         cmocka_unit_test(test_cut_row_line_is_unfinished),
         cmocka_unit_test(test_last_row_ended_by_hv),
         cmocka_unit_test(test_batchable),
