@@ -50,10 +50,10 @@ struct batch_cut {
  * finished run ends (exit status, no problem in its log, no timeout). Free with
  * batch_cut_free. A row is taken when its slice of serial.txt starts with its `ROW` line and
  * holds exactly one `Test result:` line, SUCCESS, SKIP or FAILURE; under hv/, when its slice
- * of hv.txt starts with `hv: ROW <name>` and holds `hv: ROW-END <name>`, one summary and no
- * ERROR, VMENTRY-FAIL, TRIPLE-FAULT, LIVELOCK or HANG line; and when the next row started (on
- * both channels), or it is the last row and the emulator ended normally. The last row, under
- * hv/, may instead end with one TRIPLE-FAULT, LIVELOCK or HANG report and one summary (no
+ * of hv.txt starts with `hv: ROW <name>` and holds `hv: ROW-END <name>` (nothing after it), one
+ * summary and no ERROR, VMENTRY-FAIL, TRIPLE-FAULT, LIVELOCK or HANG line; and when the next row
+ * started (on both channels), or it is the last row and the emulator ended normally. The last row,
+ * under hv/, may instead end with one TRIPLE-FAULT, LIVELOCK or HANG report and one summary (no
  * ROW-END) when the emulator then ended normally: as that row's boot of its own would end. The
  * batch is void when the guest's `ROW` lines or hv/'s markers are not the row list in order, or the
  * guest names more rows than hv/ started: a guest cannot forge a row boundary. */
