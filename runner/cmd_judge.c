@@ -20,7 +20,7 @@ static const char usage[] =
     "\n"
     "Judge one row from consoles captured elsewhere: BARE_LOG is the guest's COM1 output on a\n"
     "bare CPU, VIRT_LOG the same image's under the hypervisor; HV_LOG hv/'s COM2 report of\n"
-    "that run. The judges are the matrix's (docs/runner.md, \"Verdicts\"). Without --hv-log\n"
+    "that run (its one `hv: ROW` marker must name the row). The judges are the matrix's (docs/runner.md, \"Verdicts\"). Without --hv-log\n"
     "nothing proves an exit during delivery: a virtualized run equal to the bare one is\n"
     "UNPROVED, never PASS.\n"
     "\n"
@@ -103,6 +103,37 @@ static int parse_args(int argc, char **argv, const char *p[3], char **owned)
     return 0;
 }
 
+/* hv/'s facts are the row's only when its report says so: exactly one `hv: ROW <spec>`
+ * marker, naming the row of the guest's ROW line (docs/protocol.md, "Batches"). Another
+ * row's hv.txt, or a whole batch's, proves nothing about this one. NULL, or why not. */
+static char *hv_log_not_the_row(const struct capture *hv, const char *row)
+{
+    static const char marker[] = "hv: ROW ";
+    size_t n = 0, len = row ? strlen(row) : 0;
+    bool named = false;
+    for (size_t pos = 0; pos < hv->len;) {
+        const char *l = hv->text + pos, *nl = memchr(l, '\n', hv->len - pos);
+        size_t ll = nl ? (size_t)(nl - l) : hv->len - pos;
+        if (ll > 0 && l[ll - 1] == '\r')
+            ll--;
+        if (ll >= sizeof(marker) - 1 && memcmp(l, marker, sizeof(marker) - 1) == 0) {
+            const char *name = l + sizeof(marker) - 1;
+            size_t nn = ll - (sizeof(marker) - 1);
+            n++;
+            named = row && nn == len && memcmp(name, row, len) == 0;
+        }
+        pos = nl ? (size_t)(nl - hv->text) + 1 : hv->len;
+    }
+    if (n == 1 && named)
+        return NULL;
+    return n == 0 ? xasprintf("%s has no `hv: ROW <spec>` marker: nothing says its facts are "
+                              "row '%s''s",
+                              hv->path, row ? row : "(none)")
+                  : xasprintf("%s holds %zu `hv: ROW` marker(s)%s: hv/'s facts of another row "
+                              "prove nothing about row '%s'",
+                              hv->path, n, n == 1 ? ", of another row" : "", row ? row : "(none)");
+}
+
 static int judge(const struct capture *bare, const struct capture *virt, const struct capture *hv)
 {
     struct trace bt, vt;
@@ -121,7 +152,12 @@ static int judge(const struct capture *bare, const struct capture *virt, const s
     struct run_facts fb = {.scenario = row, .conformance = true}, fv = fb;
     struct judgement bj, vj;
     judge_bare(&bt, &fb, &bj);
-    if (hv)
+    char *not_row = hv ? hv_log_not_the_row(hv, row) : NULL;
+    if (not_row) {
+        memset(&vj, 0, sizeof(vj));
+        vj.verdict = V_ERROR;
+        vj.detail = not_row;
+    } else if (hv)
         judge_virt(&vt, &fv, vt.hv_policy ? vt.hv_policy : "(none)", bj.verdict, &bt, &vj);
     else
         judge_foreign(&vt, &fv, false, bj.verdict, &bt, &vj);

@@ -56,6 +56,9 @@ cp "$src/bochs-bare/serial.txt" "$J/bare.txt" &&
     cp "$J/kvm-hv.txt" "$J/dir/hv.txt"
 grep -v '^EV ' "$J/kvm.txt" >"$J/kvm-lost.txt"
 sed 's/^Test result: SUCCESS$/Test result: FAILURE/' "$J/bare.txt" >"$J/bare-failed.txt"
+# hv/'s report of another row (its markers renamed) and of a two-row batch: no proof
+sed 's/^hv: ROW\(-END\)\? irq-stack$/hv: ROW\1 gp-stack/' "$J/kvm-hv.txt" >"$J/other-hv.txt"
+cat "$J/kvm-hv.txt" "$J/kvm-hv.txt" >"$J/batch-hv.txt"
 # judge NAME WANT-STATUS WANT-REGEX ARGS...
 judge() {
     local name=$1 want=$2 re=$3
@@ -70,6 +73,10 @@ judge() {
 judge kvm-with-hv-log 0 '^virt: +PASS$' "$J/bare.txt" "$J/kvm.txt" --hv-log "$J/kvm-hv.txt"
 judge drop-all-with-hv-log 1 '^virt: +LOST — ' "$J/bare.txt" "$J/drop.txt" --hv-log "$J/drop-hv.txt"
 judge kvm-without-hv-log 3 '^virt: +UNPROVED — .*no hypervisor fact' "$J/bare.txt" "$J/kvm.txt"
+judge hv-log-of-another-row 1 '^virt: +ERROR — .*of another row' "$J/bare.txt" "$J/kvm.txt" \
+    --hv-log "$J/other-hv.txt"
+judge hv-log-of-a-batch 1 '^virt: +ERROR — .*holds 2 `hv: ROW`' "$J/bare.txt" "$J/kvm.txt" \
+    --hv-log "$J/batch-hv.txt"
 judge directory 0 '^virt: +PASS$' "$J/dir"
 judge lost-without-hv-log 1 '^virt: +LOST — ' "$J/bare.txt" "$J/kvm-lost.txt"
 judge tcg-pc-testdev 3 'UNPROVED — .*pc-testdev took 1 page' "$J/bare.txt" "$J/tcg.txt"
