@@ -26,6 +26,9 @@ static int add_cell(struct rerun *rr, const json_t *run)
         return -1;
     if (json_is_true(as_expected))
         return 0;
+    enum cpu_model model;
+    if (!cpu_parse(cpu, &model))
+        return -2; /* an unexpected cell that could not be rerun would be dropped unseen */
     rr->cells = xrealloc(rr->cells, (rr->n + 1) * sizeof(*rr->cells));
     struct rerun_cell *c = &rr->cells[rr->n++];
     c->scenario = xstrdup(scen);
@@ -59,14 +62,21 @@ int rerun_load(struct rerun *rr, const char *dir, char **err)
         json_decref(doc);
         return -1;
     }
-    for (size_t i = 0; i < json_array_size(runs); i++)
-        if (add_cell(rr, json_array_get(runs, i)) != 0) {
+    for (size_t i = 0; i < json_array_size(runs); i++) {
+        int bad = add_cell(rr, json_array_get(runs, i));
+        if (bad == -2)
+            *err = xasprintf("--rerun-failed: %s: run %zu, unexpected, is on CPU '%s', which "
+                             "this build does not know: it cannot be rerun",
+                             rr->path, i + 1, get_str(json_array_get(runs, i), "cpu"));
+        else if (bad)
             *err = xasprintf("--rerun-failed: %s: run %zu lacks scenario, cpu, env, policy or "
                              "as_expected",
                              rr->path, i + 1);
+        if (bad) {
             json_decref(doc);
             return -1;
         }
+    }
     json_decref(doc);
     rr->why = xasprintf("not rerun: as expected in %s", dir);
     return 0;
