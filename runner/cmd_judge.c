@@ -127,7 +127,7 @@ static char *hv_log_not_the_row(const struct capture *hv, const char *row)
     if (n == 1 && named)
         return NULL;
     return n == 0 ? xasprintf("%s has no `hv: ROW <spec>` marker: nothing says its facts are "
-                              "row '%s''s",
+                              "of row '%s'",
                               hv->path, row ? row : "(none)")
                   : xasprintf("%s holds %zu `hv: ROW` marker(s)%s: hv/'s facts of another row "
                               "prove nothing about row '%s'",
