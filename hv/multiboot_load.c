@@ -74,8 +74,10 @@ static uint16_t rd16(const uint8_t *p)
  * still reads while it copies (both runs refuse the same images). */
 static void add_copy(uint64_t dst, const uint8_t *src, uint64_t len, uint64_t memsz)
 {
+    /* compared without dst + memsz first: an ELF64 p_paddr near 2^64 wraps the sum below
+     * the RAM's end (and hv/ then wrote outside guest RAM) */
     uint64_t end = dst + memsz;
-    if (dst < LOAD_MIN || end > ram_size)
+    if (dst < LOAD_MIN || memsz > ram_size || dst > ram_size - memsz)
         hv_fatal("bad image: segment [0x%lx, 0x%lx) is outside guest RAM [1 MiB, %u MiB): too big "
                  "or below 1 MiB",
                  dst, end, ram_size >> 20);

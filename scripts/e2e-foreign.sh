@@ -108,6 +108,20 @@ else
     ri overlap "$FK/foreign-overlap.elf" --policy kvm
     ri_expect 2 "run-image: a kernel over hv/'s image area is refused" \
         "hv/ refused the image: bad image: .* overlaps hv/'s image area"
+    # an ELF64 segment at p_paddr 2^64 - 4 KiB, 8 KiB long: the end wraps below the RAM's
+    python3 -c '
+import struct, sys
+img = bytearray(0x1100)
+img[0:16] = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
+struct.pack_into("<HHIQQQIHHHHHH", img, 16, 2, 62, 1, 0x100000, 64, 0, 0, 64, 56, 2, 0, 0, 0)
+for i, a in enumerate((0x100000, 2**64 - 0x1000)):
+    struct.pack_into("<IIQQQQQQ", img, 64 + 56 * i, 1, 5, 0x1000, a, a, 16, 0x2000, 0x1000)
+struct.pack_into("<III", img, 0x200, 0x1badb002, 0, (-0x1badb002) & 0xffffffff)
+img[0x1000:0x1002] = b"\xeb\xfe"
+sys.stdout.buffer.write(img)' >"$OUT/foreign-wrap.elf"
+    ri wrap "$OUT/foreign-wrap.elf" --policy kvm
+    ri_expect 2 "run-image: a segment whose end wraps past 2^64 is refused, not written" \
+        "hv/ refused the image: bad image: segment \[0xfffffffffffff000, 0x1000\) is outside"
 
     head -c 4096 /dev/zero >"$OUT/foreign-noheader.bin"
     ri noheader "$OUT/foreign-noheader.bin" --policy kvm
