@@ -153,14 +153,17 @@ static int judge(const struct capture *bare, const struct capture *virt, const s
     struct judgement bj, vj;
     judge_bare(&bt, &fb, &bj);
     char *not_row = hv ? hv_log_not_the_row(hv, row) : NULL;
-    if (not_row) {
-        memset(&vj, 0, sizeof(vj));
-        vj.verdict = V_ERROR;
-        vj.detail = not_row;
-    } else if (hv)
+    if (hv)
         judge_virt(&vt, &fv, vt.hv_policy ? vt.hv_policy : "(none)", bj.verdict, &bt, &vj);
     else
         judge_foreign(&vt, &fv, false, bj.verdict, &bt, &vj);
+    if (not_row && vj.verdict != V_ERROR) { /* no verdict rests on another row's facts */
+        free(vj.detail);
+        vj.verdict = V_ERROR;
+        vj.detail = not_row;
+        not_row = NULL;
+    }
+    free(not_row);
     printf("row:     %s\n", row ? row : "(none: no ROW line)");
     printf("bare:    %s%s%s\n", verdict_name(bj.verdict), bj.detail ? " — " : "",
            bj.detail ? bj.detail : "");
