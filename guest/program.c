@@ -7,6 +7,7 @@
 #include "lib/console.h"
 #include "lib/string.h"
 #include "lib/x86.h"
+#include "lib/program_vector.h"
 
 static struct program prog;
 static int cur_op = -1;
@@ -155,34 +156,7 @@ const char *program_parse(const char *s, struct program *p)
 
 int program_op_vector(const struct program_op *op)
 {
-    switch (op->kind) {
-    case 'g':
-        return 13;
-    case 'p':
-        return 14;
-    case 'u':
-        return 6;
-    case 'd':
-        return 0;
-    case 'b':
-        return 3;
-    case 's':
-    case 'w':
-        return 1;
-    case 'm':
-        return 2;
-    case 'n':
-    case 'i':
-    case 'q':
-        return op->arg;
-    case 'x':
-        return op->arg == 'g'   ? 13
-               : op->arg == 'p' ? 14
-               : op->arg == 'n' ? 2
-               : op->arg == 'b' ? 3
-                                : 0x80;
-    }
-    return -1;
+    return program_kind_vector(op->kind, op->arg);
 }
 
 bool program_needs_hv(const struct program *p)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "runner/util.h"
+#include "lib/program_vector.h"
 
 /* splitmix64: every (seed, index) pair starts a stream of its own */
 static uint64_t next(uint64_t *s)
@@ -144,34 +145,7 @@ char *gen_format(const struct gen_program *p)
 
 int gen_op_vector(const struct gen_op *op)
 {
-    switch (op->kind) {
-    case 'g':
-        return 13;
-    case 'p':
-        return 14;
-    case 'u':
-        return 6;
-    case 'd':
-        return 0;
-    case 'b':
-        return 3;
-    case 's':
-    case 'w':
-        return 1;
-    case 'm':
-        return 2;
-    case 'n':
-    case 'i':
-    case 'q':
-        return (int)op->arg;
-    case 'x':
-        return op->arg == 'g'   ? 13
-               : op->arg == 'p' ? 14
-               : op->arg == 'n' ? 2
-               : op->arg == 'b' ? 3
-                                : 0x80;
-    }
-    return -1;
+    return program_kind_vector(op->kind, op->arg);
 }
 
 bool gen_needs_hv(const struct gen_program *p)
