@@ -30,11 +30,7 @@ static inline int program_kind_vector(char kind, unsigned arg)
     case 'q':
         return (int)arg;
     case 'x': /* hv/-injected: #GP, #PF, NMI, INT3, else INT 0x80 */
-        return arg == 'g'   ? 13
-               : arg == 'p' ? 14
-               : arg == 'n' ? 2
-               : arg == 'b' ? 3
-                            : 0x80;
+        return arg == 'g' ? 13 : arg == 'p' ? 14 : arg == 'n' ? 2 : arg == 'b' ? 3 : 0x80;
     }
     return -1;
 }
