@@ -23,6 +23,14 @@ bool judge_row_line(const struct trace *t, const struct run_facts *f, struct jud
              t->row ? ", the first: " : "", t->row ? t->row : "", f->scenario);
         return true;
     }
+    /* hv/'s own marker (COM2) must name the same row: its facts are that row's */
+    if (t->n_hv_rows > 1 || (t->n_hv_rows == 1 && strcmp(t->hv_row, f->scenario) != 0)) {
+        setf(j, f, V_ERROR,
+             "hv/ marked %u row(s) in hv.txt, the first '%s'; the runner asked for "
+             "row '%s'",
+             t->n_hv_rows, t->hv_row, f->scenario);
+        return true;
+    }
     if (f->conformance && t->row_vector < 0 && !t->row_iret) {
         setf(j, f, V_ERROR,
              "the ROW line names no vector=0x<v> or proof= (`ROW %s`): nothing would show the "

@@ -96,7 +96,10 @@ static void hv_line(struct trace *t, const char *line)
         t->livelock = xstrdup(line);
     else if (starts(s, "HANG ") && !t->hang)
         t->hang = xstrdup(line);
-    else if (starts(s, "UNSUPPORTED ") && !t->unsupported)
+    else if (starts(s, "ROW ")) { /* not "ROW-END ": the row hv/ was told started */
+        if (t->n_hv_rows++ == 0)
+            t->hv_row = xstrdup(s + strlen("ROW "));
+    } else if (starts(s, "UNSUPPORTED ") && !t->unsupported)
         t->unsupported = xstrdup(line);
     else
         cost_hv_line(&t->cost, s);
@@ -280,6 +283,7 @@ void trace_free(struct trace *t)
     free(t->livelock);
     free(t->hang);
     free(t->unsupported);
+    free(t->hv_row);
     free(t->long_line);
     cost_free(&t->cost);
     memset(t, 0, sizeof(*t));

@@ -67,6 +67,8 @@ struct trace {
     int shutdown_delivering;
     char *livelock;       /* the hv: LIVELOCK line */
     char *hang;           /* the hv: HANG line (watchdog) */
+    unsigned n_hv_rows;   /* hv/'s `hv: ROW <name>` markers (hv.txt only) */
+    char *hv_row;         /* the first one's name, or NULL */
     char *unsupported;    /* the hv: UNSUPPORTED line: this CPU model lacks a VMX feature hv/
                              needs (hv/vmx_caps.c); the run is SKIP, not a verdict */
     struct run_cost cost; /* hv: exit-counts and hv: idtv-actions (runner/cost.h) */

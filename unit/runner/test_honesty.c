@@ -149,6 +149,23 @@ static void test_row_line_checked(void **state)
     t.row_vector = 13;
     t.n_row_lines = 2;
     assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR); /* two ROW lines */
+    t.n_row_lines = 1;
+    t.n_hv_rows = 1; /* hv/'s own marker (hv.txt) must name the same row */
+    t.hv_row = "gp-stack";
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_PASS);
+    t.hv_row = "ud-stack";
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR); /* hv/ ran another row */
+    t.hv_row = "gp-stack";
+    t.n_hv_rows = 2;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR); /* two rows in one run */
+    t.n_hv_rows = 0;
+    t.hv_row = NULL;
+    static const char h[] = "hv: ROW ud-stack\nhv: ROW-END ud-stack\n";
+    struct trace q;
+    trace_parse(&q, "", 0, h, sizeof(h) - 1);
+    assert_int_equal(q.n_hv_rows, 1); /* ROW-END is not a row start */
+    assert_string_equal(q.hv_row, "ud-stack");
+    trace_free(&q);
     b.row = "gp-stack-x vector=0x0d";
     assert_int_equal(bare(&b, &f), V_ERROR); /* a name that only starts the same */
     struct trace p;
