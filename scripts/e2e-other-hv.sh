@@ -73,9 +73,9 @@ judge() {
 judge kvm-with-hv-log 0 '^virt: +PASS$' "$J/bare.txt" "$J/kvm.txt" --hv-log "$J/kvm-hv.txt"
 judge drop-all-with-hv-log 1 '^virt: +LOST — ' "$J/bare.txt" "$J/drop.txt" --hv-log "$J/drop-hv.txt"
 judge kvm-without-hv-log 3 '^virt: +UNPROVED — .*no hypervisor fact' "$J/bare.txt" "$J/kvm.txt"
-judge hv-log-of-another-row 1 '^virt: +ERROR — .*of another row' "$J/bare.txt" "$J/kvm.txt" \
+judge hv-log-of-another-row 1 '^virt: +ERROR — hv/ marked 1 row\(s\) in hv.txt, the first .gp-stack.; the runner asked for row .irq-stack.' "$J/bare.txt" "$J/kvm.txt" \
     --hv-log "$J/other-hv.txt"
-judge hv-log-of-a-batch 1 '^virt: +ERROR — more than one hv summary' "$J/bare.txt" "$J/kvm.txt" \
+judge hv-log-of-a-batch 1 '^virt: +ERROR — hv/ marked 2 row\(s\) in hv.txt' "$J/bare.txt" "$J/kvm.txt" \
     --hv-log "$J/batch-hv.txt"
 judge directory 0 '^virt: +PASS$' "$J/dir"
 judge lost-without-hv-log 1 '^virt: +LOST — ' "$J/bare.txt" "$J/kvm-lost.txt"
