@@ -105,33 +105,20 @@ static int parse_args(int argc, char **argv, const char *p[3], char **owned)
 
 /* hv/'s facts are the row's only when its report says so: exactly one `hv: ROW <spec>`
  * marker, naming the row of the guest's ROW line (docs/protocol.md, "Batches"). Another
- * row's hv.txt, or a whole batch's, proves nothing about this one. NULL, or why not. */
-static char *hv_log_not_the_row(const struct capture *hv, const char *row)
+ * row's hv.txt, or a whole batch's, proves nothing about this one; the matrix's judge
+ * refuses those too (judge_row_line), a captured log must also have its marker. The markers
+ * are trace_parse()'s (n_hv_rows, hv_row). NULL, or why not. */
+static char *hv_log_not_the_row(const struct trace *vt, const char *hv_path, const char *row)
 {
-    static const char marker[] = "hv: ROW ";
-    size_t n = 0, len = row ? strlen(row) : 0;
-    bool named = false;
-    for (size_t pos = 0; pos < hv->len;) {
-        const char *l = hv->text + pos, *nl = memchr(l, '\n', hv->len - pos);
-        size_t ll = nl ? (size_t)(nl - l) : hv->len - pos;
-        if (ll > 0 && l[ll - 1] == '\r')
-            ll--;
-        if (ll >= sizeof(marker) - 1 && memcmp(l, marker, sizeof(marker) - 1) == 0) {
-            const char *name = l + sizeof(marker) - 1;
-            size_t nn = ll - (sizeof(marker) - 1);
-            n++;
-            named = row && nn == len && memcmp(name, row, len) == 0;
-        }
-        pos = nl ? (size_t)(nl - hv->text) + 1 : hv->len;
-    }
-    if (n == 1 && named)
+    size_t n = vt->n_hv_rows;
+    if (n == 1 && row && strcmp(vt->hv_row, row) == 0)
         return NULL;
     return n == 0 ? xasprintf("%s has no `hv: ROW <spec>` marker: nothing says its facts are "
                               "of row '%s'",
-                              hv->path, row ? row : "(none)")
+                              hv_path, row ? row : "(none)")
                   : xasprintf("%s holds %zu `hv: ROW` marker(s)%s: hv/'s facts of another row "
                               "prove nothing about row '%s'",
-                              hv->path, n, n == 1 ? ", of another row" : "", row ? row : "(none)");
+                              hv_path, n, n == 1 ? ", of another row" : "", row ? row : "(none)");
 }
 
 static int judge(const struct capture *bare, const struct capture *virt, const struct capture *hv)
@@ -152,7 +139,7 @@ static int judge(const struct capture *bare, const struct capture *virt, const s
     struct run_facts fb = {.scenario = row, .conformance = true}, fv = fb;
     struct judgement bj, vj;
     judge_bare(&bt, &fb, &bj);
-    char *not_row = hv ? hv_log_not_the_row(hv, row) : NULL;
+    char *not_row = hv ? hv_log_not_the_row(&vt, hv->path, row) : NULL;
     if (hv)
         judge_virt(&vt, &fv, vt.hv_policy ? vt.hv_policy : "(none)", bj.verdict, &bt, &vj);
     else
