@@ -13,8 +13,10 @@
  *   none where it has one (protected mode), error-code bits 31:16, reserved bits 30:12, an
  *   instruction length outside 1-15 for types 4-6;
  * - types 5 and 6 with a vector no instruction raises with that type (5: ICEBP, vector 1;
- *   6: INT3 or INTO, vectors 3 and 4; SDM 24.8.3), so that core/'s one exception slot
- *   only ever holds exceptions 0-31;
+ *   6: INT3 or INTO, vectors 3 and 4, as SDM 24.8.3 advises VMMs). This is hv/'s choice, not
+ *   a VM-entry check (SDM 26.2.1.3 checks no vector for types 5 and 6): core/'s one exception
+ *   slot holds exceptions 0-31 only, and the guest's handlers read an error code for vectors
+ *   that have one, which no software exception pushes; INT n (type 4) reaches every vector;
  * - a payload except CR2 with #PF and DR6 with #DB (type 3);
  * - an external interrupt when the guest is not interruptible (RFLAGS.IF = 0, or blocking
  *   by STI or MOV SS once the VMCALL retired), an NMI under blocking by NMI (SDM 26.3.1.5).
@@ -42,9 +44,9 @@ static long refuse(uint32_t info, const char *why)
 static const char *vector_rule(enum vmx_event_type type, uint8_t vector, uint64_t payload)
 {
     if (type == VMX_EVENT_PRIV_SOFT_EXCEPTION && vector != 1)
-        return "type 5 is ICEBP: vector 1 (SDM 24.8.3)";
+        return "type 5 is ICEBP: vector 1 (hv/'s rule, after SDM 24.8.3)";
     if (type == VMX_EVENT_SOFT_EXCEPTION && vector != 3 && vector != 4)
-        return "type 6 is INT3 or INTO: vector 3 or 4 (SDM 24.8.3)";
+        return "type 6 is INT3 or INTO: vector 3 or 4 (hv/'s rule, after SDM 24.8.3)";
     if (payload && !(type == VMX_EVENT_HW_EXCEPTION && (vector == 14 || vector == 1)))
         return "a payload is CR2 of a #PF or DR6 of a #DB (type 3) only";
     return NULL;
