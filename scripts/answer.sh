@@ -8,7 +8,8 @@
 # markers is ours and cites rows of that table. Between `<!-- policies:begin -->` and
 # `<!-- policies:end -->` it writes, per policy, the rows it passed and the rows it failed
 # with each verdict (from results.tap): the general statements of the prose rest on these
-# lists, so they cannot drift from what was measured.
+# lists, so they cannot drift from what was measured. Each statement of the prose carries a
+# `<!-- claim: ... -->` that scripts/answer-claims.sh checks against the same matrix.
 # --check: regenerate into a temporary copy and fail if docs/ANSWER.md differs (`make test`).
 set -eu
 build=${1:?usage: scripts/answer.sh BUILD [--check]}
@@ -127,6 +128,9 @@ awk -v block="$tmp/block.md" -v policies="$tmp/policies.md" -v cost="$tmp/cost.m
     /^<!-- cost:end -->/ { skip = 0; next }
     !skip { print }
 ' "$doc" >"$tmp/ANSWER.md"
+# the prose's claims (scripts/answer-claims.sh) against the matrix just measured
+scripts/answer-claims.sh "$tmp/ANSWER.md" "$build/answer/results.tap" ||
+    { echo "answer: a statement of $doc is not what the matrix shows: correct the prose" >&2; exit 1; }
 for marker in matrix policies cost; do
     grep -q "^<!-- $marker:begin" "$doc" || { echo "answer: $doc has no $marker markers" >&2; exit 1; }
 done
