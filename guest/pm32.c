@@ -111,8 +111,8 @@ void pm32_init(void)
     }
     for (unsigned i = 0; i < PM32_GDT_ENTRIES; i++)
         pm32_entry_gdt[i] = gdt[i];
-    pm32_entry_gdtr = (struct pm32_gdtr){PM32_GDT_ENTRIES * 8 - 1,
-                                         (uint32_t)(uint64_t)pm32_entry_gdt};
+    pm32_entry_gdtr =
+        (struct pm32_gdtr){PM32_GDT_ENTRIES * 8 - 1, (uint32_t)(uint64_t)pm32_entry_gdt};
     pm32_gdtr = (struct pm32_gdtr){PM32_GDT_ENTRIES * 8 - 1, (uint32_t)(uint64_t)gdt};
     for (unsigned v = 0; v < 256; v++)
         idt[v] = gate((uint32_t)(uint64_t)(pm32_stubs + 16 * v), PM32_SEL_CODE, GATE_INTERRUPT32);
@@ -232,8 +232,8 @@ static void run(void (*fn32)(void), uint32_t eflags, uint32_t user)
     flush_records();
     if (pm32_abort_reason == PM32_ABORT_UNEXPECTED) {
         char why[80];
-        ksnprintf(why, sizeof(why), "pm32: unexpected exception %u at eip 0x%x",
-                  pm32_abort_vector, pm32_abort_eip);
+        ksnprintf(why, sizeof(why), "pm32: unexpected exception %u at eip 0x%x", pm32_abort_vector,
+                  pm32_abort_eip);
         guest_finish("FAILURE", why);
     }
     if (pm32_abort_reason == PM32_ABORT_STORM)

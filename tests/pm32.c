@@ -34,8 +34,8 @@ __asm__(".pushsection .text\n\t"
         ".code32\n\t"
         ".globl pm32_gp_selector\n"
         "pm32_gp_selector:\n\t"
-        "movl $0x100, %eax\n" /* index 32: beyond the 32-bit GDT's limit (SDM 3.4.2) */
-        "1: movw %ax, %ds\n"  /* #GP(0x100), SDM Vol. 2 MOV (segment register) */
+        "movl $0x100, %eax\n"        /* index 32: beyond the 32-bit GDT's limit (SDM 3.4.2) */
+        "1: movw %ax, %ds\n"         /* #GP(0x100), SDM Vol. 2 MOV (segment register) */
         "2: ret\n\t" EXTABLE(1b, 2b) /* */
         ".globl pm32_ud\n"
         "pm32_ud:\n"
@@ -50,7 +50,7 @@ __asm__(".pushsection .text\n\t"
         "xorl %ecx, %ecx\n\t"
         "movl $1, %eax\n\t"
         "xorl %edx, %edx\n"
-        "1: divl %ecx\n" /* #DE, a fault */
+        "1: divl %ecx\n"             /* #DE, a fault */
         "2: ret\n\t" EXTABLE(1b, 2b) /* */
         ".globl pm32_user_single_step\n"
         "pm32_user_single_step:\n\t"
