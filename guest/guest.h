@@ -65,6 +65,55 @@ bool guest_region_set_user(uint64_t va);
  * resumes at its EXTABLE fixup. */
 void guest_run_compat(void (*fn32)(void));
 
+struct tss32;
+/* Builds the 32-bit environment's tables; kernel_main() calls it once at boot. */
+void pm32_init(void);
+/* --- legacy 32-bit protected mode (IA-32e off, paging off): guest/pm32.c, guest/pm32_entry.S,
+ * guest/pm32_traps.S; selectors and struct tss32 in guest/pm32.h --- */
+/* Leaves IA-32e mode (SDM 9.8.5.4), loads the 32-bit environment's own GDT, IDT and TSS
+ * (PM32_SEL_*), calls fn32 (.code32, ends in a near RET, below 4 GiB) at CPL0 with CS =
+ * PM32_SEL_CODE, SS = DS = ES = PM32_SEL_DATA, IF = 0, on a one-page stack, and comes back to
+ * 64-bit mode with the caller's 64-bit GDT, IDT, TR, stack, segments, callee-saved registers
+ * and RFLAGS. Paging is off: linear = physical. Events go through the 32-bit IDT to 32-bit
+ * handlers (guest/pm32_traps.S) that record them and behave as guest/traps.c does (EOI, #DB
+ * TF/RF/DR6, EXTABLE fixups with the 32-bit address, .handler's HANDLER_KEEP_TF and
+ * HANDLER_NO_EOI; not .on_event or HANDLER_NO_IRET: ERROR); after the return they are trace
+ * events with ist=0, cs as saved (0x08, or 0x1b from CPL3) and the 32-bit EIP as RIP. A fault
+ * without a fixup, or more than PM32_RECORDS_MAX events, leaves the environment at once and
+ * ends the row as FAILURE. Nothing of the transition reads the 32-bit GDT, IDT or TSS pages or
+ * the ESP0 stack: a row's first access to them is its event's delivery (PAGE_PM32_*). */
+void guest_run_pm32(void (*fn32)(void));
+/* The same with fn32 at CPL3 (CS = PM32_SEL_USER_CODE, SS = DS = ES = PM32_SEL_USER_DATA), on
+ * a one-page user stack, entered by SYSEXIT and left by SYSENTER when fn32 returns (neither
+ * reads the GDT, TSS or a stack; SDM Vol. 2), with EFLAGS = eflags: IF, AC and IOPL only (set
+ * TF inside fn32 with POPF, and clear it before returning). Events from CPL3 switch to
+ * TSS.ESP0 (SDM 6.12.1). The IA32_SYSENTER_* MSRs are 0 again afterwards. */
+void guest_run_pm32_user(void (*fn32)(void), uint32_t eflags);
+/* The pages PAGE_PM32_IDT, _GDT, _TSS and _ESP0 name (guest/scenario.h). */
+uint64_t pm32_idt_page(void);
+uint64_t pm32_gdt_page(void);
+uint64_t pm32_tss_page(void);
+uint64_t pm32_esp0_stack_page(void);
+/* The DPL of a 32-bit IDT gate: INT n from CPL3 needs DPL 3, else #GP(n*8+2) (SDM 6.12.1.1).
+ * Call it from .setup (the IDT page may be perturbed afterwards); reset restores it. */
+void pm32_set_dpl(uint8_t vector, unsigned dpl);
+/* Task gates and handler tasks (SDM 6.12.2, 7.3): at most PM32_TASKS per row, numbered from 0
+ * in the order they are made; task n's TSS selector is PM32_SEL_TASK0 + 8 * n, its TSS and its
+ * stack own a page each. pm32_task_gate(v) makes the 32-bit IDT entry of v a task gate to a
+ * new handler task, which records the event (vector, the error code from its own stack, EIP,
+ * CS and EFLAGS from the interrupted task's TSS, TR = its own selector), moves a fault to its
+ * fixup in that TSS, and IRETs back through the previous-task link (NT = 1, SDM 7.4).
+ * pm32_task() makes a task without a vector for a far CALL (it IRETs back) or JMP (it JMPs
+ * back to PM32_SEL_TSS) to its selector from fn32: it records nothing itself. Both return n;
+ * call them from .setup. Under hv/ a task switch is not emulated yet: the run ends with
+ * `hv: ERROR ... task switch` (hv/cr_access.c). */
+unsigned pm32_task_gate(uint8_t vector);
+unsigned pm32_task(void);
+/* Task n's TSS, to set its T flag (tss->trap = 1: #DB after a switch to it, SDM 17.3.1.5) or
+ * to break a field for a #TS (SDM 7.3); NULL when n is out of range. */
+struct tss32 *pm32_task_tss(unsigned n);
+uint64_t pm32_task_stack_page(unsigned n);
+
 /* --- a TSS with a short limit, guest/tss.c --- */
 /* Loads TR with the guest's TSS under a limit of `limit` (SDM 7.2.3): a delivery that reads
  * a stack pointer beyond it raises #TS. guest_tss_restore() loads the full TSS again. */

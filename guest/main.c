@@ -65,6 +65,14 @@ static uint64_t perturbed_page(enum perturb_page page)
         return tss_base();
     case PAGE_RSP0:
         return guest_rsp0_stack_page();
+    case PAGE_PM32_IDT:
+        return pm32_idt_page();
+    case PAGE_PM32_GDT:
+        return pm32_gdt_page();
+    case PAGE_PM32_TSS:
+        return pm32_tss_page();
+    case PAGE_PM32_ESP0:
+        return pm32_esp0_stack_page();
     }
     guest_finish("ERROR", "scenario names no page to perturb");
 }
@@ -89,12 +97,14 @@ void scenario_arm(const struct scenario *s)
     }
     if (s->perturb == PERTURB_EPT_NOT_PRESENT) {
         r = hv_ept_unmap_until_fault(page);
-        for (unsigned p = PAGE_STACK; p <= PAGE_RSP0 && r == HC_OK; p++)
+        for (unsigned p = PAGE_STACK; p <= PAGE_LAST && r == HC_OK; p++)
             if (s->also_pages & (1u << p))
                 r = hv_ept_unmap_until_fault(perturbed_page((enum perturb_page)p));
         if (r != HC_OK && testdev_present()) /* the backend without hv/ (guest/testdev.c) */
             guest_finish("ERROR", "pc-testdev: a page to take away is not below 64 MiB");
     } else {
+        if (s->page >= PAGE_PM32_IDT) /* the 32-bit environment runs with paging off */
+            guest_finish("ERROR", "a PAGE_PM32_* page needs PERTURB_EPT_NOT_PRESENT");
         if (!guest_page_set_present(page, false))
             guest_finish("ERROR", "could not split the guest page tables");
         r = hv_intercept_exception(s->vector, true);
@@ -167,6 +177,7 @@ void kernel_main(uint32_t magic, uint32_t info)
     idt_set_ist(18, IST_MC);
     pic_mask_all();
     apic_init();
+    pm32_init(); /* the 32-bit environment's tables (guest/pm32.c), restored before each row */
     trace_printed = true; /* nothing to print until a row starts */
     if (hv_present()) {
         con_relayed(true); /* fewer port exits; hv/ copies its relayed lines to 0xE9 */

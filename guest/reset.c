@@ -29,7 +29,7 @@
 extern char __data_start[], __load_end[], __bss_start[], __reset_end[];
 extern uint64_t boot_pd[4 * 512];
 
-#define SNAPSHOT_SIZE (160 * 1024)
+#define SNAPSHOT_SIZE (192 * 1024)
 static uint8_t snapshot[SNAPSHOT_SIZE] __attribute__((section(".noreset"), aligned(4096)));
 static struct {
     uint64_t cr0, cr3, cr4;

@@ -32,6 +32,12 @@ enum perturb_page {
     PAGE_GDT,
     PAGE_TSS,
     PAGE_RSP0, /* the one-page CPL0 stack of TSS.RSP0: events from CPL3 with .no_ist */
+    /* the 32-bit environment of guest_run_pm32() (guest/pm32.c), each its own page: */
+    PAGE_PM32_IDT,  /* the 32-bit IDT: the gate */
+    PAGE_PM32_GDT,  /* the 32-bit GDT: the handler's CS descriptor (and SS0's from CPL3) */
+    PAGE_PM32_TSS,  /* the 32-bit TSS of fn32's task: ESP0/SS0, read from CPL3 */
+    PAGE_PM32_ESP0, /* the one-page stack TSS.ESP0 points to: pushed from CPL3 */
+    PAGE_LAST = PAGE_PM32_ESP0,
 };
 
 enum handler_flags {

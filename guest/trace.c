@@ -65,6 +65,15 @@ void trace_record(const struct trap_frame *f, unsigned nest)
     e->irr = apic_irr_highest();
 }
 
+void trace_record_event(const struct event *e)
+{
+    if (n_events == TRACE_MAX) {
+        n_dropped++;
+        return;
+    }
+    events[n_events++] = *e;
+}
+
 unsigned trace_count(void)
 {
     return n_events;

@@ -32,6 +32,10 @@ void trace_user_anchor(const void *user_fn);
 /* Records the event of frame `f`; `nest` is the number of handlers in progress, this one
  * included (guest/traps.c). */
 void trace_record(const struct trap_frame *f, unsigned nest);
+/* Records an event that has no 64-bit trap frame, filled in by the caller: the 32-bit
+ * environment's handlers record into a buffer of their own, which guest/pm32.c turns into
+ * events after the return to 64-bit mode (ist = 0, cr2 = 0: no paging there). */
+void trace_record_event(const struct event *e);
 unsigned trace_count(void);
 const struct event *trace_at(unsigned i);
 /* The first recorded event, or the first with `vector`; NULL when there is none (for a row's

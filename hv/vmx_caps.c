@@ -14,8 +14,24 @@
 #define MSR_IA32_VMX_PROCBASED_CTLS 0x482 /* does; the TRUE ones only with BASIC[55] */
 #define VMX_BASIC_TRUE_CTLS         (1ull << 55) /* SDM A.1 */
 #define CPU2_ENABLE_VPID            (1u << 5)
+/* SDM A.6: VM exits store IA32_EFER.LMA into the "IA-32e mode guest" VM-entry control (SDM
+ * 27.2); read as 1 wherever unrestricted guest is supported. hv/ relies on it: the guest leaves
+ * and re-enters IA-32e mode itself (CR0.PG and EFER.LME are its own, hv/vmx_setup.c; guest/
+ * guest_run_pm32()), and the next VM entry must find the control equal to EFER.LMA (SDM
+ * 26.2.4, 26.3.1.1). */
+#define VMX_MISC_EXIT_STORES_LMA (1ull << 5)
 
-enum cap_src { SRC_BASIC, SRC_PIN, SRC_PROC, SRC_PROC2, SRC_EXIT, SRC_ENTRY, SRC_EPT, SRC_N };
+enum cap_src {
+    SRC_BASIC,
+    SRC_PIN,
+    SRC_PROC,
+    SRC_PROC2,
+    SRC_EXIT,
+    SRC_ENTRY,
+    SRC_EPT,
+    SRC_MISC,
+    SRC_N
+};
 
 struct need {
     const char *name; /* what the UNSUPPORTED line calls it */
@@ -30,6 +46,7 @@ static const struct need needs[] = {
     {"secondary-controls", SRC_PROC, CPU_ACTIVATE_SECONDARY, "SDM A.3.2", false},
     {"ept", SRC_PROC2, CPU2_ENABLE_EPT, "SDM A.3.3", false},
     {"unrestricted-guest", SRC_PROC2, CPU2_UNRESTRICTED_GUEST, "SDM A.3.3", false},
+    {"exit-stores-efer-lma", SRC_MISC, VMX_MISC_EXIT_STORES_LMA, "SDM A.6", false},
     {"ept-4-level-wb-invept-single", SRC_EPT, EPT_CAP_NEEDED, "SDM A.10", false},
     {"nmi-exiting", SRC_PIN, PIN_NMI_EXITING, "SDM A.3.1", false},
     {"virtual-nmis", SRC_PIN, PIN_VIRTUAL_NMIS, "SDM A.3.1", false},
@@ -48,7 +65,7 @@ static const struct need needs[] = {
 };
 
 static const char *const src_names[SRC_N] = {"basic", "pin",   "proc", "proc2",
-                                             "exit",  "entry", "ept"};
+                                             "exit",  "entry", "ept",  "misc"};
 
 /* Every capability as one number: the allowed-1 half of a control MSR, BASIC and
  * EPT_VPID_CAP whole. A MSR that this model's VMX does not have reads as 0: the secondary
@@ -69,6 +86,7 @@ static void read_caps(uint64_t caps[SRC_N])
     caps[SRC_EPT] = caps[SRC_PROC2] & (CPU2_ENABLE_EPT | CPU2_ENABLE_VPID)
                         ? rdmsr(MSR_IA32_VMX_EPT_VPID_CAP)
                         : 0;
+    caps[SRC_MISC] = rdmsr(MSR_IA32_VMX_MISC);
 }
 
 void vmx_caps_check(bool kvm_like)
@@ -85,7 +103,7 @@ void vmx_caps_check(bool kvm_like)
     kprintf("hv: vmx-caps basic=0x%lx pin=0x%lx proc=0x%lx proc2=0x%lx exit=0x%lx entry=0x%lx "
             "misc=0x%lx ept=0x%lx\n",
             caps[SRC_BASIC], caps[SRC_PIN], caps[SRC_PROC], caps[SRC_PROC2], caps[SRC_EXIT],
-            caps[SRC_ENTRY], rdmsr(MSR_IA32_VMX_MISC), caps[SRC_EPT]);
+            caps[SRC_ENTRY], caps[SRC_MISC], caps[SRC_EPT]);
     for (unsigned i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
         const struct need *n = &needs[i];
         if ((n->kvm_like && !kvm_like) || (caps[n->src] & n->bits) == n->bits)
