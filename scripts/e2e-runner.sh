@@ -23,11 +23,14 @@ killed_runner() {
     "$REDELIVER" run --build "$BUILD" --results "$OUT/$name" --scenario harness-hang \
         --cpu bochs --cpu qemu --policy kvm --timeout 60 >"$OUT/$name.log" 2>&1 &
     local runner=$!
+    local seen=0
     for _ in $(seq 100); do
-        [ "$(emulators_in "$dir" | wc -l)" -ge 2 ] && break
+        # counted once per round: the virtualized run may end between two counts
+        seen=$(emulators_in "$dir" | wc -l)
+        [ "$seen" -ge 2 ] && break
         sleep 0.1
     done
-    if [ "$(emulators_in "$dir" | wc -l)" -lt 2 ]; then
+    if [ "$seen" -lt 2 ]; then
         kill -KILL $runner 2>/dev/null
         wait $runner 2>/dev/null
         fail "$what" "the emulators did not start within 10 s" "$OUT/$name.log"
