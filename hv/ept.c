@@ -10,19 +10,20 @@
 #include "lib/hypercall_abi.h"
 #include "lib/string.h"
 
-#define PAGE        4096ul
-#define EPT_R       (1ul << 0)
-#define EPT_W       (1ul << 1)
-#define EPT_X       (1ul << 2)
-#define EPT_RWX     (EPT_R | EPT_W | EPT_X)
-#define EPT_MT_UC   (0ul << 3) /* SDM 28.2.2, Table 28-6: memory type in bits 5:3 of a leaf entry */
-#define EPT_MT_WB   (6ul << 3)
-#define EPT_SUPPRESS_VE (1ul << 63) /* SDM 25.5.7.1: an EPT violation is convertible to #VE only
-                                       when bit 63 of the leaf or not-present entry is 0 */
-#define EPTP_WB     6ul        /* SDM 24.6.11: paging-structure memory type */
-#define EPTP_WALK_4 (3ul << 3) /* page-walk length minus one */
-#define APIC_GPA    0xfee00000ul
-#define MAX_ARMED   8
+#define PAGE      4096ul
+#define EPT_R     (1ul << 0)
+#define EPT_W     (1ul << 1)
+#define EPT_X     (1ul << 2)
+#define EPT_RWX   (EPT_R | EPT_W | EPT_X)
+#define EPT_MT_UC (0ul << 3) /* SDM 28.2.2, Table 28-6: memory type in bits 5:3 of a leaf entry */
+#define EPT_MT_WB (6ul << 3)
+/* SDM 25.5.7.1: an EPT violation is convertible to #VE only when bit 63 of the leaf or
+ * not-present entry is 0 */
+#define EPT_SUPPRESS_VE (1ul << 63)
+#define EPTP_WB         6ul        /* SDM 24.6.11: paging-structure memory type */
+#define EPTP_WALK_4     (3ul << 3) /* page-walk length minus one */
+#define APIC_GPA        0xfee00000ul
+#define MAX_ARMED       8
 
 typedef uint64_t ept_table[512] __attribute__((aligned(PAGE)));
 
@@ -64,8 +65,8 @@ uint64_t ept_build(void)
     for (unsigned t = 0; t < GUEST_RAM_SIZE / (512 * PAGE); t++) {
         pd_low[t] = (uint64_t)pt_ram[t] | EPT_RWX;
         for (unsigned i = 0; i < 512; i++)
-            pt_ram[t][i] = (GUEST_RAM_HPA + (t * 512ul + i) * PAGE) | EPT_RWX | EPT_MT_WB |
-                           EPT_SUPPRESS_VE;
+            pt_ram[t][i] =
+                (GUEST_RAM_HPA + (t * 512ul + i) * PAGE) | EPT_RWX | EPT_MT_WB | EPT_SUPPRESS_VE;
     }
     pdpt[idx(APIC_GPA, 2)] = (uint64_t)pd_apic | EPT_RWX;
     pd_apic[idx(APIC_GPA, 1)] = (uint64_t)pt_apic | EPT_RWX;

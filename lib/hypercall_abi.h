@@ -53,10 +53,10 @@ enum hypercall {
 
 #define HC_INJECT_LEN_SHIFT 32
 
-#define HC_OK     0
-#define HC_EINVAL (-1l) /* bad argument (address outside guest memory, ...) */
-#define HC_ENOSYS (-2l) /* unknown hypercall number */
-#define HC_EBUSY  (-3l) /* too many perturbations armed at once; an event already queued */
+#define HC_OK      0
+#define HC_EINVAL  (-1l) /* bad argument (address outside guest memory, ...) */
+#define HC_ENOSYS  (-2l) /* unknown hypercall number */
+#define HC_EBUSY   (-3l) /* too many perturbations armed at once; an event already queued */
 #define HC_ENOTSUP (-4l) /* the CPU model lacks the VMX feature the call needs */
 
 #endif
