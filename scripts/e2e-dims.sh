@@ -2,8 +2,9 @@
 # scripts/e2e-dims.sh — sourced by scripts/e2e.sh (uses its rd, ok, fail, tap_has and
 # variables): the run dimensions beside scenario and policy. A CPU model's bochsrc names
 # it and hv/ reads that model's VMX; a model that lacks what hv/ needs gives SKIP cells with
-# hv/'s reason and exit 0, also when only a row needs the feature (#VE); the kvm-like profile reaches hv/, takes MOV-DR exits and keeps
-# kvm equal to bare; an unknown profile is a usage error (docs/runner.md, docs/hv.md).
+# hv/'s reason and exit 0, also when only a row needs the feature (#VE); the kvm-like
+# profile reaches hv/, takes MOV-DR exits and keeps kvm equal to bare; an unknown profile
+# is a usage error (docs/runner.md, docs/hv.md).
 
 # ---- 10. CPU models and intercept profiles ----
 name=dims-nehalem
