@@ -32,6 +32,15 @@ bool guest_page_set_present(uint64_t va, bool present);
 uint64_t *guest_pte(uint64_t va);
 long hv_intercept_exception(uint8_t vector, bool on);
 
+/* --- virtualization exceptions, guest/ve.c (docs/adding-a-scenario.md, "#VE") --- */
+/* The page whose access raises #VE once HC_VE_ARM took it away; it holds `pattern` in its
+ * first 8 bytes. */
+extern uint8_t guest_ve_page[4096];
+/* Clears the information area, fills the page, and asks hv/ (HC_VE_ARM) to make the page
+ * not present with "suppress #VE" clear. HC_OK, HC_ENOTSUP (the CPU model lacks the
+ * control; hv/ printed `hv: UNSUPPORTED`), HC_ENOSYS on a bare CPU. */
+long guest_ve_arm(uint64_t pattern);
+
 /* --- QEMU's pc-testdev, the backend without hv/ (guest/testdev.c) --- */
 /* pc-testdev answers (port 0xE0 reads back) and hv/ is absent. */
 bool testdev_present(void);

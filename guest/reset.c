@@ -2,7 +2,8 @@
 /* guest/reset.c — the known state every row of a batch starts from (docs/protocol.md,
  * "Batches").
  *
- * Memory: .data and .bss except .noreset (the boot stack, this snapshot) are copied once
+ * Memory: .data and .bss except .noreset (the boot stack, this snapshot, the #VE pages that
+ * guest_ve_arm() sets up for each row using them, guest/ve.c) are copied once
  * after the CPU is set up and copied back before each row: the IDT (gates, IST, DPL,
  * present bits), the GDT and TSS, the guest's page tables (present and U/S bits, the split
  * 2 MiB region), the trace, the counters of the checks and every row's own statics.

@@ -75,6 +75,8 @@ static void handle(struct trap_frame *f)
                                             return (SDM 17.3.1.1); harmless after a trap */
         write_dr6(0xffff0ff0);           /* software clears DR6 (SDM 17.2.3) */
     }
+    if (v == 20 && ve_resolve()) /* #VE: the access runs again (guest/ve.c) */
+        return;
     if (resumes_by_itself(v) || delivery_fault(f))
         return;
     uint64_t fixup = extable_fixup(f->rip);

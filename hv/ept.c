@@ -10,17 +10,20 @@
 #include "lib/hypercall_abi.h"
 #include "lib/string.h"
 
-#define PAGE        4096ul
-#define EPT_R       (1ul << 0)
-#define EPT_W       (1ul << 1)
-#define EPT_X       (1ul << 2)
-#define EPT_RWX     (EPT_R | EPT_W | EPT_X)
-#define EPT_MT_UC   (0ul << 3) /* SDM 28.2.2, Table 28-6: memory type in bits 5:3 of a leaf entry */
-#define EPT_MT_WB   (6ul << 3)
-#define EPTP_WB     6ul        /* SDM 24.6.11: paging-structure memory type */
-#define EPTP_WALK_4 (3ul << 3) /* page-walk length minus one */
-#define APIC_GPA    0xfee00000ul
-#define MAX_ARMED   8
+#define PAGE      4096ul
+#define EPT_R     (1ul << 0)
+#define EPT_W     (1ul << 1)
+#define EPT_X     (1ul << 2)
+#define EPT_RWX   (EPT_R | EPT_W | EPT_X)
+#define EPT_MT_UC (0ul << 3) /* SDM 28.2.2, Table 28-6: memory type in bits 5:3 of a leaf entry */
+#define EPT_MT_WB (6ul << 3)
+/* SDM 25.5.7.1: an EPT violation is convertible to #VE only when bit 63 of the leaf or
+ * not-present entry is 0 */
+#define EPT_SUPPRESS_VE (1ul << 63)
+#define EPTP_WB         6ul        /* SDM 24.6.11: paging-structure memory type */
+#define EPTP_WALK_4     (3ul << 3) /* page-walk length minus one */
+#define APIC_GPA        0xfee00000ul
+#define MAX_ARMED       8
 
 typedef uint64_t ept_table[512] __attribute__((aligned(PAGE)));
 
@@ -40,18 +43,34 @@ static unsigned idx(uint64_t gpa, unsigned level)
     return (gpa >> (12 + 9 * level)) & 511;
 }
 
+/* Every entry starts not present with "suppress #VE" set: a not-present entry's bit 63
+ * decides whether a violation there is convertible (SDM 25.5.7.1), and hv/ converts none
+ * but the page a #VE row asks for (hv/ve.c). Bit 63 of an entry that references another
+ * table is ignored, so present non-leaf entries go without it. */
+static void ept_fill_suppress(uint64_t *t)
+{
+    for (unsigned i = 0; i < 512; i++)
+        t[i] = EPT_SUPPRESS_VE;
+}
+
 uint64_t ept_build(void)
 {
+    ept_fill_suppress(pml4);
+    ept_fill_suppress(pdpt);
+    ept_fill_suppress(pd_low);
+    ept_fill_suppress(pd_apic);
+    ept_fill_suppress(pt_apic);
     pml4[0] = (uint64_t)pdpt | EPT_RWX;
     pdpt[0] = (uint64_t)pd_low | EPT_RWX;
     for (unsigned t = 0; t < GUEST_RAM_SIZE / (512 * PAGE); t++) {
         pd_low[t] = (uint64_t)pt_ram[t] | EPT_RWX;
         for (unsigned i = 0; i < 512; i++)
-            pt_ram[t][i] = (GUEST_RAM_HPA + (t * 512ul + i) * PAGE) | EPT_RWX | EPT_MT_WB;
+            pt_ram[t][i] =
+                (GUEST_RAM_HPA + (t * 512ul + i) * PAGE) | EPT_RWX | EPT_MT_WB | EPT_SUPPRESS_VE;
     }
     pdpt[idx(APIC_GPA, 2)] = (uint64_t)pd_apic | EPT_RWX;
     pd_apic[idx(APIC_GPA, 1)] = (uint64_t)pt_apic | EPT_RWX;
-    pt_apic[idx(APIC_GPA, 0)] = APIC_GPA | EPT_R | EPT_W | EPT_MT_UC;
+    pt_apic[idx(APIC_GPA, 0)] = APIC_GPA | EPT_R | EPT_W | EPT_MT_UC | EPT_SUPPRESS_VE;
     eptp = (uint64_t)pml4 | EPTP_WALK_4 | EPTP_WB;
     return eptp;
 }
@@ -114,6 +133,19 @@ bool ept_fault_restore(uint64_t gpa)
         return true;
     }
     return false;
+}
+
+/* #VE (hv/ve.c): `away` makes the page not present with "suppress #VE" clear, so that an
+ * access to it is a convertible EPT violation (SDM 25.5.7.1); else it is present again with
+ * "suppress #VE" set, as every page starts. */
+void ept_set_convertible(uint64_t gpa, bool away)
+{
+    uint64_t *pte = ram_pte(gpa);
+    if (away)
+        *pte &= ~(EPT_RWX | EPT_SUPPRESS_VE); /* SDM 28.2.2: not present when bits 2:0 are 0 */
+    else
+        *pte |= EPT_RWX | EPT_SUPPRESS_VE;
+    invept_single_context(eptp);
 }
 
 /* A new row (hv/rows.c): every page still taken away is mapped again, and a pending

@@ -92,6 +92,8 @@ static enum exit_action handle_ept_violation(struct vcpu *v)
     testdev_ept_violation(gpa, vmx_intr_info_valid(v->exit.idt_vectoring_info));
     if (ept_fault_restore(gpa))
         return EXIT_RESUME; /* the perturbation did its work; the access is retried */
+    if (ve_fault_restore(gpa))
+        return EXIT_RESUME; /* a #VE page whose violation was not converted (hv/ve.c) */
     hv_fatal("EPT violation at guest-physical 0x%lx, qualification 0x%lx, rip 0x%lx: outside "
              "guest memory",
              gpa, v->exit.exit_qualification, vmread(GUEST_RIP));

@@ -32,6 +32,12 @@ enum exit_action handle_vmcall(struct vcpu *v)
     case HC_INTERCEPT_EXCEPTION:
         ret = intercept_exception(a0, a1);
         break;
+    case HC_VE_ARM:
+        ret = ve_arm(a0, a1);
+        break;
+    case HC_VE_MAP:
+        ret = ve_map(a0);
+        break;
     case HC_ROW_START:
         ret = row_start(v, a0, a1);
         break;

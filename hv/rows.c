@@ -23,6 +23,7 @@ static bool row_open;
 static void row_reset(struct vcpu *v)
 {
     ept_restore_all(); /* pages still taken away, the pending HC_ON_FAULT_WRITE */
+    ve_reset();        /* the #VE page, its suppress bit, hv/'s own information area */
     intercept_reset(); /* the exception bitmap: #DB and #AC only */
     vcpu_events_init(&v->events, v->policy); /* queued and re-delivered events */
     v->exits = v->vectoring_exits = 0;

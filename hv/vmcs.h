@@ -5,6 +5,7 @@
 
 /* 16-bit fields (B.1) */
 #define VMCS_VPID           0x0000
+#define EPTP_INDEX          0x0004 /* with "EPT-violation #VE" (B.1.1) */
 #define GUEST_ES_SELECTOR   0x0800
 #define GUEST_CS_SELECTOR   0x0802
 #define GUEST_SS_SELECTOR   0x0804
@@ -26,6 +27,7 @@
 #define IO_BITMAP_B            0x2002
 #define MSR_BITMAP             0x2004
 #define EPT_POINTER            0x201a
+#define VE_INFO_ADDRESS        0x202a /* virtualization-exception information address */
 #define GUEST_PHYSICAL_ADDRESS 0x2400
 #define VMCS_LINK_POINTER      0x2800
 #define GUEST_IA32_DEBUGCTL    0x2802
@@ -154,6 +156,7 @@
 #define CPU2_ENABLE_RDTSCP             (1u << 3)
 #define CPU2_ENABLE_INVPCID            (1u << 12)
 #define CPU2_ENABLE_XSAVES             (1u << 20)
+#define CPU2_EPT_VIOLATION_VE          (1u << 18) /* SDM 25.5.7: EPT violations may be #VE */
 #define XSS_EXIT_BITMAP                0x202c
 #define EXIT_SAVE_DEBUG_CONTROLS       (1u << 2) /* DR7 and IA32_DEBUGCTL */
 #define EXIT_HOST_ADDR_SPACE_SIZE      (1u << 9)

@@ -82,6 +82,8 @@ static void setup_controls(const struct vcpu *v, uint64_t eptp)
     uint32_t proc2 = adjust_controls(
         MSR_IA32_VMX_PROCBASED_CTLS2,
         CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST | secondary_optional(), "secondary");
+    /* hv/ve.c: "EPT-violation #VE" where allowed, converting nothing until a row asks */
+    ve_setup_controls((uint32_t)(rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32), &proc2);
     vmwrite(SECONDARY_VM_EXEC_CONTROL, proc2);
     /* SDM 24.6.20: XSAVES/XRSTORS of no component exits. The field exists only where the
      * control does (Appendix B; Sandy Bridge's VMX has neither: VM-instruction error 12) */

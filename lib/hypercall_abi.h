@@ -36,14 +36,27 @@ enum hypercall {
                                      (docs/protocol.md, "Batches") */
     HC_ROW_END = 7,               /* the row printed its result: hv/ prints its exit counts,
                                      summary and `hv: ROW-END <spec>`, and resets */
+    HC_VE_ARM = 8,                /* RDI = guest-physical page for the virtualization-
+                                     exception information area, RSI = guest-physical page:
+                                     hv/ points the VMCS at that area and makes the page not
+                                     present in EPT with "suppress #VE" clear, so that the
+                                     guest's access raises #VE (vector 20) instead of exiting
+                                     (SDM 25.5.7.1). The page is present again after HC_VE_MAP,
+                                     or after an EPT violation on it that did exit (its #VE
+                                     no longer convertible: offset 4 of the area not 0).
+                                     HC_ENOTSUP when the CPU model lacks the "EPT-violation
+                                     #VE" control (docs/hv.md, "#VE") */
+    HC_VE_MAP = 9,                /* RDI = the page of HC_VE_ARM: present again, "suppress
+                                     #VE" set (the guest's #VE handler, guest/ve.c) */
     HC_COUNT
 };
 
 #define HC_INJECT_LEN_SHIFT 32
 
-#define HC_OK     0
-#define HC_EINVAL (-1l) /* bad argument (address outside guest memory, ...) */
-#define HC_ENOSYS (-2l) /* unknown hypercall number */
-#define HC_EBUSY  (-3l) /* too many perturbations armed at once; an event already queued */
+#define HC_OK      0
+#define HC_EINVAL  (-1l) /* bad argument (address outside guest memory, ...) */
+#define HC_ENOSYS  (-2l) /* unknown hypercall number */
+#define HC_EBUSY   (-3l) /* too many perturbations armed at once; an event already queued */
+#define HC_ENOTSUP (-4l) /* the CPU model lacks the VMX feature the call needs */
 
 #endif

@@ -37,8 +37,9 @@
 #      consoles copied from checks 1-2 (PASS with --hv-log, UNPROVED without, LOST, bad
 #      input); --cpu qemu-kvm without /dev/kvm says why once, exit 0 (with it: UNPROVED)
 #  18. CPU models and profiles (scripts/e2e-dims.sh): bochs:nehalem SKIPs with hv/'s reason,
-#      bochs:sandybridge runs its model, --profile kvm-like reaches hv/, an unknown profile
-#      is a usage error
+#      bochs:sandybridge runs its model, and SKIPs ve-stack with hv/'s reason (no #VE), a
+#      dropped #VE exits instead of being raised again (hv: VE-EXIT), --profile kvm-like
+#      reaches hv/, an unknown profile is a usage error
 #  19. batches (scripts/e2e-batch.sh): harness rows that crash, shut down or end without a
 #      result in the middle of a batch, and a guest that forges a row boundary, give the
 #      cells of one boot per run; --batch 0 is a usage error

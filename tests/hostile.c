@@ -115,6 +115,10 @@ static void hypercall_args_setup(void)
         hypercall(HC_EPT_UNMAP_UNTIL_FAULT, 0x100001ul, 0),
         hypercall(HC_ON_FAULT_WRITE, 0x1000000ul, 0),
         hypercall(HC_ON_FAULT_WRITE, 0x100004ul, 0),
+        hypercall(HC_VE_ARM, 0x1000000ul, 0x100000ul), /* #VE information area outside */
+        hypercall(HC_VE_ARM, 0x100000ul, 0x100800ul),  /* #VE page misaligned */
+        hypercall(HC_VE_ARM, 0x100000ul, 0x100000ul),  /* the area is the page */
+        hypercall(HC_VE_MAP, 0x100000ul, 0),           /* no #VE page armed */
     };
     for (unsigned i = 0; i < sizeof(r) / sizeof(r[0]); i++)
         report(!hv_present() || r[i] == HC_EINVAL, "bad hypercall argument %u refused (%ld)", i,
