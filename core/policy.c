@@ -184,3 +184,36 @@ enum policy_action policy_decide(const struct policy *p, uint32_t info, const ch
     *why = r->why;
     return (enum policy_action)r->action;
 }
+
+const char *policy_task_gate_name(enum policy_task_gate a)
+{
+    static const char *const names[] = {"complete-by-switch", "drop", "reexecute", "raw-copy"};
+    return (unsigned)a < 4 ? names[a] : "?";
+}
+
+/* The policy's rule for the event's type, applied to an exit whose emulation delivers it. */
+enum policy_task_gate policy_task_gate(const struct policy *p, uint32_t info, const char **why)
+{
+    const char *ignored;
+    switch (policy_decide(p, info, &ignored)) {
+    case POLICY_REINJECT:
+        *why = "the emulated task switch completes the delivery: error code pushed on the new "
+               "task's stack (SDM 6.12.2), NMIs blocked (SDM 6.7.1), INT n's saved EIP past it; "
+               "not re-injected, or the event would be delivered twice (SDM 25.4.2, 27.2.4)";
+        return POLICY_TG_COMPLETE;
+    case POLICY_REEXECUTE:
+        *why = "re-execute: RIP left at INT n/INT3/INTO/ICEBP, so the switch saves the "
+               "instruction's own EIP in the old TSS and the IRET back runs it again "
+               "(SDM 27.3.3, 7.3 step 8; docs/cases.md #6)";
+        return POLICY_TG_AT_INSTRUCTION;
+    case POLICY_RAW_COPY:
+        *why = "raw-copy: the switch is emulated from the exit qualification, then the raw "
+               "word is injected again through the gate, whose TSS is now busy (SDM 7.3 "
+               "Table 7-1: #GP; known wrong)";
+        return POLICY_TG_RAW_AGAIN;
+    default:
+        *why = "drop: the switch is emulated from the exit qualification alone: no error code "
+               "pushed (SDM 6.12.2), NMIs not blocked (SDM 6.7.1), INT n's EIP not advanced";
+        return POLICY_TG_NO_EVENT;
+    }
+}

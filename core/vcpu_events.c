@@ -13,6 +13,8 @@
 #define BLOCK_NMI                                                                                  \
     (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS | VMX_INTERRUPTIBILITY_NMI)
 #define BLOCK_INT (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS)
+/* what a task switch asks of the next entry only (core/vcpu_task_switch.c) */
+#define TS_ENTRY (VCPU_EV_NMI_BLOCK | VCPU_EV_NMI_UNBLOCK | VCPU_EV_SHADOW_END)
 /* Hardware exceptions delivered with RFLAGS.RF=1 (SDM 17.3.1.1): faults and aborts
  * (SDM 6.15 Table 6-1); not #DB (an instruction breakpoint must not set it, and its trap
  * forms never do), not the traps #BP and #OF, not reserved vectors. One byte per vector so
@@ -134,11 +136,41 @@ static __attribute__((noinline)) void after_fault_rule_exit(struct vcpu_events *
     apply_rule(ev, x, f, prev_exception, note, r);
 }
 
+/* A task-switch exit through a task gate in the IDT (exit qualification bits 31:30 = 3, SDM
+ * 27.2.1 Table 27-2) during the delivery of the vectored event: the emulated switch is the
+ * rest of that delivery, and the policy says how much of the event it completes
+ * (policy_task_gate()). Kept for vcpu_events_task_switch(); only raw-copy injects again. */
+static __attribute__((noinline)) void after_task_gate_exit(struct vcpu_events *ev,
+                                                           const struct vmx_exit_events *x,
+                                                           uint32_t f, struct redelivery_note *note)
+{
+    const char *why;
+    enum policy_task_gate a = policy_task_gate(ev->policy, x->idt_vectoring_info, &why);
+    ev->task_gate.info = x->idt_vectoring_info;
+    ev->task_gate.error = x->idt_vectoring_error;
+    ev->task_gate.len = x->exit_instr_len;
+    ev->task_gate.action = (uint8_t)a;
+    f |= VCPU_EV_TASK_GATE;
+    if (a == POLICY_TG_RAW_AGAIN) {
+        f |= VCPU_EV_RAW;
+        ev->raw_info = x->idt_vectoring_info;
+        ev->raw_error = x->idt_vectoring_error;
+        ev->raw_len = x->exit_instr_len;
+    }
+    ev->flags = f;
+    set_note(ev, true, policy_task_gate_name(a), why);
+    if (note)
+        *note = ev->note;
+}
+
 static __attribute__((noinline)) void after_vectoring_exit(struct vcpu_events *ev,
                                                            const struct vmx_exit_events *x,
                                                            uint32_t f, bool prev_exception,
                                                            struct redelivery_note *note)
 {
+    if (vmx_exit_reason_basic(x->exit_reason) == VMX_EXIT_TASK_SWITCH &&
+        ((x->exit_qualification >> 30) & 3) == 3)
+        return after_task_gate_exit(ev, x, f, note);
     const struct policy_rule *r = &ev->policy->rule[vmx_intr_info_type(x->idt_vectoring_info)];
     if (__builtin_expect(r->action == POLICY_DROP_FAULT, 0))
         return after_fault_rule_exit(ev, x, f, prev_exception, note);
@@ -163,7 +195,7 @@ void vcpu_events_after_exit(struct vcpu_events *ev, const struct vmx_exit_events
     uint32_t f = ev->flags;
     /* what the last entry injected was delivered, or is reported in IDT-vectoring */
     bool prev_exception = f & VCPU_EV_EXC_INJECTED;
-    f &= ~(DELIVERED | VCPU_EV_NMI_REBLOCK);
+    f &= ~(DELIVERED | VCPU_EV_NMI_REBLOCK | VCPU_EV_TASK_GATE | TS_ENTRY);
     ev->interruptibility = x->guest_interruptibility;
     if (__builtin_expect(vmx_intr_info_valid(x->idt_vectoring_info), 0))
         return after_vectoring_exit(ev, x, f, prev_exception, note);
@@ -284,6 +316,15 @@ static __attribute__((noinline)) bool entry_with_events(struct vcpu_events *ev,
         goto done;
     if (f & VCPU_EV_NMI_REBLOCK)
         intr |= VMX_INTERRUPTIBILITY_NMI; /* SDM 27.2.3 */
+    if (__builtin_expect(f & TS_ENTRY, 0)) {
+        if (f & VCPU_EV_NMI_BLOCK) /* an NMI delivered through a task gate, SDM 6.7.1 */
+            intr |= VMX_INTERRUPTIBILITY_NMI;
+        if (f & VCPU_EV_NMI_UNBLOCK) /* a task switch by IRET, SDM 6.7.1 */
+            intr &= ~VMX_INTERRUPTIBILITY_NMI;
+        if (f & VCPU_EV_SHADOW_END) /* the switch completed an instruction, SDM 24.4.2 */
+            intr &= ~BLOCK_INT;
+        f &= ~TS_ENTRY;
+    }
 
     struct vcpu_exception *e = &ev->exception;
     if (f & VCPU_EV_RAW) {

@@ -36,6 +36,14 @@
 #define VCPU_EV_INTR_PENDING  0x040u
 #define VCPU_EV_NMI_REBLOCK   0x080u /* NMI unblocking due to IRET: block again, SDM 27.2.3 */
 #define VCPU_EV_SHUTDOWN      0x100u /* triple fault */
+/* Task switches (core/vcpu_task_switch.c): the IDT-vectored event waits for the emulated
+ * switch that completes its delivery; after it, NMI blocking set (an NMI delivered through a
+ * task gate, SDM 6.7.1) or cleared (IRET, SDM 6.7.1), and the STI / MOV-SS shadow ended
+ * (the instruction or delivery completed, SDM 24.4.2). */
+#define VCPU_EV_TASK_GATE   0x200u
+#define VCPU_EV_NMI_BLOCK   0x400u
+#define VCPU_EV_NMI_UNBLOCK 0x800u
+#define VCPU_EV_SHADOW_END  0x1000u
 
 struct vcpu_exception { /* valid with VCPU_EV_EXC_PENDING or _INJECTED */
     uint8_t vector;
@@ -61,7 +69,11 @@ struct vcpu_events {
     struct vcpu_interrupt interrupt;
     uint8_t interrupt_next; /* vector queued by the hv (VCPU_EV_INTR_PENDING) */
     uint32_t raw_info, raw_error, raw_len;
-    uint8_t shutdown_vector;     /* the exception whose queuing said shutdown (VCPU_EV_SHUTDOWN) */
+    uint8_t shutdown_vector; /* the exception whose queuing said shutdown (VCPU_EV_SHUTDOWN) */
+    struct {                 /* a task-gate exit (VCPU_EV_TASK_GATE): the vectored event */
+        uint32_t info, error, len;
+        uint8_t action; /* enum policy_task_gate */
+    } task_gate;
     struct redelivery_note note; /* the last decision, updated by merges */
 };
 
@@ -126,6 +138,20 @@ void vcpu_events_instruction_emulated(struct vcpu_events *ev, const struct vmx_e
  * `size` bytes at `port` matches (SDM 17.2.4, 17.2.5); 0 when none. */
 uint32_t x86_io_breakpoint_hits(uint64_t dr7, const uint64_t dr[4], bool cr4_de, uint16_t port,
                                 uint8_t size);
+
+/* A task-switch exit (exit reason 9, SDM 25.4.2): the request core/task_switch.c emulates,
+ * from the exit qualification (SDM 27.2.1 Table 27-2) and, for a task gate in the IDT, from
+ * what the policy did with the IDT-vectoring information at after_exit (core/policy.h,
+ * policy_task_gate()). Then, with the result of the emulation: a fault is queued (merged
+ * per SDM 6.15 Table 6-5 with the hardware exception whose delivery it interrupted), a T-flag
+ * debug trap is queued as #DB with DR6.BT (SDM 17.2.3; VMX has no pending-debug bit for it,
+ * SDM 24.4.2 Table 24-4, so it is injected), NMI blocking and the shadow are settled.
+ * docs/core.md, "Task switches". */
+struct ts_request;
+struct ts_result;
+void vcpu_events_task_switch(struct vcpu_events *ev, const struct vmx_exit_events *x,
+                             struct ts_request *req);
+void vcpu_events_task_switch_done(struct vcpu_events *ev, const struct ts_result *res);
 
 /* The double-fault table said shutdown (or the exit was a triple fault): the hv reports a
  * triple fault instead of entering. */

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* A task-switch exit and the event queue (see vcpu_events.h, vcpu_events_task_switch()):
+ * what the emulated switch completes of the IDT-vectored event, and what its result owes the
+ * guest at the next entry. */
+#include "core/exception_class.h"
+#include "core/policy.h"
+#include "core/task_switch.h"
+#include "core/vcpu_events.h"
+#include "core/vmx_event.h"
+
+#define DR6_FIXED_ONES 0xffff0ff0ull /* SDM 17.2.3: DR6's reserved bits read 1 */
+
+static bool completes(const struct vcpu_events *ev)
+{
+    return (ev->flags & VCPU_EV_TASK_GATE) && ev->task_gate.action == POLICY_TG_COMPLETE;
+}
+
+void vcpu_events_task_switch(struct vcpu_events *ev, const struct vmx_exit_events *x,
+                             struct ts_request *req)
+{
+    uint64_t q = x->exit_qualification;
+    req->selector = (uint16_t)q;                         /* SDM 27.2.1 Table 27-2 */
+    req->source = (enum ts_source)((q >> 30) & 3);
+    req->eip_advance = 0;
+    req->ext = false;
+    req->push_error = false;
+    req->error_code = 0;
+    req->fault_rf = false;
+    if (req->source != TS_SRC_IDT_GATE) {
+        /* CALL, JMP, IRET complete: the old task resumes after them (SDM 7.3 step 8); the
+         * VM-exit instruction length is saved for task switches (SDM 27.2.5) */
+        req->eip_advance = x->exit_instr_len;
+        if (req->source == TS_SRC_IRET) /* IRET ends blocking by NMI (SDM 6.7.1) */
+            ev->flags |= VCPU_EV_NMI_UNBLOCK;
+        return;
+    }
+    if (!(ev->flags & VCPU_EV_TASK_GATE))
+        return; /* no valid IDT-vectoring information: nothing to complete */
+    uint32_t info = ev->task_gate.info;
+    enum vmx_event_type type = vmx_intr_info_type(info);
+    uint8_t vector = vmx_intr_info_vector(info);
+    switch ((enum policy_task_gate)ev->task_gate.action) {
+    case POLICY_TG_COMPLETE:
+        if (type == VMX_EVENT_SOFT_INTR || type == VMX_EVENT_PRIV_SOFT_EXCEPTION ||
+            type == VMX_EVENT_SOFT_EXCEPTION) {
+            /* a software event's return address is the next instruction (SDM 6.12.1,
+             * 27.2.4: the instruction length is saved for it) */
+            req->eip_advance = ev->task_gate.len;
+        } else {
+            req->ext = true; /* external to the program: EXT in fault error codes, SDM 6.13 */
+        }
+        if (type == VMX_EVENT_HW_EXCEPTION) {
+            req->push_error = vmx_intr_info_has_error(info); /* SDM 6.12.2, 27.2.4 */
+            req->error_code = ev->task_gate.error;
+            req->fault_rf = exception_kind(vector) == EXC_KIND_FAULT; /* SDM 17.3.1.1 */
+        }
+        return;
+    case POLICY_TG_AT_INSTRUCTION: /* RIP stays at the INT n (the policy's belief) */
+    case POLICY_TG_NO_EVENT:
+    case POLICY_TG_RAW_AGAIN:
+        return;
+    }
+}
+
+void vcpu_events_task_switch_done(struct vcpu_events *ev, const struct ts_result *res)
+{
+    bool complete = completes(ev);
+    uint32_t info = ev->task_gate.info;
+    ev->flags &= ~VCPU_EV_TASK_GATE;
+    if (res->status == TS_FAULT) {
+        if (complete && vmx_intr_info_type(info) == VMX_EVENT_HW_EXCEPTION) {
+            /* the fault interrupted that exception's delivery: SDM 6.15 Table 6-5 decides
+             * (#DF, or serial), as when the CPU raises it during delivery */
+            ev->exception.vector = vmx_intr_info_vector(info);
+            ev->exception.type = VMX_EVENT_HW_EXCEPTION;
+            ev->exception.has_error = vmx_intr_info_has_error(info);
+            ev->exception.error = ev->task_gate.error;
+            ev->exception.has_payload = false;
+            ev->exception.instr_len = 0;
+            ev->flags |= VCPU_EV_EXC_INJECTED;
+        }
+        /* #TS, #NP, #GP, #SS all push an error code (SDM 6.13, Table 6-1) */
+        vcpu_queue_exception(ev, res->fault_vector, true, res->fault_error);
+        return;
+    }
+    if (res->status != TS_DONE)
+        return;
+    ev->flags |= VCPU_EV_SHADOW_END;
+    if (complete && vmx_intr_info_type(info) == VMX_EVENT_NMI)
+        ev->flags |= VCPU_EV_NMI_BLOCK; /* the NMI was delivered: blocked until IRET, 6.7.1 */
+    if (res->debug_trap) /* SDM 7.2.1, 17.3.1.5: a trap before the new task's first insn */
+        vcpu_queue_exception_payload(ev, X86_DB, false, 0, DR6_FIXED_ONES | DR6_BT);
+}
