@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* hv/cr_access.c — the exits a general guest (docs/foreign-guests.md) causes by changing its
- * own state: MOV to CR0/CR4 of a bit hv/ owns, XSETBV, and task switches.
+ * own state: MOV to CR0/CR4 of a bit hv/ owns, and XSETBV (task switches: hv/task_switch.c).
  *
  * hv/ owns (guest/host masks, SDM 24.6.6) the CR0 and CR4 bits VMX operation fixes (CR0.NE,
  * CR4.VMXE, ...; hv/vmx_setup.c) and CR0.CD/NW: the guest reads its own values from the read
@@ -166,15 +166,4 @@ enum exit_action handle_xsetbv(struct vcpu *v)
     __asm__ volatile("xsetbv" ::"c"(index), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
     skip_instruction(v);
     return EXIT_RESUME;
-}
-
-/* SDM 25.4.2: a task switch in VMX non-root operation always exits (exit qualification: SDM
- * 27.2.1, Table 27-2). Emulating it (SDM 7.3) is not done: the run ends, saying so. */
-enum exit_action handle_task_switch(struct vcpu *v)
-{
-    static const char *const source[4] = {"CALL", "IRET", "JMP", "task gate in the IDT"};
-    uint64_t q = v->exit.exit_qualification;
-    hv_fatal("task switch to selector 0x%lx by %s at rip 0x%lx not emulated (SDM 25.4.2: task "
-             "switches always exit; SDM 7.3 not implemented)",
-             q & 0xffff, source[(q >> 30) & 3], vmread(GUEST_RIP));
 }

@@ -136,9 +136,10 @@ bool testdev_port_in(uint16_t port, uint32_t *value);
 bool testdev_port_out(struct vcpu *v, uint16_t port, uint32_t value);
 void testdev_ept_violation(uint64_t gpa, bool vectoring);
 void testdev_report(void);
-/* hv/cr_access.c: MOV to/from CR0/CR4, CLTS, LMSW; XSETBV; task switches */
+/* hv/cr_access.c: MOV to/from CR0/CR4, CLTS, LMSW; XSETBV */
 enum exit_action handle_cr_access(struct vcpu *v);
 enum exit_action handle_xsetbv(struct vcpu *v);
+/* hv/task_switch.c: task switches emulated with core/task_switch.c (SDM 7.3, 25.4.2) */
 enum exit_action handle_task_switch(struct vcpu *v);
 uint64_t cr_guest_cr4(void); /* CR4 as the guest sees it (read shadow merged) */
 
