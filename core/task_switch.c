@@ -14,9 +14,9 @@
 #define CR0_PG       (1ull << 31)
 #define CR0_TS       (1ull << 3)
 /* DR7 L0-L3 and LE, the local enables: cleared on every task switch (SDM 17.2.4) */
-#define DR7_LOCAL    0x155ull
-#define TSS32_MIN    0x67u /* a 32-bit TSS needs limit >= 67H (SDM 7.3 step 3, 7.2.2) */
-#define DESC_BUSY    (1u << 9) /* the B flag: bit 1 of the type, high dword (SDM 7.2.2) */
+#define DR7_LOCAL 0x155ull
+#define TSS32_MIN 0x67u     /* a 32-bit TSS needs limit >= 67H (SDM 7.3 step 3, 7.2.2) */
+#define DESC_BUSY (1u << 9) /* the B flag: bit 1 of the type, high dword (SDM 7.2.2) */
 
 struct ts {
     struct ts_cpu *cpu;
@@ -215,16 +215,14 @@ static bool check_new_tss(struct ts *t, uint32_t *lo, uint32_t *hi, uint32_t *at
     if (!(s.ar & TS_AR_P))
         return fault(t, X86_NP, sel, "new TSS descriptor not present (SDM Table 7-1)"), false;
     if (iret != (type == TS_TYPE_TSS32_BUSY))
-        return fault(t, wrong,
-                     sel, iret ? "IRET to a TSS that is not busy (SDM 7.3 step 3, Table 7-1)"
-                               : "new TSS is busy (SDM 7.3 step 3, Table 7-1; SDM 7.6)"),
+        return fault(t, wrong, sel,
+                     iret ? "IRET to a TSS that is not busy (SDM 7.3 step 3, Table 7-1)"
+                          : "new TSS is busy (SDM 7.3 step 3, Table 7-1; SDM 7.6)"),
                false;
     if (s.limit < TSS32_MIN)
-        return fault(t, X86_TS, sel, "new TSS limit below 67H (SDM 7.3 step 3, Table 7-1)"),
-               false;
+        return fault(t, X86_TS, sel, "new TSS limit below 67H (SDM 7.3 step 3, Table 7-1)"), false;
     if (t->cpu->tr.limit < TSS32_MIN - 8) /* the old TSS must hold what step 8 saves */
-        return fault(t, X86_TS, t->cpu->tr.selector, "old TSS limit below 5FH (SDM 7.2.1)"),
-               false;
+        return fault(t, X86_TS, t->cpu->tr.selector, "old TSS limit below 5FH (SDM 7.2.1)"), false;
     return true;
 }
 
@@ -250,8 +248,8 @@ static void push_error_and_check_eip(struct ts *t)
          * 5.3: an expand-down SS (type bit 2) holds offsets above the limit */
         uint32_t esp = c->gpr[4] - 4;
         uint32_t top = (ss->ar & TS_AR_DB) ? 0xffffffffu : 0xffffu;
-        bool ok = (ss->ar & 4u) ? esp > ss->limit && esp <= top - 3 : esp <= ss->limit - 3 &&
-                                                                        ss->limit >= 3;
+        bool ok = (ss->ar & 4u) ? esp > ss->limit && esp <= top - 3
+                                : esp <= ss->limit - 3 && ss->limit >= 3;
         if (!ok)
             return fault(t, X86_SS, 0, "error code push outside the new stack (SDM 6.12.2)");
         wr(t, ss->base + esp, t->req->error_code, 4);
@@ -304,7 +302,7 @@ static void run(struct ts *t)
     t->res->committed = true;
     ntr.ar = (ntr.ar & ~0xfu) | TS_TYPE_TSS32_BUSY; /* step 11 */
     c->tr = ntr;
-    c->cr0 |= CR0_TS;   /* SDM 2.5: CR0.TS is set on every task switch */
+    c->cr0 |= CR0_TS;     /* SDM 2.5: CR0.TS is set on every task switch */
     c->dr7 &= ~DR7_LOCAL; /* SDM 17.2.4 */
     /* Step 12: CR3 only with paging on; EFLAGS (NT set for CALL and gate, step 9) */
     if (c->cr0 & CR0_PG) {
@@ -319,8 +317,8 @@ static void run(struct ts *t)
     uint16_t sel[TS_NSEG];
     for (unsigned r = 0; r < TS_NSEG; r++) {
         sel[r] = (uint16_t)n[TSS32_ES / 4 + r];
-        c->seg[r].selector = sel[r]; /* loaded before their descriptors are checked */
-        if (r != TS_CS && r != TS_SS) /* CS, SS keep the old hidden parts until loaded: */
+        c->seg[r].selector = sel[r];       /* loaded before their descriptors are checked */
+        if (r != TS_CS && r != TS_SS)      /* CS, SS keep the old hidden parts until loaded: */
             c->seg[r].ar = TS_AR_UNUSABLE; /* VM entry needs them usable (SDM 26.3.1.2) */
     }
     c->ldtr.selector = (uint16_t)n[TSS32_LDT / 4];

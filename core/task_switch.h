@@ -36,16 +36,16 @@ enum ts_seg { TS_ES = 0, TS_CS, TS_SS, TS_DS, TS_FS, TS_GS, TS_NSEG };
 
 /* Access rights in the VMCS format (SDM 24.4.1 Table 24-2): type 3:0, S 4, DPL 6:5, P 7,
  * AVL 12, L 13, D/B 14, G 15, unusable 16. */
-#define TS_AR_TYPE(ar)   ((ar)&0xfu)
-#define TS_AR_S          (1u << 4)
-#define TS_AR_DPL(ar)    (((ar) >> 5) & 3u)
-#define TS_AR_P          (1u << 7)
-#define TS_AR_DB         (1u << 14)
-#define TS_AR_G          (1u << 15)
-#define TS_AR_UNUSABLE   (1u << 16)
-#define TS_TYPE_TSS32    0x9u /* available 32-bit TSS (SDM 3.5 Table 3-2) */
+#define TS_AR_TYPE(ar)     ((ar)&0xfu)
+#define TS_AR_S            (1u << 4)
+#define TS_AR_DPL(ar)      (((ar) >> 5) & 3u)
+#define TS_AR_P            (1u << 7)
+#define TS_AR_DB           (1u << 14)
+#define TS_AR_G            (1u << 15)
+#define TS_AR_UNUSABLE     (1u << 16)
+#define TS_TYPE_TSS32      0x9u /* available 32-bit TSS (SDM 3.5 Table 3-2) */
 #define TS_TYPE_TSS32_BUSY 0xbu
-#define TS_TYPE_LDT      0x2u
+#define TS_TYPE_LDT        0x2u
 
 struct ts_segment {
     uint16_t selector;
@@ -84,13 +84,13 @@ struct ts_request {
                               external to the program (SDM 6.13) */
     bool push_error;       /* the event pushes an error code on the new stack (SDM 6.12.2) */
     uint32_t error_code;
-    bool fault_rf;         /* a fault-class exception: RF = 1 in the saved EFLAGS (17.3.1.1) */
+    bool fault_rf; /* a fault-class exception: RF = 1 in the saved EFLAGS (17.3.1.1) */
 };
 
 enum ts_status {
-    TS_DONE = 0,     /* switched; cpu holds the new task */
-    TS_FAULT,        /* an exception to deliver (fault_vector, fault_error) */
-    TS_UNSUPPORTED,  /* not emulated: `why` says what */
+    TS_DONE = 0,    /* switched; cpu holds the new task */
+    TS_FAULT,       /* an exception to deliver (fault_vector, fault_error) */
+    TS_UNSUPPORTED, /* not emulated: `why` says what */
 };
 
 struct ts_result {

@@ -19,7 +19,7 @@ void vcpu_events_task_switch(struct vcpu_events *ev, const struct vmx_exit_event
                              struct ts_request *req)
 {
     uint64_t q = x->exit_qualification;
-    req->selector = (uint16_t)q;                         /* SDM 27.2.1 Table 27-2 */
+    req->selector = (uint16_t)q; /* SDM 27.2.1 Table 27-2 */
     req->source = (enum ts_source)((q >> 30) & 3);
     req->eip_advance = 0;
     req->ext = false;

@@ -15,21 +15,21 @@
 
 #include "core/task_switch.h"
 
-#define MEM      0x10000u
-#define GDT      0x1000u
-#define OLD_TSS  0x2000u
-#define NEW_TSS  0x3000u
-#define LDT      0x4000u
-#define SEL_CS   0x08
-#define SEL_DS   0x10
-#define SEL_OLD  0x18
-#define SEL_NEW  0x20
-#define SEL_LDT  0x28
+#define MEM         0x10000u
+#define GDT         0x1000u
+#define OLD_TSS     0x2000u
+#define NEW_TSS     0x3000u
+#define LDT         0x4000u
+#define SEL_CS      0x08
+#define SEL_DS      0x10
+#define SEL_OLD     0x18
+#define SEL_NEW     0x20
+#define SEL_LDT     0x28
 #define SEL_DATA_NP 0x30 /* a data segment, not present */
-#define SEL_TSS16 0x38
-#define SEL_CS3  0x40 /* code, DPL 3 */
-#define NEW_EIP  0x1234u
-#define NEW_ESP  0x8000u
+#define SEL_TSS16   0x38
+#define SEL_CS3     0x40 /* code, DPL 3 */
+#define NEW_EIP     0x1234u
+#define NEW_ESP     0x8000u
 
 static uint8_t mem[MEM];
 
@@ -90,8 +90,8 @@ static int setup(void **state)
 {
     (void)state;
     memset(mem, 0, sizeof(mem));
-    desc(SEL_CS, 0, 0xfffff, 0xa, 1, 0, 1, 1);  /* execute/read, not accessed */
-    desc(SEL_DS, 0, 0xfffff, 0x2, 1, 0, 1, 1);  /* read/write, not accessed */
+    desc(SEL_CS, 0, 0xfffff, 0xa, 1, 0, 1, 1); /* execute/read, not accessed */
+    desc(SEL_DS, 0, 0xfffff, 0x2, 1, 0, 1, 1); /* read/write, not accessed */
     desc(SEL_OLD, OLD_TSS, 0x67, TS_TYPE_TSS32_BUSY, 0, 0, 1, 0);
     desc(SEL_NEW, NEW_TSS, 0x67, TS_TYPE_TSS32, 0, 0, 1, 0);
     desc(SEL_LDT, LDT, 0xf, TS_TYPE_LDT, 0, 0, 1, 0);
