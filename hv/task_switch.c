@@ -17,9 +17,9 @@
 #include "lib/string.h"
 #include "lib/x86.h"
 
-#define CR0_TS      (1ul << 3)
-#define EFER_LMA    (1ul << 10)
-#define SEG_FIELDS  2 /* the VMCS encodings of ES, CS, ... are 2 apart (SDM B.1.2, B.3.2) */
+#define CR0_TS     (1ul << 3)
+#define EFER_LMA   (1ul << 10)
+#define SEG_FIELDS 2 /* the VMCS encodings of ES, CS, ... are 2 apart (SDM B.1.2, B.3.2) */
 
 static bool mem_read(void *ctx, uint32_t linear, void *buf, uint32_t len)
 {
@@ -75,8 +75,7 @@ static void read_state(const struct vcpu *v, struct ts_cpu *c)
     for (unsigned i = 0; i < TS_NSEG; i++)
         read_seg(&c->seg[i], GUEST_ES_SELECTOR + SEG_FIELDS * i, GUEST_ES_BASE + SEG_FIELDS * i,
                  GUEST_ES_LIMIT + SEG_FIELDS * i, GUEST_ES_AR_BYTES + SEG_FIELDS * i);
-    read_seg(&c->ldtr, GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
-             GUEST_LDTR_AR_BYTES);
+    read_seg(&c->ldtr, GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES);
     read_seg(&c->tr, GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES);
     c->gdt_base = (uint32_t)vmread(GUEST_GDTR_BASE);
     c->gdt_limit = (uint16_t)vmread(GUEST_GDTR_LIMIT);
@@ -129,8 +128,8 @@ enum exit_action handle_task_switch(struct vcpu *v)
     read_state(v, &cpu);
     task_switch_run(&cpu, &req, &mem, &res);
     if (res.status == TS_UNSUPPORTED)
-        hv_fatal("task switch to selector 0x%x by %s at rip 0x%lx not emulated: %s",
-                 req.selector, source[req.source], rip, res.why);
+        hv_fatal("task switch to selector 0x%x by %s at rip 0x%lx not emulated: %s", req.selector,
+                 source[req.source], rip, res.why);
     if (res.committed)
         write_state(v, &cpu, res.load_cr3);
     vcpu_events_task_switch_done(&v->events, &res);
