@@ -114,8 +114,9 @@ void pm32_set_dpl(uint8_t vector, unsigned dpl);
  * fixup in that TSS, and IRETs back through the previous-task link (NT = 1, SDM 7.4).
  * pm32_task() makes a task without a vector for a far CALL (it IRETs back) or JMP (it JMPs
  * back to PM32_SEL_TSS) to its selector from fn32: it records nothing itself. Both return n;
- * call them from .setup. Under hv/ a task switch is not emulated yet: the run ends with
- * `hv: ERROR ... task switch` (hv/cr_access.c). */
+ * call them from .setup. Under hv/ every task switch exits (SDM 25.4.2) and hv/ emulates it
+ * (hv/task_switch.c, core/task_switch.c); a row whose event goes through a task gate proves
+ * its exit during delivery with .perturb = PERTURB_TASK_GATE (tests/task_gate.c). */
 unsigned pm32_task_gate(uint8_t vector);
 unsigned pm32_task(void);
 /* Task n's TSS, to set its T flag (tss->trap = 1: #DB after a switch to it, SDM 17.3.1.5) or

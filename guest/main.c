@@ -80,7 +80,7 @@ static uint64_t perturbed_page(enum perturb_page page)
 void scenario_arm(const struct scenario *s)
 {
     long r = HC_OK;
-    if (s->perturb == PERTURB_NONE)
+    if (s->perturb == PERTURB_NONE || s->perturb == PERTURB_TASK_GATE)
         return;
     if (s->also_pages && s->perturb != PERTURB_EPT_NOT_PRESENT)
         guest_finish("ERROR", "also_pages needs PERTURB_EPT_NOT_PRESENT");

@@ -20,6 +20,10 @@ enum perturbation {
     /* hv/ intercepts .vector and reflects it (shadow-paging style), and .page is not present
      * in the guest's own page tables */
     PERTURB_INTERCEPT_GUEST_NOT_PRESENT,
+    /* nothing to arm: .vector's gate is a task gate (pm32_task_gate(), guest/guest.h), and
+     * under VMX the task switch that delivery makes always exits (SDM 25.4.2), with the event
+     * in IDT-vectoring information (SDM 27.2.4). .page is not used. */
+    PERTURB_TASK_GATE,
 };
 
 /* The page that delivering .vector touches and the perturbation takes away
