@@ -10,6 +10,7 @@
  * environment runs with paging off). A task switch with guest paging on, a 16-bit TSS, or
  * a TSS or descriptor table outside guest RAM is refused: `hv: ERROR`, end of the run. */
 #include "core/task_switch.h"
+#include "core/vmx_exit_reason.h"
 #include "hv/hv.h"
 #include "hv/vmcs.h"
 #include "hv/vmx_ops.h"
@@ -133,7 +134,7 @@ enum exit_action handle_task_switch(struct vcpu *v)
     if (res.committed)
         write_state(v, &cpu, res.load_cr3);
     vcpu_events_task_switch_done(&v->events, &res);
-    if (v->exits_by_reason[9] <= 16) {
+    if (v->exits_by_reason[VMX_EXIT_TASK_SWITCH] <= 16) {
         console_relay_flush();
         if (res.status == TS_FAULT)
             kprintf("hv: TASK-SWITCH sel=0x%x by=%s rip=0x%lx -> fault vector=%u err=0x%x %s "

@@ -30,10 +30,10 @@ void pm32_ud(void);
 void pm32_user_int80(void);
 void pm32_self_nmi(void);
 
-#define TASK(n)   (PM32_SEL_TASK0 + 8 * (n))
-#define BAD_SEL   0x100 /* index 32: beyond the 32-bit GDT's limit (SDM 3.4.2) */
-#define DR6_BT    0x8000
-#define GP_ERROR  0x100
+#define TASK(n)  (PM32_SEL_TASK0 + 8 * (n))
+#define BAD_SEL  0x100 /* index 32: beyond the 32-bit GDT's limit (SDM 3.4.2) */
+#define DR6_BT   0x8000
+#define GP_ERROR 0x100
 
 static unsigned task; /* the row's handler task (reset with .bss before every row) */
 
@@ -178,7 +178,7 @@ TASK_GATE_ROW(nmi_task_gate, "nmi-task-gate", 2, PERTURB_TASK_GATE, 0, nmi_setup
               nmi_check);
 TASK_GATE_ROW(db_task_switch_t, "db-task-switch-t", 6, PERTURB_TASK_GATE, 0, t_flag_setup,
               ud_trigger, t_flag_check);
-TASK_GATE_ROW(ts_task_switch, "ts-task-switch", 6, PERTURB_TASK_GATE, 0, bad_gs_setup,
-              ud_trigger, bad_gs_check);
+TASK_GATE_ROW(ts_task_switch, "ts-task-switch", 6, PERTURB_TASK_GATE, 0, bad_gs_setup, ud_trigger,
+              bad_gs_check);
 TASK_GATE_ROW(gp_task_gate_idt, "gp-task-gate-idt", 13, PERTURB_EPT_NOT_PRESENT, PAGE_PM32_IDT,
               gp_setup, gp_trigger, gp_check);

@@ -212,10 +212,14 @@ static void policy_table(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(complete_hw_exception), cmocka_unit_test(complete_nmi_blocks),
-        cmocka_unit_test(soft_interrupt_eip),    cmocka_unit_test(drop_rules),
-        cmocka_unit_test(raw_copy_again),        cmocka_unit_test(fault_merges),
-        cmocka_unit_test(t_flag_db),             cmocka_unit_test(instructions),
+        cmocka_unit_test(complete_hw_exception),
+        cmocka_unit_test(complete_nmi_blocks),
+        cmocka_unit_test(soft_interrupt_eip),
+        cmocka_unit_test(drop_rules),
+        cmocka_unit_test(raw_copy_again),
+        cmocka_unit_test(fault_merges),
+        cmocka_unit_test(t_flag_db),
+        cmocka_unit_test(instructions),
         cmocka_unit_test(policy_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
