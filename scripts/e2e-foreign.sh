@@ -10,7 +10,8 @@
 #   - CR0/CR4 (PAE paging and IA-32e mode switched by emulated CR0 writes), XSETBV, CPUID
 #     OSXSAVE, RDTSCP, fw_cfg reads: as bare once --filter drops the
 #     hypervisor bit, exit 1 with the differing line without the filter
-#   - a task switch: bare performs it; under hv/ the run ends with hv/'s clear refusal
+#   - task switches: JMP to a TSS and back, emulated by hv/ (SDM 7.3) as bare performs them;
+#     a third with guest paging on ends the run with hv/'s clear refusal
 #   - RAM: a kernel at 160 MiB is refused with 128 MiB and runs with --ram 256
 #   - bad images: no header, bad checksum, over hv/'s image area, over 384 KiB; bad usage
 
@@ -91,9 +92,12 @@ else
         "@$FO/cpu-filter/kvm/serial.txt:^foreign: IA-32e mode off: EFER.LMA 0x00000000$" \
         "@$FO/cpu-filter/kvm/hv.txt:CR_ACCESS=10 .*XSETBV=2"
     ri task "$FK/foreign-task.elf" --policy kvm
-    ri_expect 1 "run-image: a task switch runs bare, hv/ refuses it clearly, exit 1" \
-        "@$FO/task/bare/serial.txt:^foreign: in task B after a task switch$" \
-        "^kvm +hv: ERROR task switch to selector 0x20 by JMP at rip 0x[0-9a-f]+ not emulated \(SDM 25.4.2"
+    ri_expect 1 "run-image: task switches run bare and under hv/, which refuses one with paging on, exit 1" \
+        "@$FO/task/bare/serial.txt:^foreign: in task B with paging on$" \
+        "@$FO/task/kvm/serial.txt:^foreign: in task B after a task switch$" \
+        "@$FO/task/kvm/serial.txt:^foreign: back in task A$" \
+        "@$FO/task/kvm/hv.txt:^hv: TASK-SWITCH sel=0x18 by=JMP rip=0x[0-9a-f]+ -> eip=0x[0-9a-f]+ tr=0x18$" \
+        "^kvm +hv: ERROR task switch to selector 0x20 by JMP at rip 0x[0-9a-f]+ with guest paging on: not emulated"
     ri cpu "$FK/foreign-cpu.elf" --policy kvm
     ri_expect 1 "run-image without --filter: the hypervisor bit differs, exit 1" \
         "bare: foreign: CPUID.1:ECX.hypervisor 0" "virt: foreign: CPUID.1:ECX.hypervisor 1" \

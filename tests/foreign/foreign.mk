@@ -8,7 +8,7 @@
 #   foreign-cpu.elf     ELF32 at 2 MiB: CR0.CD/NW/NE, paging, CR4.OSXSAVE, XSETBV, RDTSCP
 #   foreign-overlap.elf ELF32 at 12 MiB, over hv/'s image area: refused
 #   foreign-high.elf    ELF32 at 160 MiB: refused with 128 MiB of RAM, runs with 256
-#   foreign-task.elf    ELF32 at 2 MiB: JMP to a TSS (hv/ refuses task switches)
+#   foreign-task.elf    ELF32 at 2 MiB: JMPs between TSSes (hv/ emulates them, refuses one with paging on)
 #   module-a.txt, module-b.txt  module contents for the e2e test
 FOREIGN_DIR := $(BUILD)/foreign
 FOREIGN_CFLAGS := -m32 -std=gnu11 -O2 $(WARN) -I. -MMD -MP -ffreestanding -nostdlib -fno-builtin \

@@ -26,7 +26,8 @@ void cpu_test(void);
 /* tests/foreign/paging.c: PAE paging and IA-32e mode on and off through CR0 writes hv/ emulates */
 void paging_test(void);
 
-/* tests/foreign/task.c: JMP to a TSS (SDM 7.3); under hv/ the run ends with hv/'s refusal */
+/* tests/foreign/task.c: JMPs between two TSSes (SDM 7.3), the last with paging on, which hv/
+ * refuses (the others it emulates) */
 void task_test(void);
 
 /* tests/foreign/vector.c: the pc-testdev perturbation of the kernel's own stack page */

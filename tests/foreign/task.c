@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* tests/foreign/task.c — a hardware task switch (JMP to a TSS selector, SDM 7.3): a bare CPU
- * performs it; hv/ does not emulate it and must end the run saying so (SDM 25.4.2: a task
- * switch in VMX non-root operation always exits). */
+/* tests/foreign/task.c — hardware task switches (JMP to a TSS selector, SDM 7.3): task A
+ * JMPs to task B, B JMPs back (JMP clears the old busy flag and sets the new one, so each
+ * can be entered again), then A turns paging on and JMPs to B once more. A bare CPU performs
+ * all three; under hv/ every task switch exits (SDM 25.4.2): hv/ emulates the first two
+ * (hv/task_switch.c) and refuses the one with guest paging on, ending the run saying so. */
 #include "tests/foreign/kernel.h"
 
 #define SEL_TSS_A 0x18
@@ -10,6 +12,8 @@
 static uint64_t gdt[5] = {0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull};
 static uint32_t tss_a[26], tss_b[26]; /* 32-bit TSS, SDM 7.2.1 */
 static uint8_t task_b_stack[4096] __attribute__((aligned(16)));
+static uint32_t page_dir[1024] __attribute__((aligned(4096))); /* 4 MiB pages, SDM 4.3 */
+static volatile int paging_on;
 
 static uint64_t tss_descriptor(const uint32_t *tss)
 {
@@ -20,8 +24,30 @@ static uint64_t tss_descriptor(const uint32_t *tss)
 
 static void task_b(void)
 {
-    kputs("foreign: in task B after a task switch\n");
-    kexit(0);
+    for (;;) { /* a JMP back to this task resumes after its own JMP to A */
+        kputs(paging_on ? "foreign: in task B with paging on\n"
+                        : "foreign: in task B after a task switch\n");
+        if (paging_on)
+            kexit(0);
+        __asm__ volatile("ljmp %0, $0" ::"i"(SEL_TSS_A));
+    }
+}
+
+/* Identity-map 4 GiB with 4 MiB pages (CR4.PSE, SDM 4.3) and set CR0.PG. */
+static void paging_enable(void)
+{
+    for (uint32_t i = 0; i < 1024; i++)
+        page_dir[i] = (i << 22) | 0x83; /* P, R/W, PS */
+    __asm__ volatile("movl %%cr4, %%eax\n"
+                     "orl $0x10, %%eax\n" /* PSE */
+                     "movl %%eax, %%cr4\n"
+                     "movl %0, %%cr3\n"
+                     "movl %%cr0, %%eax\n"
+                     "orl $0x80000000, %%eax\n"
+                     "movl %%eax, %%cr0\n" ::"r"(page_dir)
+                     : "eax", "memory");
+    tss_b[7] = (uint32_t)page_dir; /* the switch loads CR3 from the TSS (SDM 7.3 step 12) */
+    paging_on = 1;
 }
 
 void task_test(void)
@@ -50,6 +76,10 @@ void task_test(void)
                      "i"(SEL_TSS_A)
                      : "eax", "memory");
     kputs("foreign: JMP to a TSS\n");
+    __asm__ volatile("ljmp %0, $0" ::"i"(SEL_TSS_B));
+    kputs("foreign: back in task A\n");
+    paging_enable();
+    kputs("foreign: paging on, JMP to a TSS\n");
     __asm__ volatile("ljmp %0, $0" ::"i"(SEL_TSS_B));
     kputs("foreign: the task switch returned\n");
 }
