@@ -213,7 +213,8 @@ enum policy_task_gate policy_task_gate(const struct policy *p, uint32_t info, co
         return POLICY_TG_RAW_AGAIN;
     default:
         *why = "drop: the switch is emulated from the exit qualification alone: no error code "
-               "pushed (SDM 6.12.2), NMIs not blocked (SDM 6.7.1), INT n's EIP not advanced";
+               "pushed (SDM 6.12.2), no EXT (SDM 6.13), NMI blocking only as the exit saved it "
+               "(SDM 31.7.1.2), INT n's EIP not advanced";
         return POLICY_TG_NO_EVENT;
     }
 }

@@ -29,6 +29,28 @@ void pm32_gp_selector(void);
 void pm32_ud(void);
 void pm32_user_int80(void);
 void pm32_self_nmi(void);
+void tg_nmi_again(void);
+extern const char pm32_task_entry[];
+
+/* A handler task's first instruction for nmi-task-gate-twice: a second self-NMI while the
+ * task handles the first (SDM 6.7.1: held until the task's IRET), a few instructions for it
+ * to arrive if it is not held, then the usual entry. The next switch to the task resumes
+ * after its IRET, so the NMI is sent once. */
+__asm__(".pushsection .text\n\t"
+        ".code32\n\t"
+        ".globl tg_nmi_again\n"
+        "tg_nmi_again:\n\t"
+        "movl 0xfee00020, %eax\n\t" /* ICR: NMI to our own APIC ID (SDM 10.6.1) */
+        "andl $0xff000000, %eax\n\t"
+        "movl %eax, 0xfee00310\n\t"
+        "movl $0x400, 0xfee00300\n"
+        "1: testl $0x1000, 0xfee00300\n\t"
+        "jnz 1b\n\t"
+        "nop\n\t"
+        "nop\n\t"
+        "jmp pm32_task_entry\n\t"
+        ".code64\n\t"
+        ".popsection");
 
 #define TASK(n)  (PM32_SEL_TASK0 + 8 * (n))
 #define BAD_SEL  0x100 /* index 32: beyond the 32-bit GDT's limit (SDM 3.4.2) */
@@ -55,6 +77,12 @@ static void int80_setup(void)
 static void nmi_setup(void)
 {
     task = pm32_task_gate(2);
+}
+
+static void nmi_twice_setup(void)
+{
+    task = pm32_task_gate(2);
+    pm32_task_tss(task)->eip = (uint32_t)(uint64_t)tg_nmi_again;
 }
 
 static void t_flag_setup(void)
@@ -132,6 +160,16 @@ static void nmi_check(void)
     one_event(2);
 }
 
+/* Both NMIs by the handler task, the second after its IRET back: NMIs were blocked while it
+ * ran (SDM 6.7.1). Delivered inside the task, the second would meet the task's own busy TSS
+ * through the gate: #GP (SDM 7.3 Table 7-1). */
+static void nmi_twice_check(void)
+{
+    report(trace_count() == 2, "two events (%u)", trace_count());
+    task_record(0, 2);
+    task_record(1, 2);
+}
+
 /* The #DB came first, in the handler task before its first instruction, with DR6.BT; then the
  * task ran and recorded the #UD. */
 static void t_flag_check(void)
@@ -176,6 +214,8 @@ TASK_GATE_ROW(int_n_task_gate, "int-n-task-gate", 0x80, PERTURB_TASK_GATE, 0, in
               int80_trigger, int80_check);
 TASK_GATE_ROW(nmi_task_gate, "nmi-task-gate", 2, PERTURB_TASK_GATE, 0, nmi_setup, nmi_trigger,
               nmi_check);
+TASK_GATE_ROW(nmi_task_gate_twice, "nmi-task-gate-twice", 2, PERTURB_TASK_GATE, 0, nmi_twice_setup,
+              nmi_trigger, nmi_twice_check);
 TASK_GATE_ROW(db_task_switch_t, "db-task-switch-t", 6, PERTURB_TASK_GATE, 0, t_flag_setup,
               ud_trigger, t_flag_check);
 TASK_GATE_ROW(ts_task_switch, "ts-task-switch", 6, PERTURB_TASK_GATE, 0, bad_gs_setup, ud_trigger,
