@@ -121,6 +121,11 @@ unsigned pm32_task(void);
 /* Task n's TSS, to set its T flag (tss->trap = 1: #DB after a switch to it, SDM 17.3.1.5) or
  * to break a field for a #TS (SDM 7.3); NULL when n is out of range. */
 struct tss32 *pm32_task_tss(unsigned n);
+/* Writes `value` into the 16-bit field at `offset` of task n's TSS (e.g. offsetof(struct
+ * tss32, ldt)), remembering the old value: a #TS that a handler task records (pm32_task_gate(10))
+ * puts every broken field back and resumes the interrupted task, so a switch that faulted after
+ * its commit point (SDM 7.3) completes when retried. At most PM32_BREAKS; from .setup. */
+void pm32_task_break(unsigned n, unsigned offset, uint16_t value);
 uint64_t pm32_task_stack_page(unsigned n);
 
 /* --- a TSS with a short limit, guest/tss.c --- */
