@@ -36,7 +36,7 @@ __asm__(".pushsection .text\n\t"
         ".globl pm32t_gp\n"
         "pm32t_gp:\n\t"
         "movl $0x100, %eax\n"
-        "1: movw %ax, %ds\n" /* #GP(0x100): beyond the GDT limit */
+        "1: movw %ax, %ds\n"         /* #GP(0x100): beyond the GDT limit */
         "2: ret\n\t" EXTABLE(1b, 2b) /* */
         ".globl pm32t_call_task1\n"
         "pm32t_call_task1:\n\t"
@@ -97,7 +97,7 @@ static void gp_check(void)
 
 static void t_flag_setup(void)
 {
-    pm32_task();                    /* task 0: unused, so that task 1 is 0x38 */
+    pm32_task();                          /* task 0: unused, so that task 1 is 0x38 */
     pm32_task_tss(pm32_task())->trap = 1; /* task 1, T = 1 */
 }
 
@@ -122,9 +122,9 @@ static void t_flag_check(void)
 
 static void ts_setup(void)
 {
-    pm32_task_gate(10);                          /* task 0: the #TS handler */
+    pm32_task_gate(10); /* task 0: the #TS handler */
     pm32_task_break(pm32_task(), __builtin_offsetof(struct tss32, ldt), /* task 1: its LDT */
-                    PM32_SEL_CODE);                                   /* is no LDT */
+                    PM32_SEL_CODE);                                     /* is no LDT */
 }
 
 static void ts_check(void)
