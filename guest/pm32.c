@@ -250,6 +250,13 @@ static void run(void (*fn32)(void), uint32_t eflags, uint32_t user)
     }
     if (pm32_abort_reason == PM32_ABORT_STORM)
         guest_finish("FAILURE", "pm32: event storm: the trace overflowed (livelock?)");
+    if (pm32_abort_reason == PM32_ABORT_STRAY) {
+        char why[96];
+        ksnprintf(why, sizeof(why),
+                  "pm32: the handler tasks' entry ran in no handler task (TR 0x%x)",
+                  pm32_abort_vector);
+        guest_finish("FAILURE", why);
+    }
 }
 
 void guest_run_pm32(void (*fn32)(void))

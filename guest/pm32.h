@@ -45,6 +45,7 @@
 #define PM32_ABORT_NONE       0
 #define PM32_ABORT_UNEXPECTED 1 /* a fault without an EXTABLE fixup */
 #define PM32_ABORT_STORM      2 /* more than PM32_RECORDS_MAX events */
+#define PM32_ABORT_STRAY      3 /* a handler task's entry ran with TR not a handler task's */
 
 /* pm32_handler_flags: the row's enum handler_flags that 32-bit handlers honour */
 #define PM32_KEEP_TF 1 /* HANDLER_KEEP_TF */

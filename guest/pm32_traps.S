@@ -235,6 +235,8 @@ pm32_task_entry:
 	strw	%bp
 	subl	$PM32_SEL_TASK0, %ebp
 	shrl	$3, %ebp			/* %ebp = n */
+	cmpl	$PM32_TASKS, %ebp
+	jae	task_stray			/* TR is no handler task's */
 	movl	pm32_task_vector(,%ebp,4), %ebx
 	cmpl	$0xffffffff, %ebx
 	je	task_return
@@ -329,4 +331,10 @@ task_unexpected:
 	movl	%ebx, pm32_abort_vector
 	movl	TSS_EIP(%edi), %eax
 	movl	%eax, pm32_abort_eip
+	jmp	pm32_leave
+task_stray:
+	movl	$PM32_ABORT_STRAY, pm32_abort_reason
+	xorl	%eax, %eax
+	strw	%ax
+	movl	%eax, pm32_abort_vector		/* the TR found */
 	jmp	pm32_leave

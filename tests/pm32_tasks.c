@@ -7,7 +7,8 @@
  * runs as its own task; an error code is pushed on the new task's stack), a far CALL and a far
  * JMP to a TSS selector whose T flag is set (a #DB after the switch, SDM 17.3.1.5, delivered
  * in the new task), and a #TS raised after the switch into a task whose LDT field names a
- * code segment (SDM 7.3, Table 7-1), handled by a task gate (SDM 6.15 "Interrupt 10").
+ * code segment (SDM 7.3, Table 7-1), handled by a task gate (SDM 6.15 "Interrupt 10"); an
+ * external interrupt (the handler task sends the EOI) and an NMI through task gates.
  * Why: these are the runtime the task-switch rows stand on; under hv/ a task switch ends the
  * run (`hv: ERROR ... task switch`, hv/cr_access.c) until hv/ emulates it (SDM 25.4.2), so
  * these rows are not in tests/scenarios.cfg: tests/pm32_tasks.cfg, bare only
@@ -24,6 +25,8 @@ void pm32t_ud(void);
 void pm32t_gp(void);
 void pm32t_call_task1(void);
 void pm32t_jmp_task1(void);
+void pm32t_sti_nop(void);
+void pm32t_self_nmi(void);
 extern char pm32t_ud_insn[];
 
 __asm__(".pushsection .text\n\t"
@@ -45,6 +48,22 @@ __asm__(".pushsection .text\n\t"
         ".globl pm32t_jmp_task1\n"
         "pm32t_jmp_task1:\n\t"
         "ljmp $0x38, $0\n\t" /* task 1 JMPs back to here (PM32_SEL_TSS) */
+        "ret\n\t"
+        ".globl pm32t_sti_nop\n"
+        "pm32t_sti_nop:\n\t"
+        "sti\n\t" /* the pending interrupt is taken after the NOP (SDM 6.8.3) */
+        "nop\n\t"
+        "cli\n\t"
+        "ret\n\t"
+        ".globl pm32t_self_nmi\n"
+        "pm32t_self_nmi:\n\t" /* ICR: NMI to our own APIC ID (SDM 10.6.1) */
+        "movl 0xfee00020, %eax\n\t"
+        "andl $0xff000000, %eax\n\t"
+        "movl %eax, 0xfee00310\n\t"
+        "movl $0x400, 0xfee00300\n"
+        "1: testl $0x1000, 0xfee00300\n\t"
+        "jnz 1b\n\t"
+        "nop\n\t"
         "ret\n\t"
         ".code64\n\t"
         ".popsection");
@@ -130,9 +149,45 @@ static void ts_setup(void)
 static void ts_check(void)
 {
     const struct event *e = trace_find(10);
-    report(e != 0, "#TS delivered");
+    report(e && trace_count() == 1, "one #TS (%u events)", trace_count());
     report(e && e->has_error && e->error == PM32_SEL_CODE, "#TS(0x%x) (0x%x)", PM32_SEL_CODE,
            e ? e->error : 0);
+    check_tr(0, PM32_SEL_TASK0);
+}
+
+static void irq_setup(void)
+{
+    pm32_task_gate(0x40);
+}
+
+static void irq_trigger(void)
+{
+    apic_self_ipi_pending(0x40); /* pending with IF = 0; taken in 32-bit mode after STI */
+    guest_run_pm32(pm32t_sti_nop);
+}
+
+static void irq_check(void)
+{
+    const struct event *e = trace_find(0x40);
+    report(e && trace_count() == 1, "one interrupt 0x40 (%u events)", trace_count());
+    report(e && e->isr == 0x40 && e->iflag, "in service at entry, IF=1 in fn32's task");
+    report(!apic_isr_set(0x40), "the handler task's EOI ended it");
+    check_tr(0, PM32_SEL_TASK0);
+}
+
+static void nmi_setup(void)
+{
+    pm32_task_gate(2);
+}
+
+static void nmi_trigger(void)
+{
+    guest_run_pm32(pm32t_self_nmi);
+}
+
+static void nmi_check(void)
+{
+    report(trace_find(2) && trace_count() == 1, "one NMI (%u events)", trace_count());
     check_tr(0, PM32_SEL_TASK0);
 }
 
@@ -150,4 +205,6 @@ TASK_ROW(pm32_task_gate_ud, "pm32-task-gate-ud", 6, ud_setup, ud_trigger, ud_che
 TASK_ROW(pm32_task_gate_gp, "pm32-task-gate-gp", 13, gp_setup, gp_trigger, gp_check);
 TASK_ROW(pm32_task_call_t, "pm32-task-call-t", 1, t_flag_setup, call_trigger, t_flag_check);
 TASK_ROW(pm32_task_jmp_t, "pm32-task-jmp-t", 1, t_flag_setup, jmp_trigger, t_flag_check);
+TASK_ROW(pm32_task_gate_irq, "pm32-task-gate-irq", 0x40, irq_setup, irq_trigger, irq_check);
+TASK_ROW(pm32_task_gate_nmi, "pm32-task-gate-nmi", 2, nmi_setup, nmi_trigger, nmi_check);
 TASK_ROW(pm32_task_ts_ldt, "pm32-task-ts-ldt", 10, ts_setup, call_trigger, ts_check);
