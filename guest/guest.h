@@ -74,11 +74,11 @@ bool guest_region_set_user(uint64_t va);
  * resumes at its EXTABLE fixup. */
 void guest_run_compat(void (*fn32)(void));
 
+/* --- legacy 32-bit protected mode (IA-32e off, paging off): guest/pm32.c, guest/pm32_entry.S,
+ * guest/pm32_traps.S; selectors and struct tss32 in guest/pm32.h --- */
 struct tss32;
 /* Builds the 32-bit environment's tables; kernel_main() calls it once at boot. */
 void pm32_init(void);
-/* --- legacy 32-bit protected mode (IA-32e off, paging off): guest/pm32.c, guest/pm32_entry.S,
- * guest/pm32_traps.S; selectors and struct tss32 in guest/pm32.h --- */
 /* Leaves IA-32e mode (SDM 9.8.5.4), loads the 32-bit environment's own GDT, IDT and TSS
  * (PM32_SEL_*), calls fn32 (.code32, ends in a near RET, below 4 GiB) at CPL0 with CS =
  * PM32_SEL_CODE, SS = DS = ES = PM32_SEL_DATA, IF = 0, on a one-page stack, and comes back to
@@ -122,6 +122,13 @@ unsigned pm32_task(void);
 /* Task n's TSS, to set its T flag (tss->trap = 1: #DB after a switch to it, SDM 17.3.1.5) or
  * to break a field for a #TS (SDM 7.3); NULL when n is out of range. */
 struct tss32 *pm32_task_tss(unsigned n);
+/* Writes `value` into the 16-bit field at `offset` of task n's TSS (e.g. offsetof(struct
+ * tss32, ldt)), remembering the old value: a #TS that a handler task records (pm32_task_gate(10))
+ * puts every broken field back and resumes the interrupted task, so a switch that faulted after
+ * its commit point (SDM 7.3) completes when retried. At most PM32_BREAKS; from .setup. */
+void pm32_task_break(unsigned n, unsigned offset, uint16_t value);
+/* Task n's one-page stack (a task-gate delivery pushes the error code there), 0 when out of
+ * range. */
 uint64_t pm32_task_stack_page(unsigned n);
 
 /* --- a TSS with a short limit, guest/tss.c --- */

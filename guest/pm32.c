@@ -29,6 +29,8 @@ union tss32_page {
 struct pm32_record pm32_records[PM32_RECORDS_MAX];
 uint32_t pm32_count, pm32_depth, pm32_handler_flags;
 uint32_t pm32_abort_reason, pm32_abort_vector, pm32_abort_eip;
+struct pm32_break pm32_breaks[PM32_BREAKS];
+uint32_t pm32_n_breaks;
 uint64_t pm32_entry_gdt[PM32_GDT_ENTRIES] __attribute__((aligned(8)));
 struct pm32_gdtr {
     uint16_t limit;
@@ -171,6 +173,16 @@ struct tss32 *pm32_task_tss(unsigned n)
     return n < PM32_TASKS ? &pm32_task_tss_pages[n].tss : 0;
 }
 
+void pm32_task_break(unsigned n, unsigned offset, uint16_t value)
+{
+    if (n >= PM32_TASKS || offset > sizeof(struct tss32) - 2 || (offset & 1) ||
+        pm32_n_breaks == PM32_BREAKS)
+        guest_finish("ERROR", "pm32_task_break: no such task, 16-bit field, or too many breaks");
+    uint16_t *field = (uint16_t *)((uint8_t *)&pm32_task_tss_pages[n].tss + offset);
+    pm32_breaks[pm32_n_breaks++] = (struct pm32_break){(uint32_t)(uint64_t)field, *field};
+    *field = value;
+}
+
 uint64_t pm32_task_stack_page(unsigned n)
 {
     return n < PM32_TASKS ? (uint64_t)pm32_task_stacks[n] : 0;
@@ -238,6 +250,13 @@ static void run(void (*fn32)(void), uint32_t eflags, uint32_t user)
     }
     if (pm32_abort_reason == PM32_ABORT_STORM)
         guest_finish("FAILURE", "pm32: event storm: the trace overflowed (livelock?)");
+    if (pm32_abort_reason == PM32_ABORT_STRAY) {
+        char why[96];
+        ksnprintf(why, sizeof(why),
+                  "pm32: the handler tasks' entry ran in no handler task (TR 0x%x)",
+                  pm32_abort_vector);
+        guest_finish("FAILURE", why);
+    }
 }
 
 void guest_run_pm32(void (*fn32)(void))

@@ -16,6 +16,10 @@
 #define PM32_TASKS         4
 #define PM32_GDT_ENTRIES   (PM32_SEL_TASK0 / 8 + PM32_TASKS)
 
+/* TSS fields pm32_task_break() may break at once (a #TS handler task restores them). */
+#define PM32_BREAKS     4
+#define PM32_BREAK_SIZE 8 /* struct pm32_break: address, original value */
+
 /* Events a 32-bit handler records before the return to 64-bit mode (at most). */
 #define PM32_RECORDS_MAX 32
 
@@ -41,6 +45,7 @@
 #define PM32_ABORT_NONE       0
 #define PM32_ABORT_UNEXPECTED 1 /* a fault without an EXTABLE fixup */
 #define PM32_ABORT_STORM      2 /* more than PM32_RECORDS_MAX events */
+#define PM32_ABORT_STRAY      3 /* a handler task's entry ran with TR not a handler task's */
 
 /* pm32_handler_flags: the row's enum handler_flags that 32-bit handlers honour */
 #define PM32_KEEP_TF 1 /* HANDLER_KEEP_TF */
@@ -73,6 +78,11 @@ struct tss32 {
 } __attribute__((packed));
 _Static_assert(sizeof(struct tss32) == 104, "SDM 7.2.1: a 32-bit TSS is 104 bytes");
 
+struct pm32_break {
+    uint32_t addr, orig;
+};
+_Static_assert(sizeof(struct pm32_break) == PM32_BREAK_SIZE, "guest/pm32_traps.S");
+
 /* The records of the last guest_run_pm32() (for a row's check: TR and flags, which the EV
  * line does not show). */
 unsigned pm32_record_count(void);
@@ -81,6 +91,8 @@ const struct pm32_record *pm32_record_at(unsigned i);
 /* Shared with the assembly (guest/pm32_traps.S, guest/pm32_entry.S) */
 extern struct pm32_record pm32_records[PM32_RECORDS_MAX];
 extern uint32_t pm32_count, pm32_depth, pm32_handler_flags;
+extern struct pm32_break pm32_breaks[PM32_BREAKS];
+extern uint32_t pm32_n_breaks;
 extern uint32_t pm32_abort_reason, pm32_abort_vector, pm32_abort_eip;
 #endif
 

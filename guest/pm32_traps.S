@@ -235,6 +235,8 @@ pm32_task_entry:
 	strw	%bp
 	subl	$PM32_SEL_TASK0, %ebp
 	shrl	$3, %ebp			/* %ebp = n */
+	cmpl	$PM32_TASKS, %ebp
+	jae	task_stray			/* TR is no handler task's */
 	movl	pm32_task_vector(,%ebp,4), %ebx
 	cmpl	$0xffffffff, %ebx
 	je	task_return
@@ -267,7 +269,22 @@ pm32_task_entry:
 	movl	TSS_EFLAGS(%edi), %eax
 	movl	%eax, PM32_REC_EFLAGS(%esi)
 	call	end_interrupt
-	cmpl	$1, %ebx
+	cmpl	$10, %ebx
+	jne	9f
+	cmpl	$0, pm32_n_breaks
+	je	9f
+	/* #TS with fields pm32_task_break() broke: restore them; the interrupted task is then
+	 * resumed as it is (the switch into it was completed, SDM 7.3) */
+	xorl	%ecx, %ecx
+10:	movl	pm32_breaks(,%ecx,PM32_BREAK_SIZE), %edx
+	movl	pm32_breaks+4(,%ecx,PM32_BREAK_SIZE), %eax
+	movw	%ax, (%edx)
+	incl	%ecx
+	cmpl	pm32_n_breaks, %ecx
+	jb	10b
+	movl	$0, pm32_n_breaks
+	jmp	task_done
+9:	cmpl	$1, %ebx
 	jne	3f
 	testl	$PM32_KEEP_TF, pm32_handler_flags
 	jnz	4f
@@ -314,4 +331,10 @@ task_unexpected:
 	movl	%ebx, pm32_abort_vector
 	movl	TSS_EIP(%edi), %eax
 	movl	%eax, pm32_abort_eip
+	jmp	pm32_leave
+task_stray:
+	movl	$PM32_ABORT_STRAY, pm32_abort_reason
+	xorl	%eax, %eax
+	strw	%ax
+	movl	%eax, pm32_abort_vector		/* the TR found */
 	jmp	pm32_leave

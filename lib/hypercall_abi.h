@@ -4,7 +4,10 @@
  * Detection: CPUID.1:ECX[31] (hypervisor present) and leaf 0x40000000 returning the
  * signature "redeliver-hv" in EBX, ECX, EDX. A call is VMCALL with RAX = number,
  * RDI/RSI (and RDX where a call says so) = arguments; RAX returns 0 or a negative HC_E* value. On a
- * bare CPU the guest never executes VMCALL (it would raise #UD). */
+ * bare CPU the guest never executes VMCALL (it would raise #UD). Calls are made from 64-bit
+ * mode: hv/ reads the registers whole, and outside it their upper halves are undefined (SDM
+ * 3.4.1.1); rows in 32-bit code (guest_run_compat(), guest_run_pm32()) make their hypercalls
+ * before or after it, in 64-bit C. */
 #ifndef LIB_HYPERCALL_ABI_H
 #define LIB_HYPERCALL_ABI_H
 

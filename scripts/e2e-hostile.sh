@@ -41,6 +41,12 @@ hostile hostile-db-storm kvm LIVELOCK "intercepted exception" \
     "hostile-db-storm: a #DB storm (CVE-2015-8104) ends as LIVELOCK under hv, not TIMEOUT" 8
 hostile hostile-ac-storm kvm LIVELOCK "intercepted exception" \
     "hostile-ac-storm: an #AC storm (CVE-2015-5307) ends as LIVELOCK under hv, not TIMEOUT" 8
+hostile hostile-pm32-nofixup bare FAILED "pm32: unexpected exception 6 at eip" \
+    "hostile-pm32-nofixup: a fault without a fixup in 32-bit protected mode ends the row FAILED, back in 64-bit mode"
+hostile hostile-pm32-nofixup kvm ERROR "no bare reference" \
+    "hostile-pm32-nofixup: under hv/ the same FAILURE, and no bare reference to pass against (ERROR)"
+hostile hostile-pm32-storm bare FAILED "pm32: event storm" \
+    "hostile-pm32-storm: more events than the 32-bit handlers record ends the row FAILED as a storm"
 
 # Under load: 16 parallel runs on this machine's CPUs with --timeout 2 must not turn runs
 # that pass at --jobs 2 into TIMEOUT (the timeout scales with jobs per CPU).

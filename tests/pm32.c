@@ -28,6 +28,8 @@ void pm32_user_div0(void);
 void pm32_user_single_step(void);
 void pm32_sti_nop(void);
 void pm32_self_nmi(void);
+void pm32_ud_nofixup(void);
+void pm32_int80_storm(void);
 
 /* 32-bit code (.code32): run only through guest_run_pm32() or guest_run_pm32_user(). */
 __asm__(".pushsection .text\n\t"
@@ -77,6 +79,16 @@ __asm__(".pushsection .text\n\t"
         "1: testl $0x1000, 0xfee00300\n\t"
         "jnz 1b\n\t"
         "nop\n\t"
+        "ret\n\t"
+        ".globl pm32_ud_nofixup\n"
+        "pm32_ud_nofixup:\n\t"
+        "ud2\n\t" /* no EXTABLE entry: the handler gives up */
+        "ret\n\t"
+        ".globl pm32_int80_storm\n"
+        "pm32_int80_storm:\n\t"
+        "movl $40, %ecx\n" /* more than PM32_RECORDS_MAX events */
+        "1: int $0x80\n\t"
+        "loop 1b\n\t"
         "ret\n\t"
         ".code64\n\t"
         ".popsection");
@@ -193,3 +205,32 @@ PM32_ROW(db_pm32_user_esp0, "db-pm32-user-esp0", 1, PAGE_PM32_ESP0, 0, single_st
          single_step_check);
 PM32_ROW(irq_pm32_idt, "irq-pm32-idt", 0x40, PAGE_PM32_IDT, 0, irq_trigger, irq_check);
 PM32_ROW(nmi_pm32_gdt, "nmi-pm32-gdt", 2, PAGE_PM32_GDT, 0, nmi_trigger, nmi_check);
+
+/* Hostile rows (harness, tests/scenarios.cfg; scripts/e2e-hostile.sh): a fault without a fixup
+ * and an event storm in 32-bit protected mode end the row FAILED, with the reason, after the
+ * return to 64-bit mode, bare and under hv/ alike. */
+static void nofixup_trigger(void)
+{
+    guest_run_pm32(pm32_ud_nofixup);
+}
+
+static void storm_trigger(void)
+{
+    guest_run_pm32(pm32_int80_storm);
+}
+
+SCENARIO(hostile_pm32_nofixup) = {
+    .name = "hostile-pm32-nofixup",
+    .vector = 6,
+    .perturb = PERTURB_EPT_NOT_PRESENT, /* under hv/, the exit that makes the cell count */
+    .page = PAGE_PM32_IDT,
+    .trigger = nofixup_trigger,
+};
+
+SCENARIO(hostile_pm32_storm) = {
+    .name = "hostile-pm32-storm",
+    .vector = 0x80,
+    .perturb = PERTURB_EPT_NOT_PRESENT,
+    .page = PAGE_PM32_IDT,
+    .trigger = storm_trigger,
+};
