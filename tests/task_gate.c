@@ -4,6 +4,7 @@
  * 6.12.2) to handler tasks (guest/pm32.c, pm32_task_gate()), in legacy 32-bit protected mode.
  *
  * What: a hardware exception without an error code (#UD) and with one (#GP), INT n, an NMI,
+ * an external interrupt (a self-IPI: the handler task sends the EOI),
  * a handler task whose TSS has T = 1 (#DB with DR6.BT, SDM 7.2.1, 17.2.3), a handler task
  * whose TSS holds a bad GS selector (#TS in the new task, SDM 7.3 Table 7-1), and a #GP whose
  * IDT read exits first (the event is then injected by the VM entry and reaches the task gate).
@@ -29,6 +30,7 @@ void pm32_gp_selector(void);
 void pm32_ud(void);
 void pm32_user_int80(void);
 void pm32_self_nmi(void);
+void pm32_sti_nop(void);
 void tg_nmi_again(void);
 extern const char pm32_task_entry[];
 
@@ -79,6 +81,11 @@ static void nmi_setup(void)
     task = pm32_task_gate(2);
 }
 
+static void irq_setup(void)
+{
+    task = pm32_task_gate(0x40);
+}
+
 static void nmi_twice_setup(void)
 {
     task = pm32_task_gate(2);
@@ -110,6 +117,12 @@ static void gp_trigger(void)
 static void int80_trigger(void)
 {
     guest_run_pm32(pm32_user_int80); /* at CPL0: the gate's DPL 0 allows it */
+}
+
+static void irq_trigger(void)
+{
+    apic_self_ipi_pending(0x40); /* pending with IF = 0; taken in 32-bit mode after STI */
+    guest_run_pm32(pm32_sti_nop);
 }
 
 static void nmi_trigger(void)
@@ -158,6 +171,18 @@ static void int80_check(void)
 static void nmi_check(void)
 {
     one_event(2);
+}
+
+/* Acknowledged before the switch (in service at the task's entry, SDM 10.8.4), with IF = 1
+ * in the interrupted task's EFLAGS; the handler task's EOI ended it (SDM 10.8.5). */
+static void irq_check(void)
+{
+    one_event(0x40);
+    const struct pm32_record *r = pm32_record_at(0);
+    report(r && r->isr == 0x40, "0x40 in service at the task's entry (isr 0x%x)", r ? r->isr : 0);
+    report(r && (r->eflags & 0x200), "IF = 1 in the interrupted task (eflags 0x%x)",
+           r ? r->eflags : 0);
+    report(!apic_isr_set(0x40), "the handler task's EOI ended it");
 }
 
 /* Both NMIs by the handler task, the second after its IRET back: NMIs were blocked while it
@@ -214,6 +239,8 @@ TASK_GATE_ROW(int_n_task_gate, "int-n-task-gate", 0x80, PERTURB_TASK_GATE, 0, in
               int80_trigger, int80_check);
 TASK_GATE_ROW(nmi_task_gate, "nmi-task-gate", 2, PERTURB_TASK_GATE, 0, nmi_setup, nmi_trigger,
               nmi_check);
+TASK_GATE_ROW(irq_task_gate, "irq-task-gate", 0x40, PERTURB_TASK_GATE, 0, irq_setup, irq_trigger,
+              irq_check);
 TASK_GATE_ROW(nmi_task_gate_twice, "nmi-task-gate-twice", 2, PERTURB_TASK_GATE, 0, nmi_twice_setup,
               nmi_trigger, nmi_twice_check);
 TASK_GATE_ROW(db_task_switch_t, "db-task-switch-t", 6, PERTURB_TASK_GATE, 0, t_flag_setup,
