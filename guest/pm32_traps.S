@@ -3,8 +3,8 @@
  * guest/pm32_traps.S — the handlers of the 32-bit environment (guest_run_pm32(), guest/pm32.c).
  *
  * 256 stubs, 16 bytes apart, for the 32-bit IDT's interrupt gates (SDM 6.11, 6.12.1): those
- * of the vectors that push an error code (SDM 6.13, Table 6-1: 8, 10-14, 17, 21, 29, 30) push
- * only the vector, the others a zero first, so that every frame has one layout. The common
+ * of the vectors that push an error code (ERROR_CODE_VECTORS, lib/error_code_vectors.h: SDM
+ * 6.13, Table 6-1) push only the vector, the others a zero first, so that every frame has one layout. The common
  * handler does in 32-bit code what guest/traps.c does in 64-bit code, recording into
  * pm32_records (guest/pm32.c turns them into trace events after the return to 64-bit mode):
  * vector, error code, EIP, CS and EFLAGS as saved in the frame (SDM 6.12.1, Figure 6-4),
@@ -21,6 +21,7 @@
  * NT being set, switches back through the previous-task link (SDM 7.4).
  */
 #include "guest/pm32.h"
+#include "lib/error_code_vectors.h"
 
 #define APIC_BASE   0xfee00000
 #define APIC_EOI    0xb0
@@ -43,7 +44,7 @@ pm32_stubs:
 	.set	vec, 0
 	.rept	256
 	.p2align 4
-	.if	!((vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30))
+	.if	!ERROR_CODE_VECTOR(vec)
 	pushl	$0
 	.endif
 	pushl	$vec
