@@ -13,6 +13,7 @@
  * to 64-bit handlers and IRETQ returns to compatibility mode (SDM 6.14, 6.14.1); a fault
  * resumes at fn32's EXTABLE fixup, which holds its 32-bit address zero-extended.
  */
+#include "guest/caller_state.inc"
 /* lib/desc.h's selectors (guest/compat_check.c asserts that they still are these) */
 #define SEL_CODE64 0x08
 #define SEL_DATA   0x10
@@ -22,19 +23,7 @@
 	.globl	guest_run_compat
 	.code64
 guest_run_compat:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movw	%ss, %ax
-	pushq	%rax
-	movw	%ds, %ax
-	pushq	%rax
-	movw	%es, %ax
-	pushq	%rax
-	pushfq
+	CALLER_SAVE %ss, %ds, %es
 	movq	%rsp, compat_saved_rsp(%rip)
 	movl	$SEL_DATA, %eax
 	movw	%ax, %ds
@@ -53,21 +42,7 @@ compat_entry:
 
 	.code64
 compat_exit:
-	movq	compat_saved_rsp(%rip), %rsp
-	popfq
-	popq	%rax
-	movw	%ax, %es
-	popq	%rax
-	movw	%ax, %ds
-	popq	%rax
-	movw	%ax, %ss
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	ret
+	CALLER_RESTORE_RET compat_saved_rsp, %es, %ds, %ss
 
 	.section .bss
 	.p2align 12

@@ -20,6 +20,7 @@
  * (its descriptor written available first: it stayed busy, SDM 7.2.2) and the caller's stack,
  * segments, callee-saved registers and RFLAGS.
  */
+#include "guest/caller_state.inc"
 #include "guest/pm32.h"
 
 /* lib/desc.h's selectors (guest/compat_check.c asserts that they still are these) */
@@ -41,19 +42,7 @@
 	.code64
 /* void pm32_enter(uint32_t fn32, uint32_t user_eflags, uint32_t user) */
 pm32_enter:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movw	%ss, %ax
-	pushq	%rax
-	movw	%ds, %ax
-	pushq	%rax
-	movw	%es, %ax
-	pushq	%rax
-	pushfq
+	CALLER_SAVE %ss, %ds, %es
 	cli
 	movq	%rsp, pm32_saved_rsp(%rip)
 	sgdt	pm32_gdt64(%rip)
@@ -163,21 +152,7 @@ long64:
 	andb	$TSS_AVAILABLE, SEL_TSS+5(%rax)
 	movw	$SEL_TSS, %ax
 	ltr	%ax
-	movq	pm32_saved_rsp(%rip), %rsp
-	popfq
-	popq	%rax
-	movw	%ax, %es
-	popq	%rax
-	movw	%ax, %ds
-	popq	%rax
-	movw	%ax, %ss
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	ret
+	CALLER_RESTORE_RET pm32_saved_rsp, %es, %ds, %ss
 
 	.section .bss
 	.p2align 3

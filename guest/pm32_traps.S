@@ -71,6 +71,24 @@ apic_highest:
 	addl	%ecx, %eax
 	ret
 
+/* %eax = the EXTABLE fixup of the faulting EIP in %eax, 0 when it has none (lib/kernel.ld,
+ * guest/guest.h EXTABLE: 16-byte entries, the 64-bit address and then the fixup's; a 32-bit
+ * address is zero-extended). Clobbers %esi. */
+extable_find:
+	movl	$__extable_start, %esi
+1:	cmpl	$__extable_end, %esi
+	jae	3f
+	cmpl	%eax, 0(%esi)
+	jne	2f
+	cmpl	$0, 4(%esi)
+	jne	2f
+	movl	8(%esi), %eax
+	ret
+2:	addl	$16, %esi
+	jmp	1b
+3:	xorl	%eax, %eax
+	ret
+
 /* CF = the ISR bit of vector %ebx (SDM 10.8.4). Clobbers %eax, %ecx. */
 apic_in_service:
 	movl	%ebx, %ecx
@@ -180,20 +198,13 @@ pm32_common:
 resume_if_not_de:
 	testl	%ebx, %ebx
 	jnz	resume
-fixup:	/* a fault: resume at its EXTABLE fixup (lib/kernel.ld, guest/guest.h EXTABLE) */
+fixup:	/* a fault: resume at its EXTABLE fixup */
 	movl	F_EIP(%ebp), %eax
-	movl	$__extable_start, %esi
-4:	cmpl	$__extable_end, %esi
-	jae	unexpected
-	cmpl	%eax, 0(%esi)
-	jne	5f
-	cmpl	$0, 4(%esi)
-	jne	5f
-	movl	8(%esi), %eax
+	call	extable_find
+	testl	%eax, %eax
+	jz	unexpected
 	movl	%eax, F_EIP(%ebp)
 	jmp	resume
-5:	addl	$16, %esi
-	jmp	4b
 resume:
 	decl	pm32_depth
 	popal
@@ -299,18 +310,11 @@ pm32_task_entry:
 	cmpl	$4, %ebx
 	jbe	task_done
 5:	movl	TSS_EIP(%edi), %eax		/* a fault: its fixup */
-	movl	$__extable_start, %esi
-6:	cmpl	$__extable_end, %esi
-	jae	task_unexpected
-	cmpl	%eax, 0(%esi)
-	jne	7f
-	cmpl	$0, 4(%esi)
-	jne	7f
-	movl	8(%esi), %eax
+	call	extable_find
+	testl	%eax, %eax
+	jz	task_unexpected
 	movl	%eax, TSS_EIP(%edi)
 	jmp	task_done
-7:	addl	$16, %esi
-	jmp	6b
 task_done:
 	decl	pm32_depth
 task_return:
