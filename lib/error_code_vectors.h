@@ -15,7 +15,7 @@
 #define ERROR_CODE_VECTORS 0x00227d00
 
 /* 1 when vector v (0-255) pushes an error code; the shift stays below 32 for the assembler. */
-#define ERROR_CODE_VECTOR(v) (((v) < 32) && ((ERROR_CODE_VECTORS >> ((v) & 31)) & 1))
+#define ERROR_CODE_VECTOR(v) (((v) < 32) && ((ERROR_CODE_VECTORS >> ((v)&31)) & 1))
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
