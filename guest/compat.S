@@ -13,11 +13,7 @@
  * to 64-bit handlers and IRETQ returns to compatibility mode (SDM 6.14, 6.14.1); a fault
  * resumes at fn32's EXTABLE fixup, which holds its 32-bit address zero-extended.
  */
-#include "guest/caller_state.inc"
-/* lib/desc.h's selectors (guest/compat_check.c asserts that they still are these) */
-#define SEL_CODE64 0x08
-#define SEL_DATA   0x10
-#define SEL_CODE32 0x38
+#include "guest/crossing.inc" /* and lib/desc.h's selectors */
 
 	.section .text
 	.globl	guest_run_compat
@@ -25,15 +21,7 @@
 guest_run_compat:
 	CALLER_SAVE %ss, %ds, %es
 	movq	%rsp, compat_saved_rsp(%rip)
-	movl	$SEL_DATA, %eax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	leaq	compat_stack_top(%rip), %rsp
-	pushq	$SEL_CODE32
-	leaq	compat_entry(%rip), %rax
-	pushq	%rax
-	lretq
+	TO_COMPAT compat_stack_top, compat_entry
 
 	.code32
 compat_entry:

@@ -20,14 +20,8 @@
  * (its descriptor written available first: it stayed busy, SDM 7.2.2) and the caller's stack,
  * segments, callee-saved registers and RFLAGS.
  */
-#include "guest/caller_state.inc"
+#include "guest/crossing.inc" /* and lib/desc.h's selectors */
 #include "guest/pm32.h"
-
-/* lib/desc.h's selectors (guest/compat_check.c asserts that they still are these) */
-#define SEL_CODE64 0x08
-#define SEL_DATA   0x10
-#define SEL_TSS    0x18
-#define SEL_CODE32 0x38
 
 #define CR0_PG            0x80000000
 #define MSR_EFER          0xc0000080
@@ -50,15 +44,7 @@ pm32_enter:
 	movl	%edi, pm32_fn(%rip)
 	movl	%esi, pm32_user_eflags(%rip)
 	movl	%edx, pm32_user(%rip)
-	movl	$SEL_DATA, %eax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	leaq	pm32_stack_top(%rip), %rsp
-	pushq	$SEL_CODE32
-	leaq	compat(%rip), %rax
-	pushq	%rax
-	lretq
+	TO_COMPAT pm32_stack_top, compat
 
 	.code32
 compat:	/* IA-32e compatibility mode, identity-mapped code (SDM 9.8.5.4) */

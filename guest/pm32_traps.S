@@ -36,6 +36,18 @@
 #define F_CS        44
 #define F_EFLAGS    48
 
+/* The interrupted code's EIP, CS (the 16-bit selector only, as the EV line shows it) and
+ * EFLAGS into the record at %esi: from the frame (SDM 6.12.1, Figure 6-4) or from a TSS
+ * (SDM 7.2.1). Clobbers %eax. */
+	.macro	RECORD_STATE eip, cs, eflags
+	movl	\eip, %eax
+	movl	%eax, PM32_REC_EIP(%esi)
+	movzwl	\cs, %eax
+	movl	%eax, PM32_REC_CS(%esi)
+	movl	\eflags, %eax
+	movl	%eax, PM32_REC_EFLAGS(%esi)
+	.endm
+
 	.section .text
 	.code32
 	.p2align 4
@@ -156,12 +168,7 @@ pm32_common:
 	call	record_new
 	movl	F_ERROR(%ebp), %eax
 	movl	%eax, PM32_REC_ERROR(%esi)
-	movl	F_EIP(%ebp), %eax
-	movl	%eax, PM32_REC_EIP(%esi)
-	movl	F_CS(%ebp), %eax
-	movl	%eax, PM32_REC_CS(%esi)
-	movl	F_EFLAGS(%ebp), %eax
-	movl	%eax, PM32_REC_EFLAGS(%esi)
+	RECORD_STATE F_EIP(%ebp), F_CS(%ebp), F_EFLAGS(%ebp)
 	call	end_interrupt
 	cmpl	$1, %ebx
 	jne	1f
@@ -274,12 +281,7 @@ pm32_task_entry:
 	subl	$PM32_SEL_TASK0, %eax
 	shll	$9, %eax			/* (selector - TASK0) / 8 * 4096 */
 	leal	pm32_task_tss_pages(%eax), %edi
-2:	movl	TSS_EIP(%edi), %eax
-	movl	%eax, PM32_REC_EIP(%esi)
-	movzwl	TSS_CS(%edi), %eax
-	movl	%eax, PM32_REC_CS(%esi)
-	movl	TSS_EFLAGS(%edi), %eax
-	movl	%eax, PM32_REC_EFLAGS(%esi)
+2:	RECORD_STATE TSS_EIP(%edi), TSS_CS(%edi), TSS_EFLAGS(%edi)
 	call	end_interrupt
 	cmpl	$10, %ebx
 	jne	9f

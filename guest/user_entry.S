@@ -11,7 +11,7 @@
  * alone (SDM Vol. 2, SYSCALL): back on the saved kernel stack, restore, return to the
  * caller of guest_user_enter.
  */
-#include "guest/caller_state.inc"
+#include "guest/crossing.inc"
 
 	.section .text
 	.globl	guest_user_enter
