@@ -13,38 +13,15 @@
  * to 64-bit handlers and IRETQ returns to compatibility mode (SDM 6.14, 6.14.1); a fault
  * resumes at fn32's EXTABLE fixup, which holds its 32-bit address zero-extended.
  */
-/* lib/desc.h's selectors (guest/compat_check.c asserts that they still are these) */
-#define SEL_CODE64 0x08
-#define SEL_DATA   0x10
-#define SEL_CODE32 0x38
+#include "guest/crossing.inc" /* and lib/desc.h's selectors */
 
 	.section .text
 	.globl	guest_run_compat
 	.code64
 guest_run_compat:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movw	%ss, %ax
-	pushq	%rax
-	movw	%ds, %ax
-	pushq	%rax
-	movw	%es, %ax
-	pushq	%rax
-	pushfq
+	CALLER_SAVE %ss, %ds, %es
 	movq	%rsp, compat_saved_rsp(%rip)
-	movl	$SEL_DATA, %eax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	leaq	compat_stack_top(%rip), %rsp
-	pushq	$SEL_CODE32
-	leaq	compat_entry(%rip), %rax
-	pushq	%rax
-	lretq
+	TO_COMPAT compat_stack_top, compat_entry
 
 	.code32
 compat_entry:
@@ -53,21 +30,7 @@ compat_entry:
 
 	.code64
 compat_exit:
-	movq	compat_saved_rsp(%rip), %rsp
-	popfq
-	popq	%rax
-	movw	%ax, %es
-	popq	%rax
-	movw	%ax, %ds
-	popq	%rax
-	movw	%ax, %ss
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	ret
+	CALLER_RESTORE_RET compat_saved_rsp, %es, %ds, %ss
 
 	.section .bss
 	.p2align 12

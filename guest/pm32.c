@@ -16,6 +16,7 @@
 #include "guest/scenario.h"
 #include "guest/trace.h"
 #include "lib/console.h"
+#include "lib/error_code_vectors.h"
 #include "lib/x86.h"
 
 #define PAGE 4096
@@ -188,12 +189,6 @@ uint64_t pm32_task_stack_page(unsigned n)
     return n < PM32_TASKS ? (uint64_t)pm32_task_stacks[n] : 0;
 }
 
-/* SDM 6.13, Table 6-1: the vectors whose delivery pushes an error code. */
-static bool pushes_error(uint32_t v)
-{
-    return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
-}
-
 static void flush_records(void)
 {
     for (unsigned i = 0; i < pm32_count && i < PM32_RECORDS_MAX; i++) {
@@ -201,7 +196,7 @@ static void flush_records(void)
         struct event e = {
             .vector = (uint8_t)r->vector,
             .has_error = (r->flags & PM32_REC_TASK) ? (r->flags & PM32_REC_HAS_ERROR) != 0
-                                                    : pushes_error(r->vector),
+                                                    : vector_pushes_error(r->vector),
             .error = r->error,
             .rf = (r->eflags & X86_RFLAGS_RF) != 0,
             .cs = (uint16_t)r->cs,

@@ -20,13 +20,8 @@
  * (its descriptor written available first: it stayed busy, SDM 7.2.2) and the caller's stack,
  * segments, callee-saved registers and RFLAGS.
  */
+#include "guest/crossing.inc" /* and lib/desc.h's selectors */
 #include "guest/pm32.h"
-
-/* lib/desc.h's selectors (guest/compat_check.c asserts that they still are these) */
-#define SEL_CODE64 0x08
-#define SEL_DATA   0x10
-#define SEL_TSS    0x18
-#define SEL_CODE32 0x38
 
 #define CR0_PG            0x80000000
 #define MSR_EFER          0xc0000080
@@ -41,19 +36,7 @@
 	.code64
 /* void pm32_enter(uint32_t fn32, uint32_t user_eflags, uint32_t user) */
 pm32_enter:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movw	%ss, %ax
-	pushq	%rax
-	movw	%ds, %ax
-	pushq	%rax
-	movw	%es, %ax
-	pushq	%rax
-	pushfq
+	CALLER_SAVE %ss, %ds, %es
 	cli
 	movq	%rsp, pm32_saved_rsp(%rip)
 	sgdt	pm32_gdt64(%rip)
@@ -61,15 +44,7 @@ pm32_enter:
 	movl	%edi, pm32_fn(%rip)
 	movl	%esi, pm32_user_eflags(%rip)
 	movl	%edx, pm32_user(%rip)
-	movl	$SEL_DATA, %eax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	leaq	pm32_stack_top(%rip), %rsp
-	pushq	$SEL_CODE32
-	leaq	compat(%rip), %rax
-	pushq	%rax
-	lretq
+	TO_COMPAT pm32_stack_top, compat
 
 	.code32
 compat:	/* IA-32e compatibility mode, identity-mapped code (SDM 9.8.5.4) */
@@ -163,21 +138,7 @@ long64:
 	andb	$TSS_AVAILABLE, SEL_TSS+5(%rax)
 	movw	$SEL_TSS, %ax
 	ltr	%ax
-	movq	pm32_saved_rsp(%rip), %rsp
-	popfq
-	popq	%rax
-	movw	%ax, %es
-	popq	%rax
-	movw	%ax, %ds
-	popq	%rax
-	movw	%ax, %ss
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	ret
+	CALLER_RESTORE_RET pm32_saved_rsp, %es, %ds, %ss
 
 	.section .bss
 	.p2align 3

@@ -3,8 +3,8 @@
  * guest/pm32_traps.S — the handlers of the 32-bit environment (guest_run_pm32(), guest/pm32.c).
  *
  * 256 stubs, 16 bytes apart, for the 32-bit IDT's interrupt gates (SDM 6.11, 6.12.1): those
- * of the vectors that push an error code (SDM 6.13, Table 6-1: 8, 10-14, 17, 21, 29, 30) push
- * only the vector, the others a zero first, so that every frame has one layout. The common
+ * of the vectors that push an error code (ERROR_CODE_VECTORS, lib/error_code_vectors.h: SDM
+ * 6.13, Table 6-1) push only the vector, the others a zero first, so that every frame has one layout. The common
  * handler does in 32-bit code what guest/traps.c does in 64-bit code, recording into
  * pm32_records (guest/pm32.c turns them into trace events after the return to 64-bit mode):
  * vector, error code, EIP, CS and EFLAGS as saved in the frame (SDM 6.12.1, Figure 6-4),
@@ -21,6 +21,7 @@
  * NT being set, switches back through the previous-task link (SDM 7.4).
  */
 #include "guest/pm32.h"
+#include "lib/error_code_vectors.h"
 
 #define APIC_BASE   0xfee00000
 #define APIC_EOI    0xb0
@@ -35,6 +36,18 @@
 #define F_CS        44
 #define F_EFLAGS    48
 
+/* The interrupted code's EIP, CS (the 16-bit selector only, as the EV line shows it) and
+ * EFLAGS into the record at %esi: from the frame (SDM 6.12.1, Figure 6-4) or from a TSS
+ * (SDM 7.2.1). Clobbers %eax. */
+	.macro	RECORD_STATE eip, cs, eflags
+	movl	\eip, %eax
+	movl	%eax, PM32_REC_EIP(%esi)
+	movzwl	\cs, %eax
+	movl	%eax, PM32_REC_CS(%esi)
+	movl	\eflags, %eax
+	movl	%eax, PM32_REC_EFLAGS(%esi)
+	.endm
+
 	.section .text
 	.code32
 	.p2align 4
@@ -43,7 +56,7 @@ pm32_stubs:
 	.set	vec, 0
 	.rept	256
 	.p2align 4
-	.if	!((vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30))
+	.if	!ERROR_CODE_VECTOR(vec)
 	pushl	$0
 	.endif
 	pushl	$vec
@@ -68,6 +81,24 @@ apic_highest:
 2:	bsrl	%eax, %eax
 	shll	$5, %ecx
 	addl	%ecx, %eax
+	ret
+
+/* %eax = the EXTABLE fixup of the faulting EIP in %eax, 0 when it has none (lib/kernel.ld,
+ * guest/guest.h EXTABLE: 16-byte entries, the 64-bit address and then the fixup's; a 32-bit
+ * address is zero-extended). Clobbers %esi. */
+extable_find:
+	movl	$__extable_start, %esi
+1:	cmpl	$__extable_end, %esi
+	jae	3f
+	cmpl	%eax, 0(%esi)
+	jne	2f
+	cmpl	$0, 4(%esi)
+	jne	2f
+	movl	8(%esi), %eax
+	ret
+2:	addl	$16, %esi
+	jmp	1b
+3:	xorl	%eax, %eax
 	ret
 
 /* CF = the ISR bit of vector %ebx (SDM 10.8.4). Clobbers %eax, %ecx. */
@@ -137,12 +168,7 @@ pm32_common:
 	call	record_new
 	movl	F_ERROR(%ebp), %eax
 	movl	%eax, PM32_REC_ERROR(%esi)
-	movl	F_EIP(%ebp), %eax
-	movl	%eax, PM32_REC_EIP(%esi)
-	movl	F_CS(%ebp), %eax
-	movl	%eax, PM32_REC_CS(%esi)
-	movl	F_EFLAGS(%ebp), %eax
-	movl	%eax, PM32_REC_EFLAGS(%esi)
+	RECORD_STATE F_EIP(%ebp), F_CS(%ebp), F_EFLAGS(%ebp)
 	call	end_interrupt
 	cmpl	$1, %ebx
 	jne	1f
@@ -179,20 +205,13 @@ pm32_common:
 resume_if_not_de:
 	testl	%ebx, %ebx
 	jnz	resume
-fixup:	/* a fault: resume at its EXTABLE fixup (lib/kernel.ld, guest/guest.h EXTABLE) */
+fixup:	/* a fault: resume at its EXTABLE fixup */
 	movl	F_EIP(%ebp), %eax
-	movl	$__extable_start, %esi
-4:	cmpl	$__extable_end, %esi
-	jae	unexpected
-	cmpl	%eax, 0(%esi)
-	jne	5f
-	cmpl	$0, 4(%esi)
-	jne	5f
-	movl	8(%esi), %eax
+	call	extable_find
+	testl	%eax, %eax
+	jz	unexpected
 	movl	%eax, F_EIP(%ebp)
 	jmp	resume
-5:	addl	$16, %esi
-	jmp	4b
 resume:
 	decl	pm32_depth
 	popal
@@ -262,12 +281,7 @@ pm32_task_entry:
 	subl	$PM32_SEL_TASK0, %eax
 	shll	$9, %eax			/* (selector - TASK0) / 8 * 4096 */
 	leal	pm32_task_tss_pages(%eax), %edi
-2:	movl	TSS_EIP(%edi), %eax
-	movl	%eax, PM32_REC_EIP(%esi)
-	movzwl	TSS_CS(%edi), %eax
-	movl	%eax, PM32_REC_CS(%esi)
-	movl	TSS_EFLAGS(%edi), %eax
-	movl	%eax, PM32_REC_EFLAGS(%esi)
+2:	RECORD_STATE TSS_EIP(%edi), TSS_CS(%edi), TSS_EFLAGS(%edi)
 	call	end_interrupt
 	cmpl	$10, %ebx
 	jne	9f
@@ -298,18 +312,11 @@ pm32_task_entry:
 	cmpl	$4, %ebx
 	jbe	task_done
 5:	movl	TSS_EIP(%edi), %eax		/* a fault: its fixup */
-	movl	$__extable_start, %esi
-6:	cmpl	$__extable_end, %esi
-	jae	task_unexpected
-	cmpl	%eax, 0(%esi)
-	jne	7f
-	cmpl	$0, 4(%esi)
-	jne	7f
-	movl	8(%esi), %eax
+	call	extable_find
+	testl	%eax, %eax
+	jz	task_unexpected
 	movl	%eax, TSS_EIP(%edi)
 	jmp	task_done
-7:	addl	$16, %esi
-	jmp	6b
 task_done:
 	decl	pm32_depth
 task_return:

@@ -3,6 +3,7 @@
 #include "guest/trace.h"
 #include "guest/guest.h"
 #include "lib/console.h"
+#include "lib/error_code_vectors.h"
 #include "lib/x86.h"
 
 static struct event events[TRACE_MAX];
@@ -34,12 +35,6 @@ static uint8_t frame_ist(const struct trap_frame *f)
     return 0;
 }
 
-/* SDM 6.13, Table 6-1: the vectors that push an error code. */
-static bool pushes_error(uint8_t v)
-{
-    return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
-}
-
 void trace_record(const struct trap_frame *f, unsigned nest)
 {
     if (n_events == TRACE_MAX) {
@@ -49,7 +44,7 @@ void trace_record(const struct trap_frame *f, unsigned nest)
     struct event *e = &events[n_events++];
     e->vector = (uint8_t)f->vector;
     e->ist = frame_ist(f);
-    e->has_error = pushes_error(e->vector);
+    e->has_error = vector_pushes_error(e->vector);
     e->error = (uint32_t)f->error;
     e->rf = !!(f->rflags & X86_RFLAGS_RF);
     e->cs = (uint16_t)f->cs;

@@ -11,20 +11,12 @@
  * alone (SDM Vol. 2, SYSCALL): back on the saved kernel stack, restore, return to the
  * caller of guest_user_enter.
  */
+#include "guest/crossing.inc"
+
 	.section .text
 	.globl	guest_user_enter
 guest_user_enter:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movw	%ds, %ax
-	pushq	%rax
-	movw	%es, %ax
-	pushq	%rax
-	pushfq
+	CALLER_SAVE %ds, %es
 	movq	%rsp, user_kernel_rsp(%rip)
 	pushq	32(%rdi)		/* SS */
 	pushq	24(%rdi)		/* RSP */
@@ -39,19 +31,7 @@ guest_user_exit:
 
 	.globl	guest_syscall_entry
 guest_syscall_entry:
-	movq	user_kernel_rsp(%rip), %rsp
-	popfq
-	popq	%rax
-	movw	%ax, %es
-	popq	%rax
-	movw	%ax, %ds
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	ret
+	CALLER_RESTORE_RET user_kernel_rsp, %es, %ds
 
 	.section .bss
 	.p2align 3

@@ -25,18 +25,12 @@
 #define CR4_OSXSAVE   (1ul << 18)
 #define EFER_LME      (1ul << 8)
 #define EFER_LMA      (1ul << 10)
-#define CS_AR_L       (1u << 13)
 #define VMCS_PDPTE0   0x280a /* SDM B.2.3; PDPTE1..3 follow, 2 apart */
 #define VMCS_HOST_CR4 0x6c04
 
 static void inject_gp(struct vcpu *v)
 {
     vcpu_queue_exception(&v->events, 13, true, 0); /* a fault: RIP stays at the instruction */
-}
-
-static bool long_mode_64(void)
-{
-    return (vmread(GUEST_IA32_EFER) & EFER_LMA) && (vmread(GUEST_CS_AR_BYTES) & CS_AR_L);
 }
 
 /* SDM 27.2.1 Table 27-3: GPR numbers 0-15 = RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8-R15. */
@@ -52,7 +46,7 @@ static uint64_t *gpr(struct vcpu *v, unsigned n)
 static uint64_t read_gpr(struct vcpu *v, unsigned n)
 {
     uint64_t x = n == 4 ? vmread(GUEST_RSP) : *gpr(v, n);
-    return long_mode_64() ? x : (uint32_t)x; /* outside 64-bit mode the operand is 32 bits */
+    return guest_mode64() ? x : (uint32_t)x; /* outside 64-bit mode the operand is 32 bits */
 }
 
 static uint64_t visible(uint32_t field, uint32_t mask_field, uint32_t shadow_field)
@@ -91,7 +85,7 @@ static bool emulate_cr0(uint64_t val)
     if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
         ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
         (pg_on && (efer & EFER_LME) && !(cr4 & X86_CR4_PAE)) ||
-        (pg_off && (long_mode_64() || (cr4 & CR4_PCIDE))))
+        (pg_off && (guest_mode64() || (cr4 & CR4_PCIDE))))
         return false;
     uint64_t fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0) & ~(X86_CR0_PE | X86_CR0_PG);
     uint64_t real = ((val & ~mask) | fixed0) & ~(X86_CR0_CD | X86_CR0_NW);

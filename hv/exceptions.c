@@ -135,6 +135,12 @@ enum exit_action handle_vmx_instruction(struct vcpu *v)
     return EXIT_RESUME;
 }
 
+bool guest_mode64(void)
+{
+    return (vmread(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE_GUEST) &&
+           (vmread(GUEST_CS_AR_BYTES) & CS_AR_L);
+}
+
 /* The guest instruction that caused this exit has been emulated: move RIP past it; what
  * that owes the guest in events (the end of an STI shadow, RF cleared, a single-step or
  * I/O-breakpoint #DB) is core/'s to decide (vcpu_events_instruction_emulated). hv/ never
@@ -157,7 +163,10 @@ void skip_instruction(struct vcpu *v)
         in.io_size = (uint8_t)IO_QUAL_SIZE(q);
     }
     struct vmx_emulated_fields f;
-    vmwrite(GUEST_RIP, vmread(GUEST_RIP) + v->exit.exit_instr_len);
+    uint64_t rip = vmread(GUEST_RIP) + v->exit.exit_instr_len;
+    /* SDM 26.3.1.4: bits 63:32 of RIP must be 0 unless "IA-32e mode guest" and CS.L are both
+     * 1; outside 64-bit mode EIP wraps at 4 GiB as the processor's would */
+    vmwrite(GUEST_RIP, guest_mode64() ? rip : (uint32_t)rip);
     vcpu_events_instruction_emulated(&v->events, &in, &f);
     if (f.write_interruptibility)
         vmwrite(GUEST_INTERRUPTIBILITY_INFO, f.guest_interruptibility);

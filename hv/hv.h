@@ -147,6 +147,10 @@ uint64_t cr_guest_cr4(void); /* CR4 as the guest sees it (read shadow merged) */
  * 2 on VMfailValid of VMLAUNCH/VMRESUME, 3 when the VMWRITE of HOST_RSP failed. */
 int vmx_run(struct guest_regs *regs, int launched);
 
+/* hv/exceptions.c */
 void skip_instruction(struct vcpu *v);
+/* The guest runs 64-bit code: "IA-32e mode guest" (which every exit sets to EFER.LMA, SDM
+ * A.6) and CS.L (SDM 26.3.1.4); otherwise RIP, and the operands of MOV CR/DR, are 32 bits. */
+bool guest_mode64(void);
 
 #endif

@@ -24,8 +24,6 @@
 #define DR7_FIXED_ONE  (1ul << 10)               /* SDM 17.2.4, Figure 17-1: bit 10 reads as 1 */
 #define DR7_RESERVED0  (0x3ul << 14 | 1ul << 12) /* bits 12, 14, 15 read as 0 */
 #define SS_AR_DPL(ar)  (((ar) >> 5) & 3)         /* SDM 24.4.1: the CPL is SS.DPL */
-#define CS_AR_L        (1u << 13)
-#define EFER_LMA       (1ul << 10)
 
 /* The general-purpose register of the qualification: 0 RAX, 1 RCX, 2 RDX, 3 RBX, 4 RSP,
  * 5 RBP, 6 RSI, 7 RDI, 8-15 R8-R15 (Table 27-4). RSP lives in the VMCS. */
@@ -124,7 +122,7 @@ enum exit_action handle_mov_dr(struct vcpu *v)
     /* SDM 17.2.6: outside 64-bit mode the operand is 32 bits (writes zero the upper half,
      * reads return the lower half); in 64-bit mode the upper halves of DR6 and DR7 are
      * reserved, and writing a 1 there is #GP(0) */
-    bool mode64 = (vmread(GUEST_IA32_EFER) & EFER_LMA) && (vmread(GUEST_CS_AR_BYTES) & CS_AR_L);
+    bool mode64 = guest_mode64();
     if (q & MOVDR_QUAL_FROM_DR) {
         uint64_t value = read_dr(dr);
         write_gpr(v, reg, mode64 ? value : (uint32_t)value);

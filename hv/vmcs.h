@@ -72,6 +72,7 @@
 #define GUEST_IDTR_LIMIT            0x4812
 #define GUEST_ES_AR_BYTES           0x4814
 #define GUEST_CS_AR_BYTES           0x4816
+#define CS_AR_L                     (1u << 13) /* SDM 24.4.1: access rights, bit 13 = L */
 #define GUEST_SS_AR_BYTES           0x4818
 #define GUEST_DS_AR_BYTES           0x481a
 #define GUEST_FS_AR_BYTES           0x481c

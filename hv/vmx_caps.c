@@ -15,10 +15,13 @@
 #define VMX_BASIC_TRUE_CTLS         (1ull << 55) /* SDM A.1 */
 #define CPU2_ENABLE_VPID            (1u << 5)
 /* SDM A.6: VM exits store IA32_EFER.LMA into the "IA-32e mode guest" VM-entry control (SDM
- * 27.2); read as 1 wherever unrestricted guest is supported. hv/ relies on it: the guest leaves
- * and re-enters IA-32e mode itself (CR0.PG and EFER.LME are its own, hv/vmx_setup.c; guest/
- * guest_run_pm32()), and the next VM entry must find the control equal to EFER.LMA (SDM
- * 26.2.4, 26.3.1.1). */
+ * 27.2). hv/ relies on it: the guest leaves and re-enters IA-32e mode itself (CR0.PG and
+ * EFER.LME are its own, hv/vmx_setup.c; guest/ guest_run_pm32()), and the next VM entry loads
+ * the guest's IA32_EFER (hv/ sets "load IA32_EFER"), whose LMA the guest-state checks require
+ * to equal that control, and to equal LME when CR0.PG = 1 (SDM 26.3.1.1). A.6 also says that
+ * the bit reads 1 on every processor that supports unrestricted guest, which hv/ already
+ * requires: on a CPU that follows A.6 this need never fails; it stays as an explicit check of
+ * the behaviour hv/ depends on (an emulator might not follow A.6). */
 #define VMX_MISC_EXIT_STORES_LMA (1ull << 5)
 
 enum cap_src {

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* lib/desc.h — GDT, 64-bit TSS with IST stacks and IDT (SDM 7.7, 6.14). */
+/* lib/desc.h — GDT, 64-bit TSS with IST stacks and IDT (SDM 7.7, 6.14). The selectors are
+ * usable from assembly too (guest/compat.S, guest/pm32_entry.S); the rest is C only. */
 #ifndef LIB_DESC_H
 #define LIB_DESC_H
-
-#include <stdbool.h>
-#include <stdint.h>
 
 #define SEL_CODE64 0x08
 #define SEL_DATA   0x10
@@ -20,6 +18,10 @@
 #define SEL_CODE32    0x38
 #define SEL_DATA_NP   0x40
 #define SEL_TSS_SHORT 0x48
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
 
 struct tss64 {
     uint32_t reserved0;
@@ -91,5 +93,7 @@ static inline void iret_to_self(void)
                      [cs] "i"(SEL_CODE64)
                      : "rax", "memory", "cc");
 }
+
+#endif /* __ASSEMBLER__ */
 
 #endif

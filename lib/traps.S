@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lib/traps.S — 256 IDT entry stubs, 16 bytes apart, and the common save/restore path.
- * Vectors 8, 10-14, 17, 21, 29 and 30 push an error code (SDM 6.13, Table 6-1 and
- * 6.15); the others push a zero so that every frame has the same layout (struct trap_frame).
+ * The vectors that push an error code (ERROR_CODE_VECTORS, lib/error_code_vectors.h: SDM 6.13,
+ * Table 6-1) push only the vector; the others push a zero first so that every frame has the
+ * same layout (struct trap_frame).
  */
+#include "lib/error_code_vectors.h"
+
 	.section .text
 	.p2align 4
 	.globl	trap_stubs
@@ -11,7 +14,7 @@ trap_stubs:
 	.set	vec, 0
 	.rept	256
 	.p2align 4
-	.if	!((vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30))
+	.if	!ERROR_CODE_VECTOR(vec)
 	pushq	$0
 	.endif
 	pushq	$vec

@@ -134,13 +134,23 @@ static void nmi_trigger(void)
     guest_run_pm32(pm32_self_nmi);
 }
 
-/* The event came once, at the CS it was raised at. */
+/* The event came once, at the CS it was raised at, through the 32-bit IDT: CS alone does not
+ * prove that (PM32_SEL_CODE is 0x08, as the 64-bit SEL_CODE64), but only guest/pm32_traps.S's
+ * interrupt-gate handler writes a record, and the one it wrote saw TR = PM32_SEL_TSS, the
+ * 32-bit TSS that guest/pm32_entry.S loads (the 64-bit TSS is 0x18), and no handler task. */
 static void check_pm32_event(uint8_t vector, uint16_t cs)
 {
     const struct event *e = trace_find(vector);
+    const struct pm32_record *r = pm32_record_at(0);
     report(e != 0, "vector %u delivered", vector);
     report(e && e->cs == cs, "raised with cs=0x%x (0x%x)", cs, e ? e->cs : 0);
     report(trace_count() == 1, "one event (%u)", trace_count());
+    report(pm32_record_count() == 1, "one 32-bit record (%u)", pm32_record_count());
+    report(r && r->vector == vector, "the 32-bit IDT delivered it (record vector %d)",
+           r ? (int)r->vector : -1);
+    report(r && r->tr == PM32_SEL_TSS && !(r->flags & PM32_REC_TASK),
+           "TR = 0x%x in its handler (0x%x, flags 0x%x)", PM32_SEL_TSS, r ? r->tr : 0,
+           r ? r->flags : 0);
 }
 
 static void gp_check(void)
