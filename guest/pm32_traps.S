@@ -297,6 +297,16 @@ pm32_task_entry:
 	cmpl	pm32_n_breaks, %ecx
 	jb	10b
 	movl	$0, pm32_n_breaks
+	/* a #TS that interrupted the task running fn32 came before the switch committed (SDM
+	 * 7.3 Table 7-1 raises this one after it, in the new task: QEMU TCG does not): resume
+	 * at the CALL's EXTABLE fixup, if it has one, rather than retry it */
+	cmpl	$pm32_tss, %edi
+	jne	task_done
+	movl	TSS_EIP(%edi), %eax
+	call	extable_find
+	testl	%eax, %eax
+	jz	task_done
+	movl	%eax, TSS_EIP(%edi)
 	jmp	task_done
 9:	cmpl	$1, %ebx
 	jne	3f

@@ -26,6 +26,8 @@
 
 void tsw_call_task1(void);
 void tsw_jmp_task1(void);
+void tsw_call_task1_fixup(void);
+extern const char tsw_ldt_call[];
 
 __asm__(".pushsection .text\n\t"
         ".code32\n\t"
@@ -33,6 +35,13 @@ __asm__(".pushsection .text\n\t"
         "tsw_call_task1:\n\t"
         "lcall $0x38, $0\n\t" /* PM32_SEL_TASK0 + 8: task 1 (SDM 7.3: CALL to a TSS) */
         "ret\n\t"
+        ".globl tsw_call_task1_fixup\n"
+        "tsw_call_task1_fixup:\n\t"
+        ".globl tsw_ldt_call\n"
+        "tsw_ldt_call:\n\t"
+        "lcall $0x38, $0\n" /* the same CALL, with a fixup: a #TS raised at the CALL itself */
+        "1:\tret\n\t"       /* (before the commit point) resumes here, not retrying it */
+        EXTABLE(tsw_ldt_call, 1b)
         ".globl tsw_jmp_task1\n"
         "tsw_jmp_task1:\n\t"
         "ljmp $0x38, $0\n\t" /* task 1 JMPs back to here (PM32_SEL_TSS) */
@@ -60,6 +69,11 @@ static void t_flag_setup(void)
 static void call_trigger(void)
 {
     guest_run_pm32(tsw_call_task1);
+}
+
+static void call_fixup_trigger(void)
+{
+    guest_run_pm32(tsw_call_task1_fixup);
 }
 
 static void jmp_trigger(void)
@@ -94,6 +108,8 @@ static void ldt_check(void)
     report(e && e->has_error && e->error == PM32_SEL_CODE, "#TS(0x%x) (0x%x)", PM32_SEL_CODE,
            e ? e->error : 0);
     report(r && (r->flags & PM32_REC_TASK), "recorded by the #TS handler task");
+    report(r && r->eip != (uint32_t)(uintptr_t)tsw_ldt_call,
+           "the #TS interrupted the new task, not the CALL (eip 0x%x)", r ? r->eip : 0);
     check_tr(0, PM32_SEL_TASK0);
 }
 
@@ -113,4 +129,4 @@ TASK_SWITCH_ROW(db_task_call_t_idt, "db-task-call-t-idt", 1, PERTURB_EPT_NOT_PRE
 TASK_SWITCH_ROW(db_task_jmp_t_idt, "db-task-jmp-t-idt", 1, PERTURB_EPT_NOT_PRESENT, PAGE_PM32_IDT,
                 t_flag_setup, jmp_trigger, t_flag_check);
 TASK_SWITCH_ROW(ts_task_switch_ldt, "ts-task-switch-ldt", 10, PERTURB_TASK_GATE, 0, ldt_setup,
-                call_trigger, ldt_check);
+                call_fixup_trigger, ldt_check);
