@@ -40,6 +40,9 @@ extern uint8_t guest_ve_page[4096];
  * not present with "suppress #VE" clear. HC_OK, HC_ENOTSUP (the CPU model lacks the
  * control; hv/ printed `hv: UNSUPPORTED`), HC_ENOSYS on a bare CPU. */
 long guest_ve_arm(uint64_t pattern);
+/* The per-row reset (guest/reset.c): the information area, in .noreset, is zeroed, so that
+ * no row sees what an earlier row's #VE wrote there. */
+void guest_ve_reset(void);
 
 /* --- QEMU's pc-testdev, the backend without hv/ (guest/testdev.c) --- */
 /* pc-testdev answers (port 0xE0 reads back) and hv/ is absent. */
