@@ -47,6 +47,13 @@ long guest_ve_arm(uint64_t pattern)
     return r;
 }
 
+long guest_ve_arm_again(void)
+{
+    long r = hypercall(HC_VE_ARM, (uint64_t)ve_area, (uint64_t)guest_ve_page);
+    ve_armed = r == HC_OK;
+    return r;
+}
+
 void guest_ve_reset(void)
 {
     area_clear(); /* .noreset: the snapshot does not bring it back */
