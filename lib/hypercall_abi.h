@@ -49,8 +49,9 @@ enum hypercall {
                                      or after an EPT violation on it that did exit (its #VE
                                      no longer convertible: offset 4 of the area not 0).
                                      HC_EBUSY on a page HC_EPT_UNMAP_UNTIL_FAULT holds, or
-                                     while another #VE page is armed. HC_ENOTSUP when the CPU model lacks the "EPT-violation
-                                     #VE" control (docs/hv.md, "#VE") */
+                                     while another #VE page is armed. HC_ENOTSUP when
+                                     the CPU model lacks the "EPT-violation #VE" control
+                                     (docs/hv.md, "#VE") */
     HC_VE_MAP = 9,                /* RDI = the page of HC_VE_ARM: present again, "suppress
                                      #VE" set (the guest's #VE handler, guest/ve.c) */
     HC_COUNT
@@ -61,8 +62,7 @@ enum hypercall {
 #define HC_OK      0
 #define HC_EINVAL  (-1l) /* bad argument (address outside guest memory, ...) */
 #define HC_ENOSYS  (-2l) /* unknown hypercall number */
-#define HC_EBUSY   (-3l) /* too many perturbations armed at once; the page already holds
-                            another kind; an event already queued */
+#define HC_EBUSY   (-3l) /* too many armed at once; the page holds the other kind; queued */
 #define HC_ENOTSUP (-4l) /* the CPU model lacks the VMX feature the call needs */
 
 #endif
