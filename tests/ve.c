@@ -154,15 +154,15 @@ SCENARIO(ve_twice_stack) = {
  * runs in the same boot after a #VE row (guest/ve.c: only a row that armed a #VE page reads
  * the area, and the per-row reset zeroes it). The reference is bare; the trace comparison is
  * the check (a leaked area shows as DIFFERENT in a batch, `make batch-check`). */
-static void ve_int20_trigger(void)
+static void int20_not_ve_trigger(void)
 {
     __asm__ volatile("int $20\n1:\n\t" EXTABLE(1b, 1b)::: "memory");
 }
 
-SCENARIO(ve_int20) = {
-    .name = "ve-int20",
+SCENARIO(int20_not_ve) = {
+    .name = "int20-not-ve",
     .vector = 20,
     .perturb = PERTURB_EPT_NOT_PRESENT,
     .page = PAGE_STACK, /* gate 20's IST1 stack */
-    .trigger = ve_int20_trigger,
+    .trigger = int20_not_ve_trigger,
 };
