@@ -40,6 +40,12 @@ extern uint8_t guest_ve_page[4096];
  * not present with "suppress #VE" clear. HC_OK, HC_ENOTSUP (the CPU model lacks the
  * control; hv/ printed `hv: UNSUPPORTED`), HC_ENOSYS on a bare CPU. */
 long guest_ve_arm(uint64_t pattern);
+/* HC_VE_ARM once more, after the first #VE was handled (or lost): the page and the area as
+ * they are, offset 4 not cleared here — only the #VE handler clears it (SDM 25.5.7.1). */
+long guest_ve_arm_again(void);
+/* The per-row reset (guest/reset.c): the information area, in .noreset, is zeroed, so that
+ * no row sees what an earlier row's #VE wrote there. */
+void guest_ve_reset(void);
 
 /* --- QEMU's pc-testdev, the backend without hv/ (guest/testdev.c) --- */
 /* pc-testdev answers (port 0xE0 reads back) and hv/ is absent. */

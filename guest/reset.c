@@ -3,7 +3,8 @@
  * "Batches").
  *
  * Memory: .data and .bss except .noreset (the boot stack, this snapshot, the #VE pages that
- * guest_ve_arm() sets up for each row using them, guest/ve.c) are copied once
+ * guest_ve_arm() sets up for each row using them, guest/ve.c; the information area among
+ * them is zeroed here) are copied once
  * after the CPU is set up and copied back before each row: the IDT (gates, IST, DPL,
  * present bits), the GDT and TSS, the guest's page tables (present and U/S bits, the split
  * 2 MiB region), the trace, the counters of the checks and every row's own statics.
@@ -167,6 +168,7 @@ void guest_reset(void)
     copy_quads(__data_start, snapshot, data_size());
     copy_quads(__bss_start, snapshot + data_size(), bss_size());
     write_cr3(boot.cr3);
+    guest_ve_reset(); /* the #VE information area is .noreset (guest/ve.c) */
     registers_reset();
     events_drain();
 }

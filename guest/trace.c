@@ -58,8 +58,9 @@ void trace_record(const struct trap_frame *f, unsigned nest)
     /* SDM 10.8.4: an accepted interrupt is in ISR from before its delivery until EOI */
     e->isr = apic_isr_highest();
     e->irr = apic_irr_highest();
+    e->has_ve = false;
     if (e->vector == 20)
-        ve_read_info(e);
+        ve_read_info(e); /* has_ve only for the #VE of an armed row (guest/ve.c) */
 }
 
 void trace_record_event(const struct event *e)
@@ -144,7 +145,7 @@ static void print_event(const struct event *e)
     vector_or_none(isr, sizeof(isr), e->isr);
     vector_or_none(irr, sizeof(irr), e->irr);
     char ve[96] = "";
-    if (e->vector == 20) /* docs/protocol.md: what the #VE handler read, SDM 25.5.7.2 */
+    if (e->has_ve) /* docs/protocol.md: what the #VE handler read, SDM 25.5.7.2 */
         ksnprintf(ve, sizeof(ve), " ve=0x%x/0x%x/0x%lx/0x%lx/0x%lx", e->ve_reason, e->ve_busy,
                   e->ve_qual, e->ve_gla, e->ve_gpa);
     kprintf("EV %s err=%s rip=%s cs=0x%02x rf=%d ist=%u cr2=%s dr6=%s dr7=%s tf=%d if=%d "

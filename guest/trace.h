@@ -21,12 +21,16 @@ struct event {
     bool tf, iflag;   /* RFLAGS.TF and IF as saved in the frame */
     uint8_t nest;     /* handlers in progress, this one included: 2 = a handler was re-entered */
     uint8_t isr, irr; /* local APIC: highest vector in service / pending at entry, 0 = none */
-    /* #VE only: the information area at handler entry (SDM 25.5.7.2, guest/ve.c) */
+    /* the #VE of a row that armed one (guest_ve_arm()) only: the information area at
+     * handler entry (SDM 25.5.7.2, guest/ve.c); has_ve false for any other vector-20 event */
+    bool has_ve;
     uint32_t ve_reason, ve_busy; /* offset 0: exit reason; offset 4: FFFFFFFFH after a #VE */
     uint64_t ve_qual, ve_gla, ve_gpa;
 };
 
-/* guest/ve.c: fills the ve_ fields of a #VE's record from the information area */
+/* guest/ve.c: for a vector-20 event of a row that armed a #VE page, sets has_ve and fills
+ * the ve_ fields from the information area; for any other, has_ve false (an INT 20 or an
+ * injected vector 20 has no information area of its own) */
 void ve_read_info(struct event *e);
 /* guest/ve.c: a #VE on the armed page: offset 4 cleared, the page mapped again (HC_VE_MAP);
  * the handler then returns to the access, which runs again. False for any other #VE. */

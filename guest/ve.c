@@ -4,8 +4,9 @@
  *
  * The guest owns two pages: the virtualization-exception information area, which hv/ names
  * in the VMCS (HC_VE_ARM), and the page whose access raises the #VE. Both are in .noreset
- * (guest/reset.c does not copy them back; they do not fit the snapshot, and guest_ve_arm()
- * sets both up for each row that uses them); hv/ forgets both at each row's start and end.
+ * (guest/reset.c does not copy them back; they do not fit the snapshot: the per-row reset
+ * zeroes the area, guest_ve_arm() sets both up for each row that uses them); hv/ forgets both at
+ * each row's start and end.
  *
  * The handler (guest/traps.c) records a #VE like every exception, with what the CPU saved
  * in the area (SDM 25.5.7.2: exit reason 48 at offset 0, FFFFFFFFH at offset 4, the exit
@@ -24,22 +25,48 @@
 
 static uint8_t ve_area[PAGE] __attribute__((section(".noreset"), aligned(PAGE)));
 uint8_t guest_ve_page[PAGE] __attribute__((section(".noreset"), aligned(PAGE)));
-static bool ve_armed; /* .bss: false again before each row */
+/* .bss, so false again before each row (guest/reset.c): ve_armed until the handler got the
+ * page back, ve_row for the whole row once hv/ accepted an HC_VE_ARM */
+static bool ve_armed, ve_row;
 
-long guest_ve_arm(uint64_t pattern)
+static void area_clear(void)
 {
     for (unsigned i = 0; i < PAGE; i++)
         ((volatile uint8_t *)ve_area)[i] = 0;
+}
+
+long guest_ve_arm(uint64_t pattern)
+{
+    area_clear();
     *(volatile uint64_t *)guest_ve_page = pattern;
     if (!hv_present())
         return HC_ENOSYS;
     long r = hypercall(HC_VE_ARM, (uint64_t)ve_area, (uint64_t)guest_ve_page);
     ve_armed = r == HC_OK;
+    ve_row |= ve_armed;
     return r;
 }
 
+long guest_ve_arm_again(void)
+{
+    long r = hypercall(HC_VE_ARM, (uint64_t)ve_area, (uint64_t)guest_ve_page);
+    ve_armed = r == HC_OK;
+    return r;
+}
+
+void guest_ve_reset(void)
+{
+    area_clear(); /* .noreset: the snapshot does not bring it back */
+}
+
+/* Only a row that armed a #VE page has an information area the CPU may have written (hv/
+ * names hv/'s own otherwise, hv/ve.c): any other vector-20 event (INT 20, an event hv/
+ * injects) gets no ve= field, never an earlier row's area. */
 void ve_read_info(struct event *e)
 {
+    if (!ve_row)
+        return;
+    e->has_ve = true;
     const volatile uint8_t *a = ve_area;
     e->ve_reason = *(const volatile uint32_t *)(a + 0);
     e->ve_busy = *(const volatile uint32_t *)(a + 4);

@@ -94,11 +94,13 @@ long ept_unmap_until_fault(uint64_t gpa)
 {
     if ((gpa & (PAGE - 1)) || !ept_gpa_is_ram(gpa, PAGE))
         return HC_EINVAL;
-    if (n_armed == MAX_ARMED)
-        return HC_EBUSY;
     for (unsigned i = 0; i < n_armed; i++)
         if (armed[i] == gpa)
             return HC_OK;
+    /* the #VE page (hv/ve.c) is not present already and goes back with HC_VE_MAP or its
+     * not-converted exit, which would disarm this perturbation silently: one kind per page */
+    if (n_armed == MAX_ARMED || ve_holds(gpa))
+        return HC_EBUSY;
     armed[n_armed++] = gpa;
     *ram_pte(gpa) &= ~EPT_RWX; /* SDM 28.2.2: not present when bits 2:0 are 0 */
     invept_single_context(eptp);
@@ -115,6 +117,16 @@ long ept_on_fault_write(uint64_t gpa, uint64_t value)
     on_fault_write.gpa = gpa;
     on_fault_write.value = value;
     return HC_OK;
+}
+
+/* An HC_EPT_UNMAP_UNTIL_FAULT perturbation waits on this page (hv/ve.c refuses it as the
+ * #VE page). */
+bool ept_is_armed(uint64_t gpa)
+{
+    for (unsigned i = 0; i < n_armed; i++)
+        if (armed[i] == (gpa & ~(PAGE - 1)))
+            return true;
+    return false;
 }
 
 bool ept_fault_restore(uint64_t gpa)

@@ -78,6 +78,7 @@ bool ept_gpa_is_ram(uint64_t gpa, uint64_t len);
 void *gpa_to_hva(uint64_t gpa);
 long ept_unmap_until_fault(uint64_t gpa);
 bool ept_fault_restore(uint64_t gpa); /* true when gpa was an armed perturbation */
+bool ept_is_armed(uint64_t gpa);      /* an HC_EPT_UNMAP_UNTIL_FAULT waits on gpa's page */
 long ept_on_fault_write(uint64_t gpa, uint64_t value);
 void ept_set_convertible(uint64_t gpa, bool away);
 
@@ -86,6 +87,7 @@ void ve_setup_controls(uint32_t proc2_allowed1, uint32_t *proc2);
 long ve_arm(uint64_t area_gpa, uint64_t page_gpa);
 long ve_map(uint64_t page_gpa);
 bool ve_fault_restore(uint64_t gpa); /* true when gpa was the #VE page (an exit, no #VE) */
+bool ve_holds(uint64_t gpa);         /* gpa is on the armed #VE page */
 void ve_reset(void);
 
 /* hv/rows.c: HC_ROW_START, HC_ROW_END (docs/protocol.md, "Batches") */

@@ -63,6 +63,12 @@ long ve_arm(uint64_t area_gpa, uint64_t page_gpa)
 {
     if (!page_ok(area_gpa) || !page_ok(page_gpa) || area_gpa == page_gpa)
         return HC_EINVAL;
+    /* a page an HC_EPT_UNMAP_UNTIL_FAULT perturbation holds: clearing its "suppress #VE"
+     * would turn the exit that perturbation waits for into a #VE (SDM 25.5.7.1), and mapping
+     * it back would disarm it. One kind per page, refused whether or not the model has the
+     * control (the argument is wrong either way). */
+    if (ept_is_armed(page_gpa))
+        return HC_EBUSY;
     if (!supported) {
         /* the runner takes hv/'s word for it (docs/protocol.md): the cell SKIPs */
         console_relay_flush();
@@ -103,6 +109,12 @@ bool ve_fault_restore(uint64_t gpa)
     ept_set_convertible(ve_page, false);
     ve_page = NO_PAGE;
     return true;
+}
+
+/* HC_EPT_UNMAP_UNTIL_FAULT refuses the armed #VE page (hv/ept.c). */
+bool ve_holds(uint64_t gpa)
+{
+    return ve_page != NO_PAGE && (gpa & ~(PAGE - 1)) == ve_page;
 }
 
 void ve_reset(void)

@@ -18,7 +18,8 @@ enum hypercall {
     HC_PING = 0,                  /* returns 0 */
     HC_GET_POLICY = 1,            /* RDI = guest-physical buffer, RSI = size: policy name */
     HC_EPT_UNMAP_UNTIL_FAULT = 2, /* RDI = guest-physical page: not present in EPT until the
-                                     next EPT violation on it, then mapped again */
+                                     next EPT violation on it, then mapped again. HC_EBUSY
+                                     on the page HC_VE_ARM holds (one kind per page) */
     HC_INTERCEPT_EXCEPTION = 3,   /* RDI = vector 0-31, RSI = 1 to intercept, 0 to stop: the
                                      hv takes the exception (exception bitmap) and reflects
                                      it into the guest, as shadow paging does with #PF */
@@ -47,8 +48,10 @@ enum hypercall {
                                      (SDM 25.5.7.1). The page is present again after HC_VE_MAP,
                                      or after an EPT violation on it that did exit (its #VE
                                      no longer convertible: offset 4 of the area not 0).
-                                     HC_ENOTSUP when the CPU model lacks the "EPT-violation
-                                     #VE" control (docs/hv.md, "#VE") */
+                                     HC_EBUSY on a page HC_EPT_UNMAP_UNTIL_FAULT holds, or
+                                     while another #VE page is armed. HC_ENOTSUP when
+                                     the CPU model lacks the "EPT-violation #VE" control
+                                     (docs/hv.md, "#VE") */
     HC_VE_MAP = 9,                /* RDI = the page of HC_VE_ARM: present again, "suppress
                                      #VE" set (the guest's #VE handler, guest/ve.c) */
     HC_COUNT
@@ -59,7 +62,7 @@ enum hypercall {
 #define HC_OK      0
 #define HC_EINVAL  (-1l) /* bad argument (address outside guest memory, ...) */
 #define HC_ENOSYS  (-2l) /* unknown hypercall number */
-#define HC_EBUSY   (-3l) /* too many perturbations armed at once; an event already queued */
+#define HC_EBUSY   (-3l) /* too many armed at once; the page holds the other kind; queued */
 #define HC_ENOTSUP (-4l) /* the CPU model lacks the VMX feature the call needs */
 
 #endif

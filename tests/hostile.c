@@ -123,6 +123,18 @@ static void hypercall_args_setup(void)
     for (unsigned i = 0; i < sizeof(r) / sizeof(r[0]); i++)
         report(!hv_present() || r[i] == HC_EINVAL, "bad hypercall argument %u refused (%ld)", i,
                r[i]);
+    /* One page, two kinds of EPT perturbation: HC_VE_ARM on a page HC_EPT_UNMAP_UNTIL_FAULT
+     * holds would clear its "suppress #VE" and turn the exit it waits for into a #VE (SDM
+     * 25.5.7.1); refused (HC_EBUSY) on every CPU model. The #VE page is not touched by any
+     * row but the #VE rows, so the perturbation stays until the next row's reset. The other
+     * order (HC_EPT_UNMAP_UNTIL_FAULT on an armed #VE page) needs the #VE control: the ve-*
+     * rows check it (tests/ve.c). */
+    if (hv_present()) {
+        long unmap = hypercall(HC_EPT_UNMAP_UNTIL_FAULT, (uint64_t)guest_ve_page, 0);
+        long arm = hypercall(HC_VE_ARM, 0x100000ul, (uint64_t)guest_ve_page);
+        report(unmap == HC_OK && arm == HC_EBUSY,
+               "HC_VE_ARM on a page HC_EPT_UNMAP_UNTIL_FAULT holds refused (%ld, %ld)", unmap, arm);
+    }
 }
 
 SCENARIO(hostile_hypercall_args) = {
