@@ -18,8 +18,9 @@
  *   slot holds exceptions 0-31 only, and the guest's handlers read an error code for vectors
  *   that have one, which no software exception pushes; INT n (type 4) reaches every vector;
  * - a payload except CR2 with #PF and DR6 with #DB (type 3);
- * - an external interrupt when the guest is not interruptible (RFLAGS.IF = 0, or blocking
- *   by STI or MOV SS once the VMCALL retired), an NMI under blocking by NMI (SDM 26.3.1.5).
+ * - an external interrupt when the guest is not interruptible (RFLAGS.IF = 0, SDM 26.3.1.4,
+ *   or blocking by STI or MOV SS once the VMCALL retired), an NMI under blocking by NMI
+ *   (SDM 26.3.1.5).
  *   hv/ has no interrupt-window exiting, and its NMI window serves the guest's own NMIs
  *   (hv/nmi.c): an injected event that had to wait would land where the window opens, not
  *   where the row asked, so the guest asks at a point where it can take the event at once;
@@ -52,12 +53,12 @@ static const char *vector_rule(enum vmx_event_type type, uint8_t vector, uint64_
     return NULL;
 }
 
-/* Can the guest take it now (SDM 26.3.1.5)? hv/ opens no windows (above). */
+/* Can the guest take it now (SDM 26.3.1.4, 26.3.1.5)? hv/ opens no windows (above). */
 static const char *interruptible(const struct vmx_entry_caps *caps, uint32_t info, uint32_t intr)
 {
     enum vmx_event_type type = vmx_intr_info_type(info);
     if (type == VMX_EVENT_EXT_INTR && !(vmread(GUEST_RFLAGS) & X86_RFLAGS_IF))
-        return "external interrupt with RFLAGS.IF = 0 (SDM 26.3.1.5); hv/ has no "
+        return "external interrupt with RFLAGS.IF = 0 (SDM 26.3.1.4); hv/ has no "
                "interrupt-window exiting";
     const char *why = vmx_check_entry_interruptibility(caps, info, intr);
     if (why)
