@@ -35,18 +35,22 @@ __asm__(".pushsection .text\n\t"
         "tsw_call_task1:\n\t"
         "lcall $0x38, $0\n\t" /* PM32_SEL_TASK0 + 8: task 1 (SDM 7.3: CALL to a TSS) */
         "ret\n\t"
+        ".globl tsw_jmp_task1\n"
+        "tsw_jmp_task1:\n\t"
+        "ljmp $0x38, $0\n\t" /* task 1 JMPs back to here (PM32_SEL_TSS) */
+        "ret\n\t"
+        ".code64\n\t"
+        ".popsection");
+/* The same CALL with a fixup: a #TS raised at the CALL itself (before the commit point, as
+ * QEMU TCG raises it) resumes at the RET rather than retrying the CALL. */
+__asm__(".pushsection .text\n\t"
+        ".code32\n\t"
         ".globl tsw_call_task1_fixup\n"
         "tsw_call_task1_fixup:\n\t"
         ".globl tsw_ldt_call\n"
         "tsw_ldt_call:\n\t"
-        "lcall $0x38, $0\n" /* the same CALL, with a fixup: a #TS raised at the CALL itself */
-        "1:\tret\n\t"       /* (before the commit point) resumes here, not retrying it */
-        EXTABLE(tsw_ldt_call, 1b) ".globl tsw_jmp_task1\n"
-                                  "tsw_jmp_task1:\n\t"
-                                  "ljmp $0x38, $0\n\t" /* task 1 JMPs back to here (PM32_SEL_TSS) */
-                                  "ret\n\t"
-                                  ".code64\n\t"
-                                  ".popsection");
+        "lcall $0x38, $0\n"
+        "1:\tret\n\t" EXTABLE(tsw_ldt_call, 1b) ".code64\n\t.popsection");
 _Static_assert(PM32_SEL_TASK0 + 8 == 0x38, "the lcall/ljmp above name task 1");
 
 #define TASK1  (PM32_SEL_TASK0 + 8)
