@@ -76,31 +76,37 @@ static const struct policy policies[] = {
      "merge with new exceptions per the double-fault table",
      false,
      {REINJECT_EXT, IGNORE, REINJECT_NMI, REINJECT_HW, REINJECT_SOFT, REINJECT_SOFT, REINJECT_SOFT,
-      IGNORE}},
+      IGNORE},
+     POLICY_TG_COMPLETE},
     {"drop-hw",
      "drop hardware exceptions (type 3), re-inject the rest like kvm",
      false,
      {REINJECT_EXT, IGNORE, REINJECT_NMI, DROP_HW, REINJECT_SOFT, REINJECT_SOFT, REINJECT_SOFT,
-      IGNORE}},
+      IGNORE},
+     POLICY_TG_COMPLETE},
     {"drop-faults",
      "drop fault-class hardware exceptions, re-inject traps, aborts, #DB and the rest like "
      "kvm",
      false,
      {REINJECT_EXT, IGNORE, REINJECT_NMI, DROP_FAULTS, REINJECT_SOFT, REINJECT_SOFT, REINJECT_SOFT,
-      IGNORE}},
+      IGNORE},
+     POLICY_TG_COMPLETE},
     {"reexec-soft",
      "like kvm, but re-execute INT n/INT3/INTO/ICEBP instead of re-injecting (Xen, VirtualBox)",
      false,
-     {REINJECT_EXT, IGNORE, REINJECT_NMI, REINJECT_HW, REEXECUTE, REEXECUTE, REEXECUTE, IGNORE}},
+     {REINJECT_EXT, IGNORE, REINJECT_NMI, REINJECT_HW, REEXECUTE, REEXECUTE, REEXECUTE, IGNORE},
+     POLICY_TG_COMPLETE},
     {"drop-all",
      "ignore IDT-vectoring information (SimpleVisor, MiniVisor); known wrong",
      true,
-     {DROP_ALL, DROP_ALL, DROP_ALL, DROP_ALL, DROP_ALL, DROP_ALL, DROP_ALL, DROP_ALL}},
+     {DROP_ALL, DROP_ALL, DROP_ALL, DROP_ALL, DROP_ALL, DROP_ALL, DROP_ALL, DROP_ALL},
+     POLICY_TG_NO_EVENT},
     {"raw-copy",
      "copy the raw IDT-vectoring word, bit 12 included, into VM-entry interruption "
      "information (ACRN, BitVisor); known wrong",
      true,
-     {RAW_COPY, RAW_COPY, RAW_COPY, RAW_COPY, RAW_COPY, RAW_COPY, RAW_COPY, RAW_COPY}},
+     {RAW_COPY, RAW_COPY, RAW_COPY, RAW_COPY, RAW_COPY, RAW_COPY, RAW_COPY, RAW_COPY},
+     POLICY_TG_RAW_AGAIN},
     /* Our answer: drop exactly what the evidence says is safe AND worth it. The matrix shows
      * dropping safe only where re-execution raises the event again (a fault of the guest's
      * own instruction, a software event still in memory) and never cheaper: the same exits
@@ -111,7 +117,8 @@ static const struct policy policies[] = {
      "and cheaper (docs/ANSWER.md); re-inject every type as kvm",
      false,
      {REINJECT_EXT, IGNORE, REINJECT_NMI, REINJECT_HW, REINJECT_SOFT, REINJECT_SOFT, REINJECT_SOFT,
-      IGNORE}},
+      IGNORE},
+     POLICY_TG_COMPLETE},
 };
 
 #define POLICIES (sizeof(policies) / sizeof(policies[0]))
@@ -187,34 +194,32 @@ enum policy_action policy_decide(const struct policy *p, uint32_t info, const ch
 
 const char *policy_task_gate_name(enum policy_task_gate a)
 {
-    static const char *const names[] = {"complete-by-switch", "drop", "reexecute", "raw-copy"};
-    return (unsigned)a < 4 ? names[a] : "?";
+    static const char *const names[] = {"complete-by-switch", "drop", "raw-copy"};
+    return (unsigned)a < 3 ? names[a] : "?";
 }
 
-/* The policy's rule for the event's type, applied to an exit whose emulation delivers it. */
-enum policy_task_gate policy_task_gate(const struct policy *p, uint32_t info, const char **why)
+/* The policy's task-gate rule. Task-switch exits are a rule of their own: the hypervisors the
+ * policies stand for handle the IDT-vectoring information there in their task-switch code,
+ * not with their re-injection rule (docs/design.md, "Task gates"). */
+enum policy_task_gate policy_task_gate(const struct policy *p, const char **why)
 {
-    const char *ignored;
-    switch (policy_decide(p, info, &ignored)) {
-    case POLICY_REINJECT:
+    switch ((enum policy_task_gate)p->task_gate) {
+    case POLICY_TG_COMPLETE:
         *why = "the emulated task switch completes the delivery: error code pushed on the new "
-               "task's stack (SDM 6.12.2), NMIs blocked (SDM 6.7.1), INT n's saved EIP past it; "
-               "not re-injected, or the event would be delivered twice (SDM 25.4.2, 27.2.4)";
+               "task's stack (SDM 6.12.2), EXT (SDM 6.13), NMIs blocked (SDM 6.7.1), a software "
+               "event's saved EIP past it (SDM 27.2.5); not re-injected, or the event would be "
+               "delivered twice (SDM 25.4.2, 27.2.4)";
         return POLICY_TG_COMPLETE;
-    case POLICY_REEXECUTE:
-        *why = "re-execute: RIP left at INT n/INT3/INTO/ICEBP, so the switch saves the "
-               "instruction's own EIP in the old TSS and the IRET back runs it again "
-               "(SDM 27.3.3, 7.3 step 8; docs/cases.md #6)";
-        return POLICY_TG_AT_INSTRUCTION;
-    case POLICY_RAW_COPY:
+    case POLICY_TG_RAW_AGAIN:
         *why = "raw-copy: the switch is emulated from the exit qualification, then the raw "
                "word is injected again through the gate, whose TSS is now busy (SDM 7.3 "
                "Table 7-1: #GP; known wrong)";
         return POLICY_TG_RAW_AGAIN;
-    default:
-        *why = "drop: the switch is emulated from the exit qualification alone: no error code "
-               "pushed (SDM 6.12.2), no EXT (SDM 6.13), NMI blocking only as the exit saved it "
-               "(SDM 31.7.1.2), INT n's EIP not advanced";
-        return POLICY_TG_NO_EVENT;
+    case POLICY_TG_NO_EVENT:
+        break;
     }
+    *why = "ignore the field: the switch is emulated from the exit qualification alone: no "
+           "error code pushed (SDM 6.12.2), no EXT (SDM 6.13), NMI blocking only as the exit "
+           "saved it (SDM 31.7.1.2), INT n's EIP not advanced (SDM 27.2.5)";
+    return POLICY_TG_NO_EVENT;
 }

@@ -42,18 +42,18 @@ const char *policy_action_name(enum policy_action a);
 
 /* A task-switch exit whose source is a task gate in the IDT happens during the delivery of
  * the event in IDT-vectoring information (SDM 25.4.2, 27.2.4): the emulated switch is the
- * rest of that delivery. What each policy's rule for the event's type means there
+ * rest of that delivery. A hypervisor's task-switch handler reads the field itself, apart
+ * from its re-injection rule, so each policy has a task-gate rule of its own
  * (docs/design.md, "Task gates"): */
 enum policy_task_gate {
-    POLICY_TG_COMPLETE = 0,   /* the switch completes the delivery: error code pushed, NMI
-                                 blocked, INT n's saved EIP past it; nothing re-injected */
-    POLICY_TG_NO_EVENT,       /* drop: the switch emulated from the exit qualification alone */
-    POLICY_TG_AT_INSTRUCTION, /* re-execute: the old task's saved EIP is the INT n itself */
-    POLICY_TG_RAW_AGAIN,      /* raw-copy: switch from the qualification, then the raw event
-                                 is injected again, through the gate whose TSS is now busy */
+    POLICY_TG_COMPLETE = 0, /* the switch completes the delivery: error code pushed, EXT,
+                               NMI blocked, INT n's saved EIP past it; nothing re-injected */
+    POLICY_TG_NO_EVENT,     /* ignore the field: the switch from the exit qualification alone */
+    POLICY_TG_RAW_AGAIN,    /* raw-copy: switch from the qualification, then the raw event
+                               is injected again, through the gate whose TSS is now busy */
 };
-enum policy_task_gate policy_task_gate(const struct policy *p, uint32_t idt_vectoring_info,
-                                       const char **why);
+/* The policy's task-gate rule and its reason (the event's type does not change it). */
+enum policy_task_gate policy_task_gate(const struct policy *p, const char **why);
 const char *policy_task_gate_name(enum policy_task_gate a);
 
 #endif

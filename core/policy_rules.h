@@ -21,6 +21,9 @@ struct policy {
     const char *summary;
     bool known_wrong;
     struct policy_rule rule[8]; /* indexed by interruption type */
+    /* task-switch exits through a task gate: a rule of their own, not the type's re-injection
+     * rule (docs/design.md, "Task gates") */
+    uint8_t task_gate; /* enum policy_task_gate */
 };
 
 /* POLICY_DROP_FAULT resolved for one hardware-exception vector. */

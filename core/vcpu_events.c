@@ -145,7 +145,7 @@ static __attribute__((noinline)) void after_task_gate_exit(struct vcpu_events *e
                                                            uint32_t f, struct redelivery_note *note)
 {
     const char *why;
-    enum policy_task_gate a = policy_task_gate(ev->policy, x->idt_vectoring_info, &why);
+    enum policy_task_gate a = policy_task_gate(ev->policy, &why);
     ev->task_gate.info = x->idt_vectoring_info;
     ev->task_gate.error = x->idt_vectoring_error;
     ev->task_gate.len = x->exit_instr_len;

@@ -46,16 +46,16 @@ void vcpu_events_task_switch(struct vcpu_events *ev, const struct vmx_exit_event
             /* a software event's return address is the next instruction (SDM 6.12.1,
              * 27.2.4: the instruction length is saved for it) */
             req->eip_advance = ev->task_gate.len;
-        } else {
-            req->ext = true; /* external to the program: EXT in fault error codes, SDM 6.13 */
         }
+        /* SDM 6.13: EXT is clear only for INT n, INT3 and INTO (types 4 and 6); ICEBP
+         * (type 5), like every hardware event, is external to the program */
+        req->ext = type != VMX_EVENT_SOFT_INTR && type != VMX_EVENT_SOFT_EXCEPTION;
         if (type == VMX_EVENT_HW_EXCEPTION) {
             req->push_error = vmx_intr_info_has_error(info); /* SDM 6.12.2, 27.2.4 */
             req->error_code = ev->task_gate.error;
             req->fault_rf = exception_kind(vector) == EXC_KIND_FAULT; /* SDM 17.3.1.1 */
         }
         return;
-    case POLICY_TG_AT_INSTRUCTION: /* RIP stays at the INT n (the policy's belief) */
     case POLICY_TG_NO_EVENT:
     case POLICY_TG_RAW_AGAIN:
         return;

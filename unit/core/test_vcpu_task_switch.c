@@ -5,9 +5,10 @@
  * Why: the emulated switch is the rest of the vectored event's delivery (SDM 25.4.2, 27.2.4);
  * what each policy makes of the event decides whether the guest gets the error code, NMI
  * blocking, the right saved EIP, or the event twice.
- * Expected: kvm and smart complete the delivery and inject nothing; drop-all, drop-hw (type 3),
- * drop-faults (fault-class type 3) switch without the event; reexec-soft leaves INT n's EIP;
- * raw-copy injects the raw word again; faults merge with the interrupted exception (SDM 6.15);
+ * Expected: kvm, smart, drop-hw, drop-faults and reexec-soft complete the delivery (a task-gate
+ * rule of their own, not their re-injection rule) and inject nothing; drop-all switches without
+ * the event; raw-copy injects the raw word again; EXT is clear only for INT n, INT3, INTO
+ * (SDM 6.13); faults merge with the interrupted exception (SDM 6.15);
  * a T-flag trap is a #DB with DR6.BT (SDM 17.2.3); IRET unblocks NMIs (SDM 6.7.1). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +28,8 @@
 #define IDTV_UD     0x80000306u
 #define IDTV_NMI    0x80000202u
 #define IDTV_INT80  0x80000480u /* INT 0x80 */
+#define IDTV_ICEBP  0x80000501u /* ICEBP: privileged software exception, vector 1 */
+#define IDTV_INT3   0x80000603u /* INT3: software exception */
 #define NMI_BLOCK   VMX_INTERRUPTIBILITY_NMI
 
 static struct fixture f;
@@ -53,13 +56,14 @@ static void done(enum ts_status status, uint8_t vector, uint32_t error, bool tra
     enter(&f);
 }
 
-/* kvm and smart: the #GP's error code goes on the new stack with EXT for faults, RF saved;
- * nothing is injected at the entry (injecting would deliver the #GP a second time). */
+/* kvm, smart, and the drop / re-execute policies, whose task-switch handling reads the field
+ * apart from re-injection: the #GP's error code goes on the new stack with EXT for faults, RF
+ * saved; nothing is injected at the entry (injecting would deliver the #GP a second time). */
 static void complete_hw_exception(void **state)
 {
     (void)state;
-    static const char *const complete[] = {"kvm", "smart"};
-    for (unsigned i = 0; i < 2; i++) {
+    static const char *const complete[] = {"kvm", "smart", "drop-hw", "drop-faults", "reexec-soft"};
+    for (unsigned i = 0; i < 5; i++) {
         ts_exit(complete[i], GATE | SEL, IDTV_GP, GP_ERR, 0);
         assert_string_equal(vcpu_events_note(&f.ev)->action, "complete-by-switch");
         assert_int_equal(req.selector, SEL);
@@ -89,40 +93,53 @@ static void complete_nmi_blocks(void **state)
     assert_false(f.e.guest_interruptibility & NMI_BLOCK);
 }
 
-/* INT n through a task gate: saved EIP past the instruction (SDM 6.12.1) under kvm; at the
- * instruction under reexec-soft and drop-all; no EXT (a software event, SDM 6.13). */
+/* INT n through a task gate: saved EIP past the instruction (SDM 6.12.1) under kvm and
+ * reexec-soft (Xen passes the instruction length to its switch: no re-execution loop); at
+ * the instruction under drop-all; no EXT (a software event, SDM 6.13). */
 static void soft_interrupt_eip(void **state)
 {
     (void)state;
-    ts_exit("kvm", GATE | SEL, IDTV_INT80, 0, 2);
-    assert_int_equal(req.eip_advance, 2);
-    assert_false(req.ext);
-    assert_false(req.push_error);
-    done(TS_DONE, 0, 0, false);
-    assert_int_equal(f.e.entry_intr_info, 0);
-    ts_exit("reexec-soft", GATE | SEL, IDTV_INT80, 0, 2);
-    assert_string_equal(vcpu_events_note(&f.ev)->action, "reexecute");
-    assert_int_equal(req.eip_advance, 0);
-    done(TS_DONE, 0, 0, false);
-    assert_int_equal(f.e.entry_intr_info, 0);
+    static const char *const complete[] = {"kvm", "reexec-soft"};
+    for (unsigned i = 0; i < 2; i++) {
+        ts_exit(complete[i], GATE | SEL, IDTV_INT80, 0, 2);
+        assert_string_equal(vcpu_events_note(&f.ev)->action, "complete-by-switch");
+        assert_int_equal(req.eip_advance, 2);
+        assert_false(req.ext);
+        assert_false(req.push_error);
+        done(TS_DONE, 0, 0, false);
+        assert_int_equal(f.e.entry_intr_info, 0);
+    }
     ts_exit("drop-all", GATE | SEL, IDTV_INT80, 0, 2);
     assert_int_equal(req.eip_advance, 0);
 }
 
-/* The drop rules: the switch without the event, no error code, nothing injected. */
+/* SDM 6.13: EXT is clear for INT n, INT3 and INTO only. ICEBP (type 5) sets it, as Bochs
+ * does; INT3 (type 6) does not. Both return past the instruction (SDM 27.2.4). */
+static void icebp_ext(void **state)
+{
+    (void)state;
+    ts_exit("kvm", GATE | SEL, IDTV_ICEBP, 0, 1);
+    assert_true(req.ext);
+    assert_int_equal(req.eip_advance, 1);
+    assert_false(req.push_error);
+    assert_false(req.fault_rf);
+    ts_exit("kvm", GATE | SEL, IDTV_INT3, 0, 1);
+    assert_false(req.ext);
+    assert_int_equal(req.eip_advance, 1);
+}
+
+/* drop-all ignores the field: the switch without the event, no error code, nothing
+ * injected. */
 static void drop_rules(void **state)
 {
     (void)state;
-    static const char *const drop[] = {"drop-all", "drop-hw", "drop-faults"};
-    for (unsigned i = 0; i < 3; i++) {
-        ts_exit(drop[i], GATE | SEL, IDTV_GP, GP_ERR, 0);
-        assert_string_equal(vcpu_events_note(&f.ev)->action, "drop");
-        assert_false(req.push_error);
-        assert_false(req.ext);
-        done(TS_DONE, 0, 0, false);
-        assert_int_equal(f.e.entry_intr_info, 0);
-    }
-    /* drop-faults keeps traps: #DB (type 3, vector 1) is completed */
+    ts_exit("drop-all", GATE | SEL, IDTV_GP, GP_ERR, 0);
+    assert_string_equal(vcpu_events_note(&f.ev)->action, "drop");
+    assert_false(req.push_error);
+    assert_false(req.ext);
+    done(TS_DONE, 0, 0, false);
+    assert_int_equal(f.e.entry_intr_info, 0);
+    /* drop-faults completes a trap as a fault: #DB (type 3, vector 1) without RF */
     ts_exit("drop-faults", GATE | SEL, 0x80000301u, 0, 0);
     assert_string_equal(vcpu_events_note(&f.ev)->action, "complete-by-switch");
     assert_true(req.ext);
@@ -143,8 +160,8 @@ static void raw_copy_again(void **state)
 }
 
 /* A fault of the switch during a #GP's delivery: contributory on contributory, #DF(0) under
- * kvm (SDM 6.15 Table 6-5); during #UD (benign) the #TS alone; drop-hw lost the #GP, so its
- * #TS is delivered alone too. */
+ * kvm and drop-hw, which complete it too (SDM 6.15 Table 6-5); during #UD (benign) the #TS
+ * alone; drop-all never delivered the #GP, so its #TS is delivered alone. */
 static void fault_merges(void **state)
 {
     (void)state;
@@ -157,6 +174,9 @@ static void fault_merges(void **state)
     assert_int_equal(f.e.entry_intr_info, 0x80000b0au);
     assert_int_equal(f.e.entry_exception_error, 0x31);
     ts_exit("drop-hw", GATE | SEL, IDTV_GP, GP_ERR, 0);
+    done(TS_FAULT, 10, 0x31, false);
+    assert_int_equal(f.e.entry_intr_info, 0x80000b08u);
+    ts_exit("drop-all", GATE | SEL, IDTV_GP, GP_ERR, 0);
     done(TS_FAULT, 10, 0x30, false);
     assert_int_equal(f.e.entry_intr_info, 0x80000b0au);
 }
@@ -198,15 +218,15 @@ static void policy_table(void **state)
 {
     (void)state;
     const char *why;
-    assert_int_equal(policy_task_gate(policy_find("kvm"), IDTV_INT80, &why), POLICY_TG_COMPLETE);
+    static const char *const complete[] = {"kvm", "smart", "drop-hw", "drop-faults", "reexec-soft"};
+    for (unsigned i = 0; i < 5; i++) {
+        assert_int_equal(policy_task_gate(policy_find(complete[i]), &why), POLICY_TG_COMPLETE);
+        assert_non_null(strstr(why, "SDM"));
+    }
+    assert_int_equal(policy_task_gate(policy_find("drop-all"), &why), POLICY_TG_NO_EVENT);
     assert_non_null(strstr(why, "SDM"));
-    assert_int_equal(policy_task_gate(policy_find("reexec-soft"), IDTV_INT80, &why),
-                     POLICY_TG_AT_INSTRUCTION);
-    assert_int_equal(policy_task_gate(policy_find("reexec-soft"), IDTV_GP, &why),
-                     POLICY_TG_COMPLETE);
-    assert_int_equal(policy_task_gate(policy_find("drop-hw"), IDTV_NMI, &why), POLICY_TG_COMPLETE);
-    assert_int_equal(policy_task_gate(policy_find("raw-copy"), IDTV_NMI, &why),
-                     POLICY_TG_RAW_AGAIN);
+    assert_int_equal(policy_task_gate(policy_find("raw-copy"), &why), POLICY_TG_RAW_AGAIN);
+    assert_non_null(strstr(why, "SDM"));
     assert_string_equal(policy_task_gate_name(POLICY_TG_NO_EVENT), "drop");
 }
 
@@ -216,6 +236,7 @@ int main(void)
         cmocka_unit_test(complete_hw_exception),
         cmocka_unit_test(complete_nmi_blocks),
         cmocka_unit_test(soft_interrupt_eip),
+        cmocka_unit_test(icebp_ext),
         cmocka_unit_test(drop_rules),
         cmocka_unit_test(raw_copy_again),
         cmocka_unit_test(fault_merges),
