@@ -221,6 +221,10 @@ static bool check_new_tss(struct ts *t, uint32_t *lo, uint32_t *hi, uint32_t *at
                false;
     if (s.limit < TSS32_MIN)
         return fault(t, X86_TS, sel, "new TSS limit below 67H (SDM 7.3 step 3, Table 7-1)"), false;
+    if (TS_AR_TYPE(t->cpu->tr.ar) != TS_TYPE_TSS32_BUSY) /* step 8 saves into a 16-bit one */
+        return refuse(t, "the current TSS is not a 32-bit TSS (only the 32-bit TSS of SDM "
+                         "7.2.1 is emulated)"),
+               false;
     if (t->cpu->tr.limit < TSS32_MIN - 8) /* the old TSS must hold what step 8 saves */
         return fault(t, X86_TS, t->cpu->tr.selector, "old TSS limit below 5FH (SDM 7.2.1)"), false;
     return true;
@@ -244,19 +248,50 @@ static void push_error_and_check_eip(struct ts *t)
     struct ts_cpu *c = t->cpu;
     const struct ts_segment *ss = &c->seg[TS_SS];
     if (t->req->push_error) {
-        /* SDM 6.12.2: pushed on the new task's stack, 32 bits for a 32-bit TSS; SDM 6.14 /
-         * 5.3: an expand-down SS (type bit 2) holds offsets above the limit */
-        uint32_t esp = c->gpr[4] - 4;
-        uint32_t top = (ss->ar & TS_AR_DB) ? 0xffffffffu : 0xffffu;
+        /* SDM 6.12.2: pushed on the new task's stack, 32 bits for a 32-bit TSS; SDM 3.4.5:
+         * SS.B = 0 makes a 16-bit stack, SP used and ESP[31:16] kept; SDM 6.14 / 5.3: an
+         * expand-down SS (type bit 2) holds offsets above the limit */
+        bool big = ss->ar & TS_AR_DB;
+        uint32_t top = big ? 0xffffffffu : 0xffffu;
+        uint32_t esp = (c->gpr[4] - 4) & top;
         bool ok = (ss->ar & 4u) ? esp > ss->limit && esp <= top - 3
                                 : esp <= ss->limit - 3 && ss->limit >= 3;
         if (!ok)
             return fault(t, X86_SS, 0, "error code push outside the new stack (SDM 6.12.2)");
         wr(t, ss->base + esp, t->req->error_code, 4);
-        c->gpr[4] = esp;
+        c->gpr[4] = (c->gpr[4] & ~top) | esp;
     }
     if (c->eip > c->seg[TS_CS].limit) /* SDM 7.3: EIP outside the new CS limit */
         fault(t, X86_GP, 0, "new EIP beyond the new CS limit (SDM 7.3, Table 7-1 note)");
+}
+
+/* After the commit point the selectors are loaded before their descriptors are checked (SDM
+ * 7.3 step 12), and a fault in step 13 leaves the registers not yet loaded with no descriptor:
+ * the exception is delivered with the new CS selector's RPL as CPL (Bochs keeps the old
+ * hidden parts invalid and sets CPL from the new selector). In VMX guest state the CPL is
+ * SS.DPL and VM entry checks CS and SS against it (SDM 26.3.1.2: SS.RPL = CS.RPL, SS.DPL =
+ * SS.RPL, non-conforming CS.DPL = SS.DPL), so until their descriptors load CS and SS hold the
+ * old hidden parts with DPL = the new CPL, and DS, ES, FS, GS are unusable. Bochs runs the
+ * LDTR and SS loads at CPL 3; a fault there is delivered here at the new CPL (docs/core.md). A
+ * new SS selector whose RPL differs from CS's cannot be held in VMX guest state: refused. */
+static bool placeholders(struct ts *t, const uint16_t sel[TS_NSEG], unsigned cpl)
+{
+    struct ts_cpu *c = t->cpu;
+    if ((sel[TS_SS] & 3u) != cpl)
+        return refuse(t, "new SS selector RPL differs from the new CS RPL: VMX guest state "
+                         "cannot hold the task (SDM 26.3.1.2; the CPU raises #TS, Table 7-1)"),
+               false;
+    for (unsigned r = 0; r < TS_NSEG; r++) {
+        c->seg[r].selector = sel[r];
+        if (r == TS_CS || r == TS_SS)
+            c->seg[r].ar = (c->seg[r].ar & ~(3u << 5)) | (cpl << 5);
+        else
+            c->seg[r].ar = TS_AR_UNUSABLE;
+    }
+    /* a conforming old CS keeps DPL <= CPL; make it non-conforming so that DPL = CPL holds
+     * whatever the old code segment was (SDM 26.3.1.2) */
+    c->seg[TS_CS].ar &= ~4u;
+    return true;
 }
 
 static void run(struct ts *t)
@@ -315,23 +350,21 @@ static void run(struct ts *t)
     for (unsigned i = 0; i < 8; i++)
         c->gpr[i] = n[TSS32_EAX / 4 + i];
     uint16_t sel[TS_NSEG];
-    for (unsigned r = 0; r < TS_NSEG; r++) {
+    for (unsigned r = 0; r < TS_NSEG; r++)
         sel[r] = (uint16_t)n[TSS32_ES / 4 + r];
-        c->seg[r].selector = sel[r];       /* loaded before their descriptors are checked */
-        if (r != TS_CS && r != TS_SS)      /* CS, SS keep the old hidden parts until loaded: */
-            c->seg[r].ar = TS_AR_UNUSABLE; /* VM entry needs them usable (SDM 26.3.1.2) */
-    }
+    /* Step 13: LDTR, then SS, DS, ES, FS, GS, CS; the CPL is the new CS selector's RPL */
+    unsigned cpl = sel[TS_CS] & 3u;
+    if (c->eflags & EFLAGS_VM)
+        load_v86(c, sel); /* the selectors make the whole state (SDM 20.2.1) */
+    else if (!placeholders(t, sel, cpl))
+        return;
     c->ldtr.selector = (uint16_t)n[TSS32_LDT / 4];
     c->ldtr.ar = TS_AR_UNUSABLE;
     bool trap = n[TSS32_T / 4] & 1u;
 
-    /* Step 13: LDTR, then SS, DS, ES, FS, GS, CS; the CPL is the new CS selector's RPL */
-    unsigned cpl = sel[TS_CS] & 3u;
     if (!load_ldtr(t, (uint16_t)n[TSS32_LDT / 4]))
         return;
-    if (c->eflags & EFLAGS_VM) {
-        load_v86(c, sel);
-    } else {
+    if (!(c->eflags & EFLAGS_VM)) {
         if (!load_ss(t, sel[TS_SS], cpl))
             return;
         static const enum ts_seg data[4] = {TS_DS, TS_ES, TS_FS, TS_GS};
