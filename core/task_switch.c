@@ -396,6 +396,8 @@ void task_switch_run(struct ts_cpu *cpu, const struct ts_request *req, const str
     res->load_cr3 = false;
     res->why = "task switch done (SDM 7.3)";
     run(&t);
+    if (t.bad && res->status != TS_UNSUPPORTED) /* a fault found on memory it could not reach */
+        refuse(&t, "a descriptor table or stack is outside reachable guest memory");
     if (res->committed)
         *cpu = work;
 }

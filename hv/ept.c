@@ -90,6 +90,16 @@ static uint64_t *ram_pte(uint64_t gpa)
     return &pt_ram[gpa / (512 * PAGE)][idx(gpa, 0)];
 }
 
+/* Every page of [gpa, gpa + len) present in EPT: none taken away by a perturbation
+ * (ept_unmap_until_fault()) or for #VE (ept_set_convertible()). RAM assumed. */
+bool ept_gpa_present(uint64_t gpa, uint64_t len)
+{
+    for (uint64_t p = gpa & ~(PAGE - 1); p < gpa + len; p += PAGE)
+        if (!(*ram_pte(p) & EPT_RWX)) /* SDM 28.2.2: not present when bits 2:0 are 0 */
+            return false;
+    return true;
+}
+
 long ept_unmap_until_fault(uint64_t gpa)
 {
     if ((gpa & (PAGE - 1)) || !ept_gpa_is_ram(gpa, PAGE))

@@ -75,6 +75,7 @@ void vmcs_setup(struct vcpu *v, uint64_t eptp, uint64_t guest_entry);
 /* hv/ept.c */
 uint64_t ept_build(void);
 bool ept_gpa_is_ram(uint64_t gpa, uint64_t len);
+bool ept_gpa_present(uint64_t gpa, uint64_t len); /* RAM, no page taken away in EPT */
 void *gpa_to_hva(uint64_t gpa);
 long ept_unmap_until_fault(uint64_t gpa);
 bool ept_fault_restore(uint64_t gpa); /* true when gpa was an armed perturbation */

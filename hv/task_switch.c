@@ -7,8 +7,11 @@
  * IDT-vectored event the switch completes (core/policy.h, policy_task_gate()).
  *
  * Guest memory: linear addresses are guest-physical while guest paging is off (the 32-bit
- * environment runs with paging off). A task switch with guest paging on, a 16-bit TSS, or
- * a TSS or descriptor table outside guest RAM is refused: `hv: ERROR`, end of the run. */
+ * environment runs with paging off). hv/ reads and writes it directly, not through EPT, so an
+ * access to a page a perturbation has taken away in EPT would bypass the perturbation (the
+ * CPU would take an EPT violation there, SDM 28.3.3): it ends the run instead. A task switch
+ * with guest paging on, a 16-bit TSS, a TSS or descriptor table outside guest RAM, or such an
+ * access is refused: `hv: ERROR ... (not emulated)`, end of the run. */
 #include "core/task_switch.h"
 #include "core/vmx_exit_reason.h"
 #include "hv/hv.h"
@@ -22,10 +25,29 @@
 #define EFER_LMA   (1ul << 10)
 #define SEG_FIELDS 2 /* the VMCS encodings of ES, CS, ... are 2 apart (SDM B.1.2, B.3.2) */
 
+/* The first guest-physical address the switch touched on a page taken away in EPT. */
+struct away {
+    bool hit;
+    uint32_t gpa;
+};
+
+static bool reachable(void *ctx, uint32_t linear, uint32_t len)
+{
+    struct away *a = ctx;
+    if (!ept_gpa_is_ram(linear, len))
+        return false;
+    if (!ept_gpa_present(linear, len)) {
+        if (!a->hit)
+            a->gpa = linear;
+        a->hit = true;
+        return false;
+    }
+    return true;
+}
+
 static bool mem_read(void *ctx, uint32_t linear, void *buf, uint32_t len)
 {
-    (void)ctx;
-    if (!ept_gpa_is_ram(linear, len))
+    if (!reachable(ctx, linear, len))
         return false;
     memcpy(buf, gpa_to_hva(linear), len);
     return true;
@@ -33,8 +55,7 @@ static bool mem_read(void *ctx, uint32_t linear, void *buf, uint32_t len)
 
 static bool mem_write(void *ctx, uint32_t linear, const void *buf, uint32_t len)
 {
-    (void)ctx;
-    if (!ept_gpa_is_ram(linear, len))
+    if (!reachable(ctx, linear, len))
         return false;
     memcpy(gpa_to_hva(linear), buf, len);
     return true;
@@ -124,10 +145,15 @@ enum exit_action handle_task_switch(struct vcpu *v)
     struct ts_request req;
     struct ts_result res;
     struct ts_cpu cpu;
-    const struct ts_mem mem = {0, mem_read, mem_write};
+    struct away away = {false, 0};
+    const struct ts_mem mem = {&away, mem_read, mem_write};
     vcpu_events_task_switch(&v->events, &v->exit, &req);
     read_state(v, &cpu);
     task_switch_run(&cpu, &req, &mem, &res);
+    if (res.status == TS_UNSUPPORTED && away.hit)
+        hv_fatal("task switch to selector 0x%x by %s at rip 0x%lx touches gpa 0x%x, a page "
+                 "taken away in EPT: its EPT violation (SDM 28.3.3) is not emulated",
+                 req.selector, source[req.source], rip, away.gpa);
     if (res.status == TS_UNSUPPORTED)
         hv_fatal("task switch to selector 0x%x by %s at rip 0x%lx not emulated: %s", req.selector,
                  source[req.source], rip, res.why);

@@ -169,6 +169,16 @@ static void refusals(void **state)
     run();
     assert_int_equal(res.status, TS_UNSUPPORTED);
     assert_false(res.committed);
+    /* after the commit point: DS in an LDT that runs past memory. Memory the switch cannot
+     * reach (hv/: outside RAM, or taken away in EPT) is refused, not a #TS the CPU would not
+     * raise */
+    setup(state);
+    desc(SEL_LDT, MEM - 4, 0xf, TS_TYPE_LDT, 0, 0, 1, 0);
+    put32(NEW_TSS + TSS32_LDT, SEL_LDT);
+    put32(NEW_TSS + TSS32_ES + 4 * TS_DS, 0x0c); /* LDT index 1 */
+    run();
+    assert_true(res.committed);
+    assert_int_equal(res.status, TS_UNSUPPORTED);
 }
 
 int main(void)
