@@ -136,6 +136,8 @@ static void run_row(const struct scenario *s)
         kprintf("ROW %s proof=iret-nmi-unblock\n", s->name);
     else if (s->perturb == PERTURB_NONE)
         kprintf("ROW %s\n", s->name);
+    else if (s->perturb == PERTURB_TASK_GATE) /* only its task-switch exit proves it */
+        kprintf("ROW %s vector=0x%02x proof=task-switch\n", s->name, s->vector);
     else /* the runner checks that an exit during delivery carried this vector */
         kprintf("ROW %s vector=0x%02x\n", s->name, s->vector);
     unsigned old_ist = idt_get_ist(s->vector);

@@ -153,6 +153,7 @@ static bool guest_line(struct trace *t, const char *line)
             t->row = xstrdup(line + 4);
             t->row_vector = row_vector_field(t->row);
             t->row_iret = strstr(t->row, " proof=iret-nmi-unblock") != NULL;
+            t->row_task_switch = strstr(t->row, " proof=task-switch") != NULL;
         }
     } else if (starts(line, "EV ") && line[3]) {
         push_ev(t, line);

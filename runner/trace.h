@@ -32,7 +32,9 @@ struct trace {
     char *env;              /* text after "ENV ", or NULL */
     char *row;              /* text after "ROW ", or NULL */
     int row_vector;         /* the perturbed vector from "ROW <name> vector=0x..", -1 when none */
-    bool row_iret; /* "ROW <name> proof=iret-nmi-unblock": proved by an IRET exit instead */
+    bool row_iret;        /* "ROW <name> proof=iret-nmi-unblock": proved by an IRET exit instead */
+    bool row_task_switch; /* "ROW <name> vector=0x<v> proof=task-switch": only a TASK_SWITCH
+                             exit with that vector proves it (a task-gate row arms nothing) */
     unsigned n_row_lines;
     char **ev; /* the EV lines, in order, whole ("EV #GP err=...") */
     size_t n_ev;

@@ -67,7 +67,7 @@ static inline void put32(uint32_t a, uint32_t v)
 
 /* SDM 3.4.5 Figure 3-8: base, limit (20 bits), type, S, DPL, P, D/B, G. */
 static inline void desc(uint16_t sel, uint32_t base, uint32_t limit, unsigned type, unsigned s,
-                 unsigned dpl, unsigned p, unsigned g)
+                        unsigned dpl, unsigned p, unsigned g)
 {
     uint32_t lo = (limit & 0xffff) | (base << 16);
     uint32_t hi = ((base >> 16) & 0xff) | (type << 8) | (s << 12) | (dpl << 13) | (p << 15) |
@@ -81,7 +81,8 @@ static inline uint32_t desc_type(uint16_t sel)
     return (get32(GDT + (sel & ~7u) + 4) >> 8) & 0xf;
 }
 
-static struct ts_cpu cpu __attribute__((unused)), cpu0 __attribute__((unused)); /* cpu0: the old task as setup() made it */
+static struct ts_cpu cpu __attribute__((unused)),
+    cpu0 __attribute__((unused)); /* cpu0: the old task as setup() made it */
 static struct ts_request req __attribute__((unused));
 static struct ts_result res __attribute__((unused));
 

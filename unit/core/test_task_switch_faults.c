@@ -9,7 +9,7 @@
  * passes assert_vmx_entry_ok(); a 16-bit stack pushes at SP and keeps ESP[31:16]. */
 #include "task_switch_fixture.h"
 
-#define SEL_DS3 0x48 /* data, DPL 3 */
+#define SEL_DS3     0x48 /* data, DPL 3 */
 #define SEL_CS3_RPL (SEL_CS3 | 3)
 #define SEL_DS3_RPL (SEL_DS3 | 3)
 
@@ -101,7 +101,6 @@ static void error_code_pushed(void **state)
     expect_new_task_fault(12, 0);
 }
 
-
 /* The review's probe: a handler task at CPL 3 (CS RPL 3, SS, DS, ES, FS DPL 3) with a bad GS.
  * #TS after the commit point, at CPL 3: CS and SS selectors with RPL 3, SS loaded (DPL 3), CS
  * not yet loaded but VM entry must take it (DPL = RPL = SS.DPL), GS unusable. Before the fix
@@ -150,7 +149,7 @@ static void sixteen_bit_stack_push(void **state)
     (void)state;
     desc(SEL_DS, 0, 0xffff, 0x2, 1, 0, 1, 0);
     put32(GDT + SEL_DS + 4, get32(GDT + SEL_DS + 4) & ~(1u << 22)); /* B = 0 */
-    put32(NEW_TSS + TSS32_EAX + 16, 0xabcd0010u); /* SP 0x10 */
+    put32(NEW_TSS + TSS32_EAX + 16, 0xabcd0010u);                   /* SP 0x10 */
     req.source = TS_SRC_IDT_GATE;
     req.eip_advance = 0;
     req.push_error = true;

@@ -176,6 +176,45 @@ static void test_row_line_checked(void **state)
     trace_free(&p);
 }
 
+/* Review finding: a task-gate row passed on an EPT-violation exit that carried its vector
+ * (its perturbation of a page), although the task switch under test never reached a check.
+ * `proof=task-switch` wants the TASK_SWITCH exit itself; other rows keep any exit. */
+static void test_task_switch_proof(void **state)
+{
+    (void)state;
+    char *ev[] = {GP};
+    char *ept[] = {"hv: IDTV exit=EPT_VIOLATION idtv=0x80000b0d err=0x0 len=0 x -> y (z)"};
+    char *ts[] = {"hv: IDTV exit=TASK_SWITCH idtv=0x80000b0d err=0x0 len=0 x -> y (z)"};
+    char *ts_other[] = {"hv: IDTV exit=TASK_SWITCH idtv=0x80000306 err=0x0 len=0 x -> y (z)"};
+    struct trace b, t;
+    struct run_facts f = {.scenario = "gp-task-gate", .conformance = true};
+    good_virt(&b, ev, 1);
+    b.row = "gp-task-gate vector=0x0d proof=task-switch";
+    b.n_row_lines = 1;
+    b.row_vector = 13;
+    b.row_task_switch = true;
+    t = b;
+    t.idtv = ept;
+    t.n_idtv = 1;
+    char *detail = NULL;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, &detail), V_ERROR);
+    assert_non_null(strstr(detail, "TASK_SWITCH"));
+    free(detail);
+    t.idtv = ts_other; /* a task switch, for another vector */
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR);
+    t.idtv = ts;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_PASS);
+    t.row_task_switch = false; /* any other row: any exit with its vector */
+    t.idtv = ept;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_PASS);
+    struct trace p;
+    static const char g[] = "ROW gp-task-gate vector=0x0d proof=task-switch\n";
+    trace_parse(&p, g, sizeof(g) - 1, "", 0);
+    assert_int_equal(p.row_vector, 13);
+    assert_true(p.row_task_switch);
+    trace_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_judge_never_passes_them),
         cmocka_unit_test(test_shutdown_row_checks_everything),
         cmocka_unit_test(test_row_line_checked),
+        cmocka_unit_test(test_task_switch_proof),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
