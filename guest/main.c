@@ -73,10 +73,6 @@ static uint64_t perturbed_page(enum perturb_page page)
         return pm32_tss_page();
     case PAGE_PM32_ESP0:
         return pm32_esp0_stack_page();
-    case PAGE_PM32_TASK_TSS:
-        return (uint64_t)pm32_task_tss(0);
-    case PAGE_PM32_TASK_STACK:
-        return pm32_task_stack_page(0);
     }
     guest_finish("ERROR", "scenario names no page to perturb");
 }
