@@ -6,18 +6,22 @@
  * What: a hardware exception without an error code (#UD) and with one (#GP), INT n, an NMI,
  * an external interrupt (a self-IPI: the handler task sends the EOI),
  * a handler task whose TSS has T = 1 (#DB with DR6.BT, SDM 7.2.1, 17.2.3), a handler task
- * whose TSS holds a bad GS selector (#TS in the new task, SDM 7.3 Table 7-1), and a #GP whose
- * IDT read exits first (the event is then injected by the VM entry and reaches the task gate).
+ * whose TSS holds a bad GS selector (#TS in the new task, SDM 7.3 Table 7-1), the same for a
+ * handler task at CPL 3 (the #TS delivered at CPL 3, through a stack switch, from a state hv/
+ * must be able to enter) and for ICEBP (EXT set: SDM 6.13 clears it only for INT n, INT3,
+ * INTO), and a #GP whose IDT read exits first (the event is then injected by the VM entry and
+ * reaches the task gate).
  * Why: under VMX the task switch always exits (SDM 25.4.2) during the event's delivery, with
  * the event in IDT-vectoring information (SDM 27.2.4): the hypervisor's emulation of the switch
  * is the rest of the delivery. Re-injecting the event after it delivers it twice, ignoring the
  * field loses the error code (SDM 6.12.2), EXT (SDM 6.13), RF (SDM 17.3.1.1) or NMI blocking
  * (SDM 6.7.1), re-executing INT n saves its own EIP as the return address.
  * How the exit is proved: .perturb = PERTURB_TASK_GATE arms nothing; the ROW line names the
- * vector and the runner wants an `hv: IDTV` line with it, which hv/ prints only for an exit
- * whose IDT-vectoring information the CPU reported valid — the task-switch exit.
+ * vector with `proof=task-switch`, and the runner wants an `hv: IDTV exit=TASK_SWITCH` line
+ * with that vector: the task-switch exit during the event's delivery (docs/protocol.md).
  * Expected bare result: the row's event once, recorded by the handler task (TR = its TSS
- * selector) with EIP, CS and EFLAGS from the interrupted task's TSS; the checks assert it.
+ * selector) with the interrupted task's CS from its TSS; the checks assert the vector, the
+ * task, CS and the error code, the EV line (EIP, EFLAGS.RF) is compared with the bare run's.
  */
 #include "guest/guest.h"
 #include "guest/pm32.h"
@@ -32,6 +36,7 @@ void pm32_user_int80(void);
 void pm32_self_nmi(void);
 void pm32_sti_nop(void);
 void tg_nmi_again(void);
+void tg_icebp(void);
 extern const char pm32_task_entry[];
 
 /* A handler task's first instruction for nmi-task-gate-twice: a second self-NMI while the
@@ -42,15 +47,13 @@ __asm__(".pushsection .text\n\t"
         ".code32\n\t"
         ".globl tg_nmi_again\n"
         "tg_nmi_again:\n\t"
-        "movl 0xfee00020, %eax\n\t" /* ICR: NMI to our own APIC ID (SDM 10.6.1) */
-        "andl $0xff000000, %eax\n\t"
-        "movl %eax, 0xfee00310\n\t"
-        "movl $0x400, 0xfee00300\n"
-        "1: testl $0x1000, 0xfee00300\n\t"
-        "jnz 1b\n\t"
-        "nop\n\t"
+        "call pm32_self_nmi\n\t" /* on the handler task's own stack */
         "nop\n\t"
         "jmp pm32_task_entry\n\t"
+        ".globl tg_icebp\n"
+        "tg_icebp:\n\t"
+        ".byte 0xf1\n\t" /* ICEBP (INT1): #DB, a trap, VMX type 5 (SDM 24.8.3) */
+        "ret\n\t"
         ".code64\n\t"
         ".popsection");
 
@@ -102,6 +105,28 @@ static void bad_gs_setup(void)
 {
     task = pm32_task_gate(6);
     pm32_task_tss(task)->gs = BAD_SEL; /* Table 7-1: "DS, ES, FS and GS selectors valid" */
+}
+
+/* A handler task at CPL 3 (CS 0x1b; SS, DS, ES, FS 0x23) with a bad GS: the #TS comes after
+ * the commit point with CS and SS loaded at RPL 3 (SDM 7.3), so it is delivered at CPL 3
+ * through the ring-0 #TS gate, on the stack of the new TSS's ESP0 (SDM 6.12.1). */
+static void cpl3_bad_gs_setup(void)
+{
+    bad_gs_setup();
+    struct tss32 *t = pm32_task_tss(task);
+    t->cs = PM32_SEL_USER_CODE;
+    t->ss = t->ds = t->es = t->fs = PM32_SEL_USER_DATA;
+}
+
+static void icebp_setup(void)
+{
+    task = pm32_task_gate(1);
+    pm32_task_tss(task)->gs = BAD_SEL; /* the #TS's error code shows EXT */
+}
+
+static void icebp_trigger(void)
+{
+    guest_run_pm32(tg_icebp);
 }
 
 static void ud_trigger(void)
@@ -220,6 +245,27 @@ static void bad_gs_check(void)
     task_record(1, 6);
 }
 
+/* As bad_gs_check, with the #TS taken at CPL 3: interrupted at the handler task's CS 0x1b. */
+static void cpl3_bad_gs_check(void)
+{
+    bad_gs_check();
+    const struct pm32_record *ts = pm32_record_at(0);
+    report(ts && ts->cs == PM32_SEL_USER_CODE, "#TS interrupted CPL 3, cs 0x%x (0x%x)",
+           PM32_SEL_USER_CODE, ts ? ts->cs : 0);
+}
+
+/* #TS(GS selector | EXT): ICEBP is external to the program (SDM 6.13), then the task ran and
+ * recorded the #DB. */
+static void icebp_check(void)
+{
+    const struct pm32_record *ts = pm32_record_at(0);
+    report(trace_count() == 2, "two events (%u)", trace_count());
+    report(ts && ts->vector == 10 && ts->error == (BAD_SEL | 1),
+           "#TS(0x%x) first, EXT set for ICEBP: SDM 6.13 (vector %u err 0x%x)", BAD_SEL | 1,
+           ts ? ts->vector : 0, ts ? ts->error : 0);
+    task_record(1, 1);
+}
+
 #define TASK_GATE_ROW(id, row, vec, perturbation, pg, set, trig, chk)                              \
     SCENARIO(id) = {                                                                               \
         .name = row,                                                                               \
@@ -247,5 +293,9 @@ TASK_GATE_ROW(db_task_switch_t, "db-task-switch-t", 6, PERTURB_TASK_GATE, 0, t_f
               ud_trigger, t_flag_check);
 TASK_GATE_ROW(ts_task_switch, "ts-task-switch", 6, PERTURB_TASK_GATE, 0, bad_gs_setup, ud_trigger,
               bad_gs_check);
+TASK_GATE_ROW(ts_task_switch_cpl3, "ts-task-switch-cpl3", 6, PERTURB_TASK_GATE, 0,
+              cpl3_bad_gs_setup, ud_trigger, cpl3_bad_gs_check);
+TASK_GATE_ROW(icebp_task_gate, "icebp-task-gate", 1, PERTURB_TASK_GATE, 0, icebp_setup,
+              icebp_trigger, icebp_check);
 TASK_GATE_ROW(gp_task_gate_idt, "gp-task-gate-idt", 13, PERTURB_EPT_NOT_PRESENT, PAGE_PM32_IDT,
               gp_setup, gp_trigger, gp_check);
