@@ -142,7 +142,8 @@ static bool load_data(struct ts *t, enum ts_seg r, uint16_t sel, unsigned cpl)
 }
 
 /* Step 13 for CS: Table 7-1 "CS segment selector is valid", "Code segment DPL matches
- * segment selector RPL" (conforming: DPL <= RPL), "Code segment is present" (#NP). */
+ * segment selector RPL" (conforming: DPL <= RPL, as Bochs checks it), "Code segment is
+ * present" (#NP). */
 static bool load_cs(struct ts *t, uint16_t sel)
 {
     uint32_t lo, hi, at;
