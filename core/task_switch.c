@@ -266,15 +266,11 @@ static void push_error_and_check_eip(struct ts *t)
         fault(t, X86_GP, 0, "new EIP beyond the new CS limit (SDM 7.3, Table 7-1 note)");
 }
 
-/* After the commit point the selectors are loaded before their descriptors are checked (SDM
- * 7.3 step 12), and a fault in step 13 leaves the registers not yet loaded with no descriptor:
- * the exception is delivered with the new CS selector's RPL as CPL (Bochs keeps the old
- * hidden parts invalid and sets CPL from the new selector). In VMX guest state the CPL is
- * SS.DPL and VM entry checks CS and SS against it (SDM 26.3.1.2: SS.RPL = CS.RPL, SS.DPL =
- * SS.RPL, non-conforming CS.DPL = SS.DPL), so until their descriptors load CS and SS hold the
- * old hidden parts with DPL = the new CPL, and DS, ES, FS, GS are unusable. Bochs runs the
- * LDTR and SS loads at CPL 3; a fault there is delivered here at the new CPL (docs/core.md). A
- * new SS selector whose RPL differs from CS's cannot be held in VMX guest state: refused. */
+/* Selectors load before their descriptors (SDM 7.3 step 12); a fault in step 13 is delivered
+ * at the new CS selector's RPL (Bochs: CPL from the new selector, caches invalid). VM entry
+ * wants SS.RPL = CS.RPL, SS.DPL = SS.RPL, non-conforming CS.DPL = SS.DPL (SDM 26.3.1.2): until
+ * loaded, CS and SS keep the old hidden parts with DPL = that CPL, DS-GS are unusable. A new
+ * SS RPL other than CS's fits no VMX guest state: refused. docs/core.md, "Task switches". */
 static bool placeholders(struct ts *t, const uint16_t sel[TS_NSEG], unsigned cpl)
 {
     struct ts_cpu *c = t->cpu;
@@ -289,9 +285,7 @@ static bool placeholders(struct ts *t, const uint16_t sel[TS_NSEG], unsigned cpl
         else
             c->seg[r].ar = TS_AR_UNUSABLE;
     }
-    /* a conforming old CS keeps DPL <= CPL; make it non-conforming so that DPL = CPL holds
-     * whatever the old code segment was (SDM 26.3.1.2) */
-    c->seg[TS_CS].ar &= ~4u;
+    c->seg[TS_CS].ar &= ~4u; /* non-conforming: DPL = CPL whatever the old CS was */
     return true;
 }
 
