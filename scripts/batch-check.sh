@@ -30,9 +30,10 @@ run one --batch 1
 run batched
 
 # one object per cell, sorted, without what differs by nature (directories, wall times,
-# process exit status of a shared boot)
+# process exit status of a shared boot, the runner's pid an emulator killed at a timeout names)
 cells() {
-    jq -S '[.runs[] | {scenario, cpu, env, verdict, expected, as_expected, xfail, detail,
+    jq -S '[.runs[] | {scenario, cpu, env, verdict, expected, as_expected, xfail,
+                       detail: (.detail | if type == "string" then gsub("from pid [0-9]+"; "from pid N") else . end),
                        vectoring_exits, exits, guest_result, trace}] | sort_by(.scenario, .cpu, .env)' \
         "$1/summary.json"
 }
