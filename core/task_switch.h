@@ -13,8 +13,9 @@
  * general registers and the segment registers with their hidden parts in VMX access-rights
  * format (SDM 24.4.1), the error code of the event pushed on the new task's stack
  * (SDM 6.12.2), EIP against the new CS limit, and the T flag's debug trap (SDM 7.2.1,
- * 17.2.3, 17.3.1.5). What it refuses (TS_UNSUPPORTED): a 16-bit TSS, IA-32e mode, memory the
- * callbacks cannot reach. */
+ * 17.2.3, 17.3.1.5). What it refuses (TS_UNSUPPORTED): a 16-bit TSS (new or current), IA-32e
+ * mode, memory the callbacks cannot reach, a new SS RPL other than the new CS's (no VMX guest
+ * state holds it, SDM 26.3.1.2). A refusal may come after guest memory was written. */
 #ifndef CORE_TASK_SWITCH_H
 #define CORE_TASK_SWITCH_H
 
