@@ -32,6 +32,7 @@ uint32_t pm32_count, pm32_depth, pm32_handler_flags;
 uint32_t pm32_abort_reason, pm32_abort_vector, pm32_abort_eip;
 struct pm32_break pm32_breaks[PM32_BREAKS];
 uint32_t pm32_n_breaks;
+uint32_t pm32_break_tss, pm32_break_eip;
 uint64_t pm32_entry_gdt[PM32_GDT_ENTRIES] __attribute__((aligned(8)));
 struct pm32_gdtr {
     uint16_t limit;
@@ -181,6 +182,9 @@ void pm32_task_break(unsigned n, unsigned offset, uint16_t value)
         guest_finish("ERROR", "pm32_task_break: no such task, 16-bit field, or too many breaks");
     uint16_t *field = (uint16_t *)((uint8_t *)&pm32_task_tss_pages[n].tss + offset);
     pm32_breaks[pm32_n_breaks++] = (struct pm32_break){(uint32_t)(uint64_t)field, *field};
+    /* where its #TS must come: task n, before its first instruction (guest/pm32_traps.S) */
+    pm32_break_tss = (uint32_t)(uint64_t)&pm32_task_tss_pages[n].tss;
+    pm32_break_eip = pm32_task_tss_pages[n].tss.eip;
     *field = value;
 }
 
@@ -245,6 +249,14 @@ static void run(void (*fn32)(void), uint32_t eflags, uint32_t user)
     }
     if (pm32_abort_reason == PM32_ABORT_STORM)
         guest_finish("FAILURE", "pm32: event storm: the trace overflowed (livelock?)");
+    if (pm32_abort_reason == PM32_ABORT_TS_PLACE) {
+        char why[144];
+        ksnprintf(why, sizeof(why),
+                  "pm32: the #TS of a broken TSS field interrupted TSS 0x%x at eip 0x%x, not "
+                  "the broken task at its first instruction (SDM 7.3 Table 7-1)",
+                  pm32_abort_vector, pm32_abort_eip);
+        guest_finish("FAILURE", why);
+    }
     if (pm32_abort_reason == PM32_ABORT_STRAY) {
         char why[96];
         ksnprintf(why, sizeof(why),

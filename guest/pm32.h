@@ -46,6 +46,7 @@
 #define PM32_ABORT_UNEXPECTED 1 /* a fault without an EXTABLE fixup */
 #define PM32_ABORT_STORM      2 /* more than PM32_RECORDS_MAX events */
 #define PM32_ABORT_STRAY      3 /* a handler task's entry ran with TR not a handler task's */
+#define PM32_ABORT_TS_PLACE   4 /* a broken field's #TS interrupted another task or EIP */
 
 /* pm32_handler_flags: the row's enum handler_flags that 32-bit handlers honour */
 #define PM32_KEEP_TF 1 /* HANDLER_KEEP_TF */
@@ -93,6 +94,8 @@ extern struct pm32_record pm32_records[PM32_RECORDS_MAX];
 extern uint32_t pm32_count, pm32_depth, pm32_handler_flags;
 extern struct pm32_break pm32_breaks[PM32_BREAKS];
 extern uint32_t pm32_n_breaks;
+/* The broken task's TSS and its EIP when it was broken: where its #TS must come */
+extern uint32_t pm32_break_tss, pm32_break_eip;
 extern uint32_t pm32_abort_reason, pm32_abort_vector, pm32_abort_eip;
 #endif
 

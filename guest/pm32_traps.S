@@ -297,17 +297,20 @@ pm32_task_entry:
 	cmpl	pm32_n_breaks, %ecx
 	jb	10b
 	movl	$0, pm32_n_breaks
-	/* a #TS that interrupted the task running fn32 came before the switch committed (SDM
-	 * 7.3 Table 7-1 raises this one after it, in the new task: QEMU TCG does not): resume
-	 * at the CALL's EXTABLE fixup, if it has one, rather than retry it */
-	cmpl	$pm32_tss, %edi
-	jne	task_done
+	/* the fields pm32_task_break() breaks are checked after the commit point (SDM 7.3
+	 * Table 7-1), so their #TS interrupts the broken task before its first instruction;
+	 * anywhere else (QEMU TCG saves another EIP), the interrupted state is not to be
+	 * trusted: leave rather than resume it */
+	cmpl	pm32_break_tss, %edi
+	jne	11f
 	movl	TSS_EIP(%edi), %eax
-	call	extable_find
-	testl	%eax, %eax
-	jz	task_done
-	movl	%eax, TSS_EIP(%edi)
-	jmp	task_done
+	cmpl	pm32_break_eip, %eax
+	je	task_done
+11:	movl	$PM32_ABORT_TS_PLACE, pm32_abort_reason
+	movl	%edi, pm32_abort_vector		/* the interrupted task's TSS */
+	movl	TSS_EIP(%edi), %eax
+	movl	%eax, pm32_abort_eip
+	jmp	pm32_leave
 9:	cmpl	$1, %ebx
 	jne	3f
 	testl	$PM32_KEEP_TF, pm32_handler_flags
