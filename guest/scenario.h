@@ -99,6 +99,17 @@ struct scenario {
 } __attribute__((aligned(64)));
 
 #define SCENARIO(id) __attribute__((section(".scenarios"), used)) static const struct scenario id
+/* The common shape of a row, for a file of several (the other fields keep their defaults). */
+#define SCENARIO_ROW(id, row, vec, perturbation, pg, set, trig, chk)                               \
+    SCENARIO(id) = {                                                                               \
+        .name = row,                                                                               \
+        .vector = vec,                                                                             \
+        .perturb = perturbation,                                                                   \
+        .page = pg,                                                                                \
+        .setup = set,                                                                              \
+        .trigger = trig,                                                                           \
+        .check = chk,                                                                              \
+    }
 
 const struct scenario *scenario_find(const char *name);
 /* The row a specifier names (guest/resolve.c): a row name, or `gen:<program>`

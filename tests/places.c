@@ -18,15 +18,7 @@
 #include "tests/triggers.h"
 
 #define PLACE_ROW(id, row, vec, pg, set, trig, chk)                                                \
-    SCENARIO(id) = {                                                                               \
-        .name = row,                                                                               \
-        .vector = vec,                                                                             \
-        .perturb = PERTURB_EPT_NOT_PRESENT,                                                        \
-        .page = pg,                                                                                \
-        .setup = set,                                                                              \
-        .trigger = trig,                                                                           \
-        .check = chk,                                                                              \
-    }
+    SCENARIO_ROW(id, row, vec, PERTURB_EPT_NOT_PRESENT, pg, set, trig, chk)
 
 /* hardware exceptions (faults) */
 PLACE_ROW(de_gdt, "de-gdt", 0, PAGE_GDT, 0, de_trigger, de_check);

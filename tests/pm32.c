@@ -196,15 +196,7 @@ static void nmi_check(void)
 }
 
 #define PM32_ROW(id, row, vec, pg, set, trig, chk)                                                 \
-    SCENARIO(id) = {                                                                               \
-        .name = row,                                                                               \
-        .vector = vec,                                                                             \
-        .perturb = PERTURB_EPT_NOT_PRESENT,                                                        \
-        .page = pg,                                                                                \
-        .setup = set,                                                                              \
-        .trigger = trig,                                                                           \
-        .check = chk,                                                                              \
-    }
+    SCENARIO_ROW(id, row, vec, PERTURB_EPT_NOT_PRESENT, pg, set, trig, chk)
 
 PM32_ROW(gp_pm32_idt, "gp-pm32-idt", 13, PAGE_PM32_IDT, 0, gp_trigger, gp_check);
 PM32_ROW(ud_pm32_gdt, "ud-pm32-gdt", 6, PAGE_PM32_GDT, 0, ud_trigger, ud_check);

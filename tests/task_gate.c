@@ -266,36 +266,24 @@ static void icebp_check(void)
     task_record(1, 1);
 }
 
-#define TASK_GATE_ROW(id, row, vec, perturbation, pg, set, trig, chk)                              \
-    SCENARIO(id) = {                                                                               \
-        .name = row,                                                                               \
-        .vector = vec,                                                                             \
-        .perturb = perturbation,                                                                   \
-        .page = pg,                                                                                \
-        .setup = set,                                                                              \
-        .trigger = trig,                                                                           \
-        .check = chk,                                                                              \
-    }
-
-TASK_GATE_ROW(ud_task_gate, "ud-task-gate", 6, PERTURB_TASK_GATE, 0, ud_setup, ud_trigger,
-              ud_check);
-TASK_GATE_ROW(gp_task_gate, "gp-task-gate", 13, PERTURB_TASK_GATE, 0, gp_setup, gp_trigger,
-              gp_check);
-TASK_GATE_ROW(int_n_task_gate, "int-n-task-gate", 0x80, PERTURB_TASK_GATE, 0, int80_setup,
-              int80_trigger, int80_check);
-TASK_GATE_ROW(nmi_task_gate, "nmi-task-gate", 2, PERTURB_TASK_GATE, 0, nmi_setup, nmi_trigger,
-              nmi_check);
-TASK_GATE_ROW(irq_task_gate, "irq-task-gate", 0x40, PERTURB_TASK_GATE, 0, irq_setup, irq_trigger,
-              irq_check);
-TASK_GATE_ROW(nmi_task_gate_twice, "nmi-task-gate-twice", 2, PERTURB_TASK_GATE, 0, nmi_twice_setup,
-              nmi_trigger, nmi_twice_check);
-TASK_GATE_ROW(db_task_switch_t, "db-task-switch-t", 6, PERTURB_TASK_GATE, 0, t_flag_setup,
-              ud_trigger, t_flag_check);
-TASK_GATE_ROW(ts_task_switch, "ts-task-switch", 6, PERTURB_TASK_GATE, 0, bad_gs_setup, ud_trigger,
-              bad_gs_check);
-TASK_GATE_ROW(ts_task_switch_cpl3, "ts-task-switch-cpl3", 6, PERTURB_TASK_GATE, 0,
-              cpl3_bad_gs_setup, ud_trigger, cpl3_bad_gs_check);
-TASK_GATE_ROW(icebp_task_gate, "icebp-task-gate", 1, PERTURB_TASK_GATE, 0, icebp_setup,
-              icebp_trigger, icebp_check);
-TASK_GATE_ROW(gp_task_gate_idt, "gp-task-gate-idt", 13, PERTURB_EPT_NOT_PRESENT, PAGE_PM32_IDT,
-              gp_setup, gp_trigger, gp_check);
+SCENARIO_ROW(ud_task_gate, "ud-task-gate", 6, PERTURB_TASK_GATE, 0, ud_setup, ud_trigger, ud_check);
+SCENARIO_ROW(gp_task_gate, "gp-task-gate", 13, PERTURB_TASK_GATE, 0, gp_setup, gp_trigger,
+             gp_check);
+SCENARIO_ROW(int_n_task_gate, "int-n-task-gate", 0x80, PERTURB_TASK_GATE, 0, int80_setup,
+             int80_trigger, int80_check);
+SCENARIO_ROW(nmi_task_gate, "nmi-task-gate", 2, PERTURB_TASK_GATE, 0, nmi_setup, nmi_trigger,
+             nmi_check);
+SCENARIO_ROW(irq_task_gate, "irq-task-gate", 0x40, PERTURB_TASK_GATE, 0, irq_setup, irq_trigger,
+             irq_check);
+SCENARIO_ROW(nmi_task_gate_twice, "nmi-task-gate-twice", 2, PERTURB_TASK_GATE, 0, nmi_twice_setup,
+             nmi_trigger, nmi_twice_check);
+SCENARIO_ROW(db_task_switch_t, "db-task-switch-t", 6, PERTURB_TASK_GATE, 0, t_flag_setup,
+             ud_trigger, t_flag_check);
+SCENARIO_ROW(ts_task_switch, "ts-task-switch", 6, PERTURB_TASK_GATE, 0, bad_gs_setup, ud_trigger,
+             bad_gs_check);
+SCENARIO_ROW(ts_task_switch_cpl3, "ts-task-switch-cpl3", 6, PERTURB_TASK_GATE, 0, cpl3_bad_gs_setup,
+             ud_trigger, cpl3_bad_gs_check);
+SCENARIO_ROW(icebp_task_gate, "icebp-task-gate", 1, PERTURB_TASK_GATE, 0, icebp_setup,
+             icebp_trigger, icebp_check);
+SCENARIO_ROW(gp_task_gate_idt, "gp-task-gate-idt", 13, PERTURB_EPT_NOT_PRESENT, PAGE_PM32_IDT,
+             gp_setup, gp_trigger, gp_check);

@@ -97,20 +97,9 @@ static void ldt_check(void)
     check_tr(0, PM32_SEL_TASK0);
 }
 
-#define TASK_SWITCH_ROW(id, row, vec, perturbation, pg, set, trig, chk)                            \
-    SCENARIO(id) = {                                                                               \
-        .name = row,                                                                               \
-        .vector = vec,                                                                             \
-        .perturb = perturbation,                                                                   \
-        .page = pg,                                                                                \
-        .setup = set,                                                                              \
-        .trigger = trig,                                                                           \
-        .check = chk,                                                                              \
-    }
-
-TASK_SWITCH_ROW(db_task_call_t_idt, "db-task-call-t-idt", 1, PERTURB_EPT_NOT_PRESENT, PAGE_PM32_IDT,
-                t_flag_setup, call_trigger, t_flag_check);
-TASK_SWITCH_ROW(db_task_jmp_t_idt, "db-task-jmp-t-idt", 1, PERTURB_EPT_NOT_PRESENT, PAGE_PM32_IDT,
-                t_flag_setup, jmp_trigger, t_flag_check);
-TASK_SWITCH_ROW(ts_task_switch_ldt, "ts-task-switch-ldt", 10, PERTURB_TASK_GATE, 0, ldt_setup,
-                call_trigger, ldt_check);
+SCENARIO_ROW(db_task_call_t_idt, "db-task-call-t-idt", 1, PERTURB_EPT_NOT_PRESENT, PAGE_PM32_IDT,
+             t_flag_setup, call_trigger, t_flag_check);
+SCENARIO_ROW(db_task_jmp_t_idt, "db-task-jmp-t-idt", 1, PERTURB_EPT_NOT_PRESENT, PAGE_PM32_IDT,
+             t_flag_setup, jmp_trigger, t_flag_check);
+SCENARIO_ROW(ts_task_switch_ldt, "ts-task-switch-ldt", 10, PERTURB_TASK_GATE, 0, ldt_setup,
+             call_trigger, ldt_check);
