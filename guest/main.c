@@ -134,6 +134,9 @@ static void run_row(const struct scenario *s)
         kprintf("ROW %s\n", s->name);
     else if (s->perturb == PERTURB_TASK_GATE) /* only its task-switch exit proves it */
         kprintf("ROW %s vector=0x%02x proof=task-switch\n", s->name, s->vector);
+    else if (s->perturb == PERTURB_EPT_NOT_PRESENT) /* each page: an EPT exit with the vector */
+        kprintf("ROW %s vector=0x%02x pages=%u\n", s->name, s->vector,
+                1 + (unsigned)__builtin_popcount(s->also_pages & ~(1u << s->page)));
     else /* the runner checks that an exit during delivery carried this vector */
         kprintf("ROW %s vector=0x%02x\n", s->name, s->vector);
     unsigned old_ist = idt_get_ist(s->vector);

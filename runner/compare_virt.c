@@ -12,23 +12,45 @@
 #include "runner/compare_detail.h"
 #include "runner/util.h"
 
-/* Did an exit during delivery carry the row's own vector? `hv: IDTV ... idtv=0x<8 hex>`
- * lines hold the IDT-vectoring word, vector in bits 7:0 (SDM 24.9.3). A row without a
- * `vector=` on its ROW line is not checked. A task-gate row (`proof=task-switch`) arms
- * nothing: only the task-switch exit itself proves it, not an exit its perturbation of
- * some page may have caused (docs/protocol.md). */
-static bool vectored_own_event(const struct trace *t)
+/* How many exits during delivery carried the row's own vector? `hv: IDTV ... idtv=0x<8 hex>`
+ * lines hold the IDT-vectoring word, vector in bits 7:0 (SDM 24.9.3). Only the exits the row's
+ * perturbation can cause count: a task-gate row (`proof=task-switch`) arms nothing, so only
+ * its task-switch exits; a row that took pages away in EPT (`pages=<n>`) only EPT violations
+ * (docs/protocol.md): an exit of another kind carrying the vector is not the perturbation's. */
+static unsigned own_exits(const struct trace *t)
 {
-    if (t->row_vector < 0)
-        return true;
+    unsigned n = 0;
     for (size_t i = 0; i < t->n_idtv; i++) {
         if (t->row_task_switch && !strstr(t->idtv[i], " exit=TASK_SWITCH "))
             continue;
+        if (t->row_pages > 0 && !t->row_task_switch && !strstr(t->idtv[i], " exit=EPT_VIOLATION "))
+            continue;
         const char *p = strstr(t->idtv[i], " idtv=0x");
         if (p && (strtoul(p + strlen(" idtv=0x"), NULL, 16) & 0xff) == (unsigned)t->row_vector)
-            return true;
+            n++;
     }
-    return false;
+    return n;
+}
+
+/* Did an exit during delivery carry the row's own vector? A row without a `vector=` on its
+ * ROW line is not checked. */
+static bool vectored_own_event(const struct trace *t)
+{
+    return t->row_vector < 0 || own_exits(t) > 0;
+}
+
+/* A PASS must have tested every page the row took away: each makes the delivery exit once
+ * (docs/adding-a-scenario.md, "Which delivery exits, and how many times"). A policy that
+ * loses the event at the first exit fails on its trace instead, with fewer exits. */
+static bool missed_pages(const struct trace *t, const struct run_facts *f, struct judgement *j)
+{
+    if (t->row_vector < 0 || t->row_pages < 2 || own_exits(t) >= (unsigned)t->row_pages)
+        return false;
+    setf(j, f, V_ERROR,
+         "only %u of the row's %d pages taken away made the delivery of vector 0x%02x exit: "
+         "for the others the test did not test",
+         own_exits(t), t->row_pages, t->row_vector);
+    return true;
 }
 
 static void set_not_own_event(const struct trace *t, const struct run_facts *f, struct judgement *j)
@@ -136,7 +158,7 @@ static bool judge_against_shutdown(const struct trace *t, const struct run_facts
     enum verdict v = compare_traces(bare_trace->ev, bare_trace->n_ev, t->ev, t->n_ev, &diff);
     if (v != V_PASS)
         set(j, f, v, diff);
-    else
+    else if (!missed_pages(t, f, j))
         j->verdict = V_PASS; /* the same shutdown after the same events as the bare CPU */
     free(diff);
     return true;
@@ -195,5 +217,7 @@ void judge_virt(const struct trace *t, const struct run_facts *f, const char *po
         setf(j, f, V_FAILED, "the guest skipped under hv but passed bare: %s", t->result_line);
         return;
     }
+    if (missed_pages(t, f, j))
+        return;
     j->verdict = V_PASS;
 }

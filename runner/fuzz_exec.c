@@ -28,7 +28,8 @@ static void fill(struct fuzz_outcome *o, const struct matrix *m, size_t row, siz
         c->verdict = r->j.verdict;
         c->detail = r->j.detail ? xstrdup(r->j.detail) : NULL;
         c->vectoring_exits = r->trace.vectoring_exits;
-        /* compare.c's two details for "the perturbation hit nothing it meant to" */
+        /* compare_virt.c's details for "the perturbation hit nothing (or not every page) it
+         * meant to" */
         c->no_exit = c->verdict == V_ERROR && c->detail &&
                      strstr(c->detail, "the test did not test") != NULL;
     }

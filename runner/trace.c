@@ -154,6 +154,8 @@ static bool guest_line(struct trace *t, const char *line)
             t->row_vector = row_vector_field(t->row);
             t->row_iret = strstr(t->row, " proof=iret-nmi-unblock") != NULL;
             t->row_task_switch = strstr(t->row, " proof=task-switch") != NULL;
+            const char *pages = strstr(t->row, " pages=");
+            t->row_pages = pages ? atoi(pages + strlen(" pages=")) : 0;
         }
     } else if (starts(line, "EV ") && line[3]) {
         push_ev(t, line);

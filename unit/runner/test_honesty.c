@@ -215,6 +215,48 @@ static void test_task_switch_proof(void **state)
     trace_free(&p);
 }
 
+/* A row that took pages away in EPT (`pages=<n>`): only EPT-violation exits carrying its vector
+ * prove it, and a PASS needs one per page; a policy that lost the event keeps its verdict. */
+static void test_pages_proof(void **state)
+{
+    (void)state;
+    char *ev[] = {GP};
+    char *ept2[] = {"hv: IDTV exit=EPT_VIOLATION idtv=0x80000b0d err=0x0 len=0 x -> y (z)",
+                    "hv: IDTV exit=EPT_VIOLATION idtv=0x80000b0d err=0x0 len=0 x -> y (z)"};
+    char *ept_ts[] = {"hv: IDTV exit=EPT_VIOLATION idtv=0x80000b0d err=0x0 len=0 x -> y (z)",
+                      "hv: IDTV exit=TASK_SWITCH idtv=0x80000b0d err=0x0 len=0 x -> y (z)"};
+    char *ts[] = {"hv: IDTV exit=TASK_SWITCH idtv=0x80000b0d err=0x0 len=0 x -> y (z)"};
+    struct trace b, t;
+    struct run_facts f = {.scenario = "gp-idt-stack", .conformance = true};
+    good_virt(&b, ev, 1);
+    b.row = "gp-idt-stack vector=0x0d pages=2";
+    b.n_row_lines = 1;
+    b.row_vector = 13;
+    b.row_pages = 2;
+    t = b;
+    t.idtv = ept2;
+    t.n_idtv = 2;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_PASS);
+    t.n_idtv = 1; /* one page was not tested */
+    char *detail = NULL;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, &detail), V_ERROR);
+    assert_non_null(strstr(detail, "only 1 of the row's 2 pages"));
+    free(detail);
+    t.idtv = ept_ts; /* a task switch carrying the vector is not the EPT perturbation's */
+    t.n_idtv = 2;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR);
+    t.row_pages = 1;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_PASS);
+    t.idtv = ts; /* no EPT exit at all: the page was never taken away */
+    t.n_idtv = 1;
+    assert_int_equal(virt(&t, &f, V_PASS, &b, NULL), V_ERROR);
+    struct trace p;
+    static const char g[] = "ROW gp-idt-stack vector=0x0d pages=2\n";
+    trace_parse(&p, g, sizeof(g) - 1, "", 0);
+    assert_int_equal(p.row_pages, 2);
+    trace_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_shutdown_row_checks_everything),
         cmocka_unit_test(test_row_line_checked),
         cmocka_unit_test(test_task_switch_proof),
+        cmocka_unit_test(test_pages_proof),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
