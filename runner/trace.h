@@ -35,9 +35,9 @@ struct trace {
     bool row_iret;        /* "ROW <name> proof=iret-nmi-unblock": proved by an IRET exit instead */
     bool row_task_switch; /* "ROW <name> vector=0x<v> proof=task-switch": only a TASK_SWITCH
                              exit with that vector proves it (a task-gate row arms nothing) */
-    int row_pages; /* "ROW <name> vector=0x<v> pages=<n>": n pages taken away in EPT, each of
-                      which must make the row's delivery exit (an EPT_VIOLATION exit carrying
-                      the vector) before a PASS; 0 when the line names none */
+    int row_pages;        /* "ROW <name> vector=0x<v> pages=<n>": n pages taken away in EPT, each of
+                             which must make the row's delivery exit (an EPT_VIOLATION exit carrying
+                             the vector) before a PASS; 0 when the line names none */
     unsigned n_row_lines;
     char **ev; /* the EV lines, in order, whole ("EV #GP err=...") */
     size_t n_ev;
