@@ -136,33 +136,6 @@ static __attribute__((noinline)) void after_fault_rule_exit(struct vcpu_events *
     apply_rule(ev, x, f, prev_exception, note, r);
 }
 
-/* A task-switch exit through a task gate in the IDT (exit qualification bits 31:30 = 3, SDM
- * 27.2.1 Table 27-2) during the delivery of the vectored event: the emulated switch is the
- * rest of that delivery, and the policy says how much of the event it completes
- * (policy_task_gate()). Kept for vcpu_events_task_switch(); only raw-copy injects again. */
-static __attribute__((noinline)) void after_task_gate_exit(struct vcpu_events *ev,
-                                                           const struct vmx_exit_events *x,
-                                                           uint32_t f, struct redelivery_note *note)
-{
-    const char *why;
-    enum policy_task_gate a = policy_task_gate(ev->policy, &why);
-    ev->task_gate.info = x->idt_vectoring_info;
-    ev->task_gate.error = x->idt_vectoring_error;
-    ev->task_gate.len = x->exit_instr_len;
-    ev->task_gate.action = (uint8_t)a;
-    f |= VCPU_EV_TASK_GATE;
-    if (a == POLICY_TG_RAW_AGAIN) {
-        f |= VCPU_EV_RAW;
-        ev->raw_info = x->idt_vectoring_info;
-        ev->raw_error = x->idt_vectoring_error;
-        ev->raw_len = x->exit_instr_len;
-    }
-    ev->flags = f;
-    set_note(ev, true, policy_task_gate_name(a), why);
-    if (note)
-        *note = ev->note;
-}
-
 static __attribute__((noinline)) void after_vectoring_exit(struct vcpu_events *ev,
                                                            const struct vmx_exit_events *x,
                                                            uint32_t f, bool prev_exception,
@@ -170,7 +143,7 @@ static __attribute__((noinline)) void after_vectoring_exit(struct vcpu_events *e
 {
     if (vmx_exit_reason_basic(x->exit_reason) == VMX_EXIT_TASK_SWITCH &&
         ((x->exit_qualification >> 30) & 3) == 3)
-        return after_task_gate_exit(ev, x, f, note);
+        return vcpu_events_task_gate_exit(ev, x, f, note);
     const struct policy_rule *r = &ev->policy->rule[vmx_intr_info_type(x->idt_vectoring_info)];
     if (__builtin_expect(r->action == POLICY_DROP_FAULT, 0))
         return after_fault_rule_exit(ev, x, f, prev_exception, note);

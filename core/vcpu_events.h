@@ -152,6 +152,10 @@ struct ts_result;
 void vcpu_events_task_switch(struct vcpu_events *ev, const struct vmx_exit_events *x,
                              struct ts_request *req);
 void vcpu_events_task_switch_done(struct vcpu_events *ev, const struct ts_result *res);
+/* core/'s own, called by vcpu_events_after_exit(): a task-switch exit through a task gate in
+ * the IDT during the delivery of the vectored event; `flags` are the event flags so far. */
+void vcpu_events_task_gate_exit(struct vcpu_events *ev, const struct vmx_exit_events *x,
+                                uint32_t flags, struct redelivery_note *note);
 
 /* The double-fault table said shutdown (or the exit was a triple fault): the hv reports a
  * triple fault instead of entering. */

@@ -15,6 +15,36 @@ static bool completes(const struct vcpu_events *ev)
     return (ev->flags & VCPU_EV_TASK_GATE) && ev->task_gate.action == POLICY_TG_COMPLETE;
 }
 
+/* A task-switch exit through a task gate in the IDT (exit qualification bits 31:30 = 3, SDM
+ * 27.2.1 Table 27-2) during the delivery of the vectored event: the emulated switch is the
+ * rest of that delivery, and the policy says how much of the event it completes
+ * (policy_task_gate()). Kept for vcpu_events_task_switch(); only raw-copy injects again.
+ * Out of line (a task-gate exit is rare), called by vcpu_events_after_exit(). */
+__attribute__((noinline)) void vcpu_events_task_gate_exit(struct vcpu_events *ev,
+                                                          const struct vmx_exit_events *x,
+                                                          uint32_t f, struct redelivery_note *note)
+{
+    const char *why;
+    enum policy_task_gate a = policy_task_gate(ev->policy, &why);
+    ev->task_gate.info = x->idt_vectoring_info;
+    ev->task_gate.error = x->idt_vectoring_error;
+    ev->task_gate.len = x->exit_instr_len;
+    ev->task_gate.action = (uint8_t)a;
+    f |= VCPU_EV_TASK_GATE;
+    if (a == POLICY_TG_RAW_AGAIN) {
+        f |= VCPU_EV_RAW;
+        ev->raw_info = x->idt_vectoring_info;
+        ev->raw_error = x->idt_vectoring_error;
+        ev->raw_len = x->exit_instr_len;
+    }
+    ev->flags = f;
+    ev->note.vectoring = true;
+    ev->note.action = policy_task_gate_name(a);
+    ev->note.why = why;
+    if (note)
+        *note = ev->note;
+}
+
 void vcpu_events_task_switch(struct vcpu_events *ev, const struct vmx_exit_events *x,
                              struct ts_request *req)
 {

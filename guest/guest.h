@@ -133,9 +133,6 @@ struct tss32 *pm32_task_tss(unsigned n);
  * puts every broken field back and resumes the interrupted task, so a switch that faulted after
  * its commit point (SDM 7.3) completes when retried. At most PM32_BREAKS; from .setup. */
 void pm32_task_break(unsigned n, unsigned offset, uint16_t value);
-/* Task n's one-page stack (a task-gate delivery pushes the error code there), 0 when out of
- * range. */
-uint64_t pm32_task_stack_page(unsigned n);
 
 /* --- a TSS with a short limit, guest/tss.c --- */
 /* Loads TR with the guest's TSS under a limit of `limit` (SDM 7.2.3): a delivery that reads

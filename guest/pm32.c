@@ -188,11 +188,6 @@ void pm32_task_break(unsigned n, unsigned offset, uint16_t value)
     *field = value;
 }
 
-uint64_t pm32_task_stack_page(unsigned n)
-{
-    return n < PM32_TASKS ? (uint64_t)pm32_task_stacks[n] : 0;
-}
-
 static void flush_records(void)
 {
     for (unsigned i = 0; i < pm32_count && i < PM32_RECORDS_MAX; i++) {

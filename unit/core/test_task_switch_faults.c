@@ -80,14 +80,21 @@ static void ldt_loaded_or_faults(void **state)
     expect_new_task_fault(10, SEL_LDT | 4); /* TI = 1: #TS, TI kept (SDM 6.13) */
 }
 
+/* A switch through a task gate in the IDT that pushes `error` on the new task's stack (SDM
+ * 6.12.2), as core/ asks for a completed hardware exception with an error code. */
+static void gate_request_with_error(uint32_t error)
+{
+    req.source = TS_SRC_IDT_GATE;
+    req.eip_advance = 0;
+    req.push_error = true;
+    req.error_code = error;
+}
+
 /* SDM 6.12.2: the error code on the new task's stack; #SS when it does not fit. */
 static void error_code_pushed(void **state)
 {
     (void)state;
-    req.source = TS_SRC_IDT_GATE;
-    req.eip_advance = 0;
-    req.push_error = true;
-    req.error_code = 0xbeef;
+    gate_request_with_error(0xbeef);
     run();
     assert_int_equal(res.status, TS_DONE);
     assert_vmx_entry_ok(&cpu);
@@ -150,10 +157,7 @@ static void sixteen_bit_stack_push(void **state)
     desc(SEL_DS, 0, 0xffff, 0x2, 1, 0, 1, 0);
     put32(GDT + SEL_DS + 4, get32(GDT + SEL_DS + 4) & ~(1u << 22)); /* B = 0 */
     put32(NEW_TSS + TSS32_EAX + 16, 0xabcd0010u);                   /* SP 0x10 */
-    req.source = TS_SRC_IDT_GATE;
-    req.eip_advance = 0;
-    req.push_error = true;
-    req.error_code = 0xbeef;
+    gate_request_with_error(0xbeef);
     run();
     assert_int_equal(res.status, TS_DONE);
     assert_int_equal(cpu.gpr[4], 0xabcd000cu);
