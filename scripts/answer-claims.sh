@@ -12,7 +12,9 @@
 # A claim holds when every named row has a Bochs cell for every named policy ("every policy":
 # each policy the matrix ran, bare and references excluded) and each such cell's verdict is
 # the one claimed ("not V": any verdict but V). A row the matrix did not run, a policy it did
-# not run, or a claim that does not parse fails the check: a statement cannot outlive its rows.
+# not run, a verdict the runner does not print (runner/verdict.c: a misspelt "not PASSS"
+# would always hold), or a claim that does not parse fails the check: a statement cannot
+# outlive its rows.
 # Prints each failing claim with the cells that contradict it; exit 1 when one fails.
 set -eu
 doc=${1:?usage: scripts/answer-claims.sh DOC RESULTS.TAP}
@@ -21,6 +23,12 @@ tap=${2:?usage: scripts/answer-claims.sh DOC RESULTS.TAP}
 [ -r "$tap" ] || { echo "answer-claims: cannot read $tap" >&2; exit 2; }
 
 awk '
+    BEGIN {
+        # the verdicts a cell can have (runner/verdict.c, verdict_parse())
+        n = split("PASS SKIP FAILED ERROR CRASH TIMEOUT ENTRY-FAIL TRIPLE-FAULT LIVELOCK HANG " \
+                  "LOST DUPLICATED REORDERED DIFFERENT MOVED UNPROVED", kv, " ")
+        for (i = 1; i <= n; i++) known[kv[i]] = 1
+    }
     # TAP lines: "[not ]ok N - <row> bochs <policy>: <VERDICT> ..."
     FNR == NR {
         if (!sub(/^(not )?ok [0-9]+ - /, "")) next
@@ -38,6 +46,7 @@ awk '
         n = split(line, w, / +/)
         if (n < 5 || w[2] != "under") { bad("not \"[not] VERDICT under POLICIES in ROWS\""); next }
         want = w[1]; i = 3
+        if (!(want in known)) { bad("unknown verdict \"" want "\""); next }
         if (w[3] == "every" && w[4] == "policy") { plist = pols; i = 5 }
         else { plist = w[3]; i = 4 }
         if (w[i] != "in" || i == n) { bad("not \"[not] VERDICT under POLICIES in ROWS\""); next }
