@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* A task-switch exit and the event queue (see vcpu_events.h, vcpu_events_task_switch()):
- * what the emulated switch completes of the IDT-vectored event, and what its result owes the
- * guest at the next entry. */
+ * what after_exit keeps of a task-gate exit's IDT-vectored event, what the emulated switch
+ * completes of it, and what its result owes the guest at the next entry. */
 #include "core/exception_class.h"
 #include "core/policy.h"
 #include "core/task_switch.h"
