@@ -142,6 +142,12 @@ enum exit_action handle_task_switch(struct vcpu *v)
         hv_fatal("task switch to selector 0x%lx by %s at rip 0x%lx with guest paging on: not "
                  "emulated (hv/ reads the TSS by guest-physical address; SDM 7.3)",
                  q & 0xffff, source[(q >> 30) & 3], rip);
+    /* TF = 1 at a CALL, JMP or IRET that switches tasks: which task's single-step trap comes,
+     * and where (SDM 17.3.1.4), is not modelled; refused rather than guessed */
+    if (((q >> 30) & 3) != 3 && (vmread(GUEST_RFLAGS) & X86_RFLAGS_TF))
+        hv_fatal("task switch to selector 0x%lx by %s at rip 0x%lx with RFLAGS.TF = 1: the "
+                 "single-step trap of a task-switching instruction is not emulated (SDM 17.3.1.4)",
+                 q & 0xffff, source[(q >> 30) & 3], rip);
     struct ts_request req;
     struct ts_result res;
     struct ts_cpu cpu;
