@@ -55,6 +55,11 @@ static uint64_t visible(uint32_t field, uint32_t mask_field, uint32_t shadow_fie
     return (vmread(field) & ~mask) | (vmread(shadow_field) & mask);
 }
 
+uint64_t cr_guest_cr0(void)
+{
+    return visible(GUEST_CR0, CR0_GUEST_HOST_MASK, CR0_READ_SHADOW);
+}
+
 uint64_t cr_guest_cr4(void)
 {
     return visible(GUEST_CR4, CR4_GUEST_HOST_MASK, CR4_READ_SHADOW);
@@ -78,7 +83,7 @@ static void load_pdptes(void)
 static bool emulate_cr0(uint64_t val)
 {
     uint64_t mask = vmread(CR0_GUEST_HOST_MASK);
-    uint64_t old = visible(GUEST_CR0, CR0_GUEST_HOST_MASK, CR0_READ_SHADOW);
+    uint64_t old = cr_guest_cr0();
     uint64_t cr4 = cr_guest_cr4(), efer = vmread(GUEST_IA32_EFER);
     bool pg_on = !(old & X86_CR0_PG) && (val & X86_CR0_PG);
     bool pg_off = (old & X86_CR0_PG) && !(val & X86_CR0_PG);
@@ -106,7 +111,7 @@ static bool emulate_cr0(uint64_t val)
 enum exit_action handle_cr_access(struct vcpu *v)
 {
     uint64_t q = v->exit.exit_qualification;
-    uint64_t cr0 = visible(GUEST_CR0, CR0_GUEST_HOST_MASK, CR0_READ_SHADOW);
+    uint64_t cr0 = cr_guest_cr0();
     bool ok;
     switch (CRQ_TYPE(q)) {
     case 0:

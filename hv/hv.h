@@ -144,6 +144,7 @@ enum exit_action handle_cr_access(struct vcpu *v);
 enum exit_action handle_xsetbv(struct vcpu *v);
 /* hv/task_switch.c: task switches emulated with core/task_switch.c (SDM 7.3, 25.4.2) */
 enum exit_action handle_task_switch(struct vcpu *v);
+uint64_t cr_guest_cr0(void); /* CR0 as the guest sees it (read shadow merged) */
 uint64_t cr_guest_cr4(void); /* CR4 as the guest sees it (read shadow merged) */
 
 /* hv/vmx_run.S: enters the guest; returns 0 after a VM exit, 1 on VMfailInvalid,

@@ -79,12 +79,6 @@ static void write_seg(const struct ts_segment *s, uint32_t sel_field, uint32_t b
     vmwrite(ar_field, s->ar);
 }
 
-static uint64_t guest_cr0(void)
-{
-    uint64_t mask = vmread(CR0_GUEST_HOST_MASK);
-    return (vmread(GUEST_CR0) & ~mask) | (vmread(CR0_READ_SHADOW) & mask);
-}
-
 static void read_state(const struct vcpu *v, struct ts_cpu *c)
 {
     const struct guest_regs *r = &v->regs;
@@ -101,7 +95,7 @@ static void read_state(const struct vcpu *v, struct ts_cpu *c)
     read_seg(&c->tr, GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES);
     c->gdt_base = (uint32_t)vmread(GUEST_GDTR_BASE);
     c->gdt_limit = (uint16_t)vmread(GUEST_GDTR_LIMIT);
-    c->cr0 = guest_cr0();
+    c->cr0 = cr_guest_cr0();
     c->cr3 = vmread(GUEST_CR3);
     c->dr7 = vmread(GUEST_DR7);
     c->ia32e = vmread(GUEST_IA32_EFER) & EFER_LMA;
@@ -138,7 +132,7 @@ enum exit_action handle_task_switch(struct vcpu *v)
     static const char *const source[4] = {"CALL", "IRET", "JMP", "task-gate"};
     uint64_t q = v->exit.exit_qualification;
     uint64_t rip = vmread(GUEST_RIP);
-    if (guest_cr0() & X86_CR0_PG)
+    if (cr_guest_cr0() & X86_CR0_PG)
         hv_fatal("task switch to selector 0x%lx by %s at rip 0x%lx with guest paging on: not "
                  "emulated (hv/ reads the TSS by guest-physical address; SDM 7.3)",
                  q & 0xffff, source[(q >> 30) & 3], rip);
