@@ -104,9 +104,8 @@ long ept_unmap_until_fault(uint64_t gpa)
 {
     if ((gpa & (PAGE - 1)) || !ept_gpa_is_ram(gpa, PAGE))
         return HC_EINVAL;
-    for (unsigned i = 0; i < n_armed; i++)
-        if (armed[i] == gpa)
-            return HC_OK;
+    if (ept_is_armed(gpa))
+        return HC_OK;
     /* the #VE page (hv/ve.c) is not present already and goes back with HC_VE_MAP or its
      * not-converted exit, which would disarm this perturbation silently: one kind per page */
     if (n_armed == MAX_ARMED || ve_holds(gpa))

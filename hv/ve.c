@@ -86,12 +86,18 @@ long ve_arm(uint64_t area_gpa, uint64_t page_gpa)
     return HC_OK;
 }
 
+/* The #VE page present again with "suppress #VE" set, as every page starts (hv/ept.c). */
+static void unarm(void)
+{
+    ept_set_convertible(ve_page, false);
+    ve_page = NO_PAGE;
+}
+
 long ve_map(uint64_t page_gpa)
 {
     if (ve_page == NO_PAGE || page_gpa != ve_page)
         return HC_EINVAL;
-    ept_set_convertible(ve_page, false);
-    ve_page = NO_PAGE;
+    unarm();
     return HC_OK;
 }
 
@@ -99,15 +105,14 @@ long ve_map(uint64_t page_gpa)
  * 4 of the area not 0, or the access was part of an event's delivery). */
 bool ve_fault_restore(uint64_t gpa)
 {
-    if (ve_page == NO_PAGE || (gpa & ~(PAGE - 1)) != ve_page)
+    if (!ve_holds(gpa))
         return false;
     const volatile uint32_t *area = gpa_to_hva(ve_area);
     console_relay_flush();
     kprintf("hv: VE-EXIT gpa=0x%lx info[4]=0x%x: not converted (SDM 25.5.7.1); page mapped "
             "again\n",
             gpa, area[1]);
-    ept_set_convertible(ve_page, false);
-    ve_page = NO_PAGE;
+    unarm();
     return true;
 }
 
@@ -120,8 +125,8 @@ bool ve_holds(uint64_t gpa)
 void ve_reset(void)
 {
     if (ve_page != NO_PAGE)
-        ept_set_convertible(ve_page, false);
-    ve_page = ve_area = NO_PAGE;
+        unarm();
+    ve_area = NO_PAGE;
     if (supported)
         vmwrite(VE_INFO_ADDRESS, default_area_pa());
 }
