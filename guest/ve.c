@@ -35,22 +35,21 @@ static void area_clear(void)
         ((volatile uint8_t *)ve_area)[i] = 0;
 }
 
+long guest_ve_arm_again(void)
+{
+    long r = hypercall(HC_VE_ARM, (uint64_t)ve_area, (uint64_t)guest_ve_page);
+    ve_armed = r == HC_OK;
+    return r;
+}
+
 long guest_ve_arm(uint64_t pattern)
 {
     area_clear();
     *(volatile uint64_t *)guest_ve_page = pattern;
     if (!hv_present())
         return HC_ENOSYS;
-    long r = hypercall(HC_VE_ARM, (uint64_t)ve_area, (uint64_t)guest_ve_page);
-    ve_armed = r == HC_OK;
+    long r = guest_ve_arm_again();
     ve_row |= ve_armed;
-    return r;
-}
-
-long guest_ve_arm_again(void)
-{
-    long r = hypercall(HC_VE_ARM, (uint64_t)ve_area, (uint64_t)guest_ve_page);
-    ve_armed = r == HC_OK;
     return r;
 }
 
