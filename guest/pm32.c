@@ -16,6 +16,7 @@
 #include "guest/scenario.h"
 #include "guest/trace.h"
 #include "lib/console.h"
+#include "lib/desc.h"
 #include "lib/error_code_vectors.h"
 #include "lib/x86.h"
 
@@ -68,9 +69,7 @@ extern const char pm32_stubs[], pm32_task_entry[];
 
 static uint64_t tss_desc(uint32_t base, uint8_t access)
 {
-    uint32_t limit = sizeof(struct tss32) - 1; /* SDM 7.2.2: at least 0x67 */
-    return (limit & 0xffff) | ((uint64_t)(base & 0xffffff) << 16) | ((uint64_t)access << 40) |
-           ((uint64_t)(limit >> 16) << 48) | ((uint64_t)(base >> 24) << 56);
+    return desc_system_low(base, sizeof(struct tss32) - 1, access); /* SDM 7.2.2: >= 0x67 */
 }
 
 static uint64_t gate(uint32_t offset, uint16_t sel, uint8_t type)

@@ -56,11 +56,16 @@ void gdt_init(void)
                      : "rax", "memory");
 }
 
+uint64_t desc_system_low(uint64_t base, uint32_t limit, uint8_t access)
+{
+    return (limit & 0xffff) | ((base & 0xffffff) << 16) | ((uint64_t)access << 40) |
+           ((uint64_t)((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+}
+
 void gdt_set_tss(uint16_t sel, uint64_t base, uint32_t limit)
 {
     /* 64-bit available TSS (type 9), SDM 7.2.3 */
-    gdt[sel / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-                   ((uint64_t)((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[sel / 8] = desc_system_low(base, limit, 0x89);
     gdt[sel / 8 + 1] = base >> 32;
 }
 

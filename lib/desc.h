@@ -62,6 +62,9 @@ void gdt_init(void);
 /* Writes the 16-byte descriptor of an available 64-bit TSS (type 9) at GDT selector `sel`
  * with the given base and limit (SDM 7.2.3); the caller loads it with LTR. */
 void gdt_set_tss(uint16_t sel, uint64_t base, uint32_t limit);
+/* The first 8 bytes of a system-segment (TSS) descriptor: base 31:0, limit 19:0, the access
+ * byte (P, DPL, type), G = 0 (SDM 3.5, 7.2.2; a 64-bit TSS descriptor adds base 63:32, 7.2.3). */
+uint64_t desc_system_low(uint64_t base, uint32_t limit, uint8_t access);
 /* Fills all 256 IDT gates with the stubs of lib/traps.S and loads IDTR. */
 void idt_init(void);
 void idt_set_ist(uint8_t vector, unsigned ist);
